@@ -1,0 +1,105 @@
+import type { SourceRef } from '../errors.js';
+import type { Vars } from '../inventory/types.js';
+
+/**
+ * The loaded, validated playbook model. Values that may hold templates stay as raw (unrendered) data;
+ * rendering happens per host in the planner/executor. Every node carries its source position.
+ */
+
+export interface Playbook {
+  file: string;
+  dir: string;
+  plays: Play[];
+}
+
+export type Serial = Array<number | string>; // e.g. [1, "30%", 5]; a single value becomes [value]
+
+export interface Play {
+  src: SourceRef;
+  name: string;
+  hosts: string; // a host pattern (may be templated)
+  vars: Vars;
+  varsFiles: Array<{ path: string; vars: Vars }>; // loaded at load time, relative to the playbook
+  preTasks: TaskNode[];
+  /** Role tasks (already expanded from `roles:`), then `tasks:`. */
+  tasks: TaskNode[];
+  postTasks: TaskNode[];
+  handlers: TaskNode[];
+  serial?: Serial;
+  become?: boolean;
+  becomeUser?: string;
+  gatherFacts: boolean;
+  anyErrorsFatal: boolean;
+  maxFailPercentage?: number;
+  tags: string[];
+  environment: Record<string, unknown>;
+  /** Roles applied by this play, in order (dependencies first), for `role_path` and defaults. */
+  roles: RoleRef[];
+}
+
+export interface RoleRef {
+  name: string;
+  path: string;
+  /** Role parameters given where the role is used. */
+  params: Vars;
+  defaults: Vars;
+  vars: Vars;
+}
+
+/** Fields common to tasks and blocks (inherited by the tasks inside a block). */
+export interface TaskCommon {
+  src: SourceRef;
+  name?: string;
+  when: string[]; // all must hold; raw expressions
+  tags: string[];
+  vars: Vars;
+  become?: boolean;
+  becomeUser?: string;
+  environment?: Record<string, unknown>;
+  ignoreErrors?: boolean | string;
+  ignoreUnreachable?: boolean;
+  delegateTo?: string;
+  runOnce?: boolean;
+  noLog?: boolean;
+  checkMode?: boolean;
+  anyErrorsFatal?: boolean;
+  /** The role this task came from (for role vars/defaults and role_path). */
+  role?: RoleRef;
+}
+
+export interface ActionTask extends TaskCommon {
+  kind: 'action';
+  module: string; // canonical short name, e.g. "command" (FQCN mapped)
+  args: Vars; // raw args; a free-form string is put under `_raw_params`
+  register?: string;
+  loop?: unknown; // raw expression or list
+  loopControl?: { loopVar: string; label?: string; indexVar?: string; pause?: number };
+  until?: string;
+  retries?: number;
+  delay?: number;
+  failedWhen?: string[];
+  changedWhen?: string[];
+  notify: string[];
+  /** Names a handler listens to (handlers only). */
+  listen?: string[];
+}
+
+export interface BlockTask extends TaskCommon {
+  kind: 'block';
+  block: TaskNode[];
+  rescue: TaskNode[];
+  always: TaskNode[];
+}
+
+/** `include_tasks` / `include_role`: resolved at run time (file name may be templated). */
+export interface IncludeTask extends TaskCommon {
+  kind: 'include';
+  what: 'tasks' | 'role';
+  target: string; // file or role name (raw)
+  loop?: unknown;
+  loopControl?: { loopVar: string; label?: string; indexVar?: string };
+  baseDir: string;
+  params: Vars;
+}
+
+export type TaskNode = ActionTask | BlockTask | IncludeTask;
