@@ -55,6 +55,8 @@ export interface FileDiff {
 export interface StepOutcome {
   step: Step;
   exec?: ExecResult;
+  /** Set when the step failed (exec rc not in okRc, killed, or a put/get error): what went wrong. */
+  error?: string;
 }
 
 /** What a module reports (and what `register` stores), Ansible-shaped. */

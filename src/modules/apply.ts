@@ -1,0 +1,162 @@
+import { Readable } from 'node:stream';
+import type { Connection, ExecResult } from '../connection/types.js';
+import { LifeboatError } from '../errors.js';
+import type { ModuleResult, Operation, Step, StepOutcome } from './types.js';
+
+/**
+ * Runs an Operation's steps on a host, in order, and builds the module result. The executor calls this in
+ * a real run after `module.plan(ctx)`; in plan mode the steps are only shown.
+ *
+ * - exec → conn.exec (success when rc ∈ step.okRc, default [0]); put → conn.put; get → conn.get.
+ * - Stops at the first failed step.
+ * - Then `op.finish(outcomes)` when the module gave one, else the default result: changed when steps ran
+ *   and op.changed !== false; failed when a step failed; rc/stdout/stderr(/_lines) of the last exec;
+ *   msg naming the failed step.
+ * - Connection-level errors (unreachable, auth, become, interrupted) are thrown, not turned into results,
+ *   so the executor can count the host as unreachable / stop the run. A put/get that fails for another
+ *   reason (permission, missing file) is a failed step.
+ * - Every `step.secrets` value is masked in stdout/stderr/msg of the result and in live output.
+ */
+
+export type OutputStream = 'stdout' | 'stderr';
+
+export interface ApplyOptions {
+  become: boolean;
+  becomeUser?: string;
+  /** Environment for every exec step (a step's own env wins on the same name). */
+  env?: Record<string, string>;
+  signal?: AbortSignal;
+  /** Live output of exec steps (secrets of the step already masked). */
+  onOutput?: (stream: OutputStream, text: string, step: Step) => void;
+}
+
+export const MASK = '********';
+
+/** Codes that mean the host or the run is gone, not that the step failed. */
+const RETHROW_CODES = new Set(['E_CONNECT', 'E_HOSTKEY', 'E_UNREACHABLE', 'E_BECOME', 'E_INTERRUPTED']);
+
+export function maskSecrets(text: string, secrets: readonly string[] | undefined): string {
+  if (!secrets?.length) return text;
+  let out = text;
+  for (const s of secrets) if (s.length > 0) out = out.split(s).join(MASK);
+  return out;
+}
+
+export function stepLabel(step: Step): string {
+  if (step.description) return step.description;
+  switch (step.kind) {
+    case 'exec':
+      return maskSecrets(step.cmd, step.secrets);
+    case 'put':
+      return `put ${step.dest}`;
+    case 'get':
+      return `get ${step.src} -> ${step.dest}`;
+  }
+}
+
+function execOk(step: Extract<Step, { kind: 'exec' }>, r: ExecResult): boolean {
+  if (r.signal) return false;
+  return (step.okRc ?? [0]).includes(r.rc);
+}
+
+function lines(s: string): string[] {
+  if (s === '') return [];
+  return s.replace(/\r?\n$/, '').split(/\r?\n/);
+}
+
+async function runStep(step: Step, conn: Connection, opts: ApplyOptions): Promise<StepOutcome> {
+  const become = step.kind === 'exec' ? (step.become ?? opts.become) : opts.become;
+  if (step.kind === 'exec') {
+    const env = opts.env || step.env ? { ...(opts.env ?? {}), ...(step.env ?? {}) } : undefined;
+    const onOut = opts.onOutput;
+    const exec = await conn.exec(step.cmd, {
+      become,
+      ...(opts.becomeUser !== undefined ? { becomeUser: opts.becomeUser } : {}),
+      ...(env ? { env } : {}),
+      ...(step.stdin !== undefined ? { stdin: step.stdin } : {}),
+      ...(step.timeoutMs !== undefined ? { timeoutMs: step.timeoutMs } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(onOut
+        ? {
+            onStdout: (c: Buffer) => onOut('stdout', maskSecrets(c.toString('utf8'), step.secrets), step),
+            onStderr: (c: Buffer) => onOut('stderr', maskSecrets(c.toString('utf8'), step.secrets), step),
+          }
+        : {}),
+    });
+    const masked: ExecResult = {
+      ...exec,
+      stdout: maskSecrets(exec.stdout, step.secrets),
+      stderr: maskSecrets(exec.stderr, step.secrets),
+    };
+    if (execOk(step, masked)) return { step, exec: masked };
+    const why = masked.signal ? `killed by ${masked.signal}` : `exit code ${masked.rc}`;
+    return { step, exec: masked, error: `${stepLabel(step)}: ${why}` };
+  }
+  try {
+    if (step.kind === 'put') {
+      const src: string | Buffer | Readable =
+        step.content !== undefined ? Buffer.from(step.content, 'utf8') : (step.src ?? '');
+      if (step.content === undefined && step.src === undefined) {
+        throw new LifeboatError('E_INTERNAL', `put step for ${step.dest} has neither content nor src`);
+      }
+      await conn.put(src, step.dest, {
+        become,
+        ...(step.mode !== undefined ? { mode: step.mode } : {}),
+        ...(step.owner !== undefined ? { owner: step.owner } : {}),
+        ...(step.group !== undefined ? { group: step.group } : {}),
+      });
+    } else {
+      await conn.get(step.src, step.dest, { become });
+    }
+    return { step };
+  } catch (e) {
+    if (e instanceof LifeboatError && RETHROW_CODES.has(e.code)) throw e;
+    if (opts.signal?.aborted) throw e;
+    const msg = e instanceof Error ? e.message : String(e);
+    return { step, error: `${stepLabel(step)}: ${msg}` };
+  }
+}
+
+/** The result built when the Operation has no `finish`. */
+export function defaultResult(op: Operation, outcomes: StepOutcome[]): ModuleResult {
+  const ran = outcomes.length > 0;
+  const failedOutcome = outcomes.find((o) => o.error !== undefined);
+  const result: ModuleResult = {
+    ...(op.result ?? {}),
+    changed: op.result?.changed ?? (ran && op.changed !== false),
+  };
+  const lastExec = [...outcomes].reverse().find((o) => o.exec)?.exec;
+  if (lastExec) {
+    result.rc = lastExec.rc;
+    result.stdout = lastExec.stdout;
+    result.stderr = lastExec.stderr;
+    result.stdout_lines = lines(lastExec.stdout);
+    result.stderr_lines = lines(lastExec.stderr);
+  }
+  if (failedOutcome) {
+    result.failed = true;
+    const detail = failedOutcome.exec?.stderr.trim() || failedOutcome.exec?.stdout.trim();
+    result.msg = `step failed: ${failedOutcome.error}${detail ? ` — ${lastLine(detail)}` : ''}`;
+  }
+  return result;
+}
+
+function lastLine(s: string): string {
+  const ls = s.split(/\r?\n/).filter((l) => l.trim() !== '');
+  const last = ls[ls.length - 1] ?? '';
+  return last.length > 500 ? `${last.slice(0, 500)}…` : last;
+}
+
+export async function applyOperation(op: Operation, conn: Connection, opts: ApplyOptions): Promise<ModuleResult> {
+  const outcomes: StepOutcome[] = [];
+  for (const step of op.steps) {
+    if (opts.signal?.aborted) {
+      throw new LifeboatError('E_INTERRUPTED', `interrupted before: ${stepLabel(step)}`, { host: conn.host });
+    }
+    const outcome = await runStep(step, conn, opts);
+    outcomes.push(outcome);
+    if (outcome.error !== undefined) break;
+  }
+  if (op.finish) return op.finish(outcomes);
+  return defaultResult(op, outcomes);
+}
