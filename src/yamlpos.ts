@@ -1,0 +1,197 @@
+/**
+ * YAML files with source positions: parse a file (collecting every YAML error as a LifeboatError with
+ * file:line:col), and map a data path — e.g. an ajv `instancePath` — back to where it is in the file.
+ *
+ * Reusable by every loader (inventory, playbook, vars files).
+ */
+import type { ErrorObject } from 'ajv';
+import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { LifeboatError, type SourceRef } from './errors.js';
+
+export type DataPath = ReadonlyArray<string | number>;
+
+export interface YamlFile {
+  file: string;
+  doc: Document.Parsed;
+  /** The document as plain data (`null` for an empty file, `undefined` when it did not parse). */
+  value: unknown;
+  /** YAML syntax errors (E_YAML), each with its position. Empty when the file parsed. */
+  errors: LifeboatError[];
+}
+
+interface DocInfo {
+  file: string;
+  lines: LineCounter;
+}
+
+/** Parsed documents → their file name and line counter, so `positionOf(doc, …)` needs only the doc. */
+const infoOf = new WeakMap<Document, DocInfo>();
+
+const HINTS: Partial<Record<string, string>> = {
+  TAB_AS_INDENT: 'indent with spaces; YAML does not allow tabs for indentation',
+  DUPLICATE_KEY: 'remove or rename one of the two keys (a later one would silently replace the first)',
+  BAD_INDENT: 'check the indentation of this line against the lines above it',
+  MULTILINE_IMPLICIT_KEY: 'a key must fit on one line; check for a missing ":" or a stray indent',
+  MISSING_CHAR: 'a closing quote or bracket is missing',
+  BLOCK_AS_IMPLICIT_KEY: 'check for a missing ":" or wrong indentation',
+  UNEXPECTED_TOKEN: 'check the indentation and the ":" / "-" on this line',
+  MULTIPLE_DOCS: 'this file must hold a single YAML document; remove the extra "---"',
+  BAD_ALIAS: 'an alias (*name) must refer to an anchor (&name) defined before it',
+};
+
+function skipBlank(text: string, offset: number): number {
+  let i = offset;
+  while (i < text.length && (text[i] === ' ' || text[i] === '\n' || text[i] === '\r')) i++;
+  return i < text.length ? i : offset;
+}
+
+/** The first line of a yaml-package message, without its " at line L, column C" suffix. */
+function shortMessage(message: string): string {
+  const first = message.split('\n', 1)[0] ?? message;
+  return first.replace(/ at line \d+, column \d+:?\s*$/, '').replace(/:\s*$/, '');
+}
+
+/**
+ * Parse one YAML file. Duplicate keys are errors (as they should be: the later silently wins otherwise).
+ * Never throws for bad YAML: look at `errors`.
+ */
+export function parseYamlFile(file: string, text: string): YamlFile {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { uniqueKeys: true, lineCounter: lines, prettyErrors: true });
+  infoOf.set(doc, { file, lines });
+  const errors = doc.errors.map((e) => {
+    let offset = e.pos[0];
+    // The yaml package may point a duplicate key at the end of the value before it: move to the key.
+    if (e.code === 'DUPLICATE_KEY') offset = skipBlank(text, offset);
+    const lp = lines.linePos(offset);
+    return new LifeboatError('E_YAML', `YAML: ${shortMessage(e.message)}`, {
+      src: { file, line: lp.line, col: lp.col },
+      hint: HINTS[e.code] ?? 'fix the YAML syntax at this position',
+    });
+  });
+  let value: unknown;
+  if (errors.length === 0) {
+    try {
+      value = doc.toJS({ maxAliasCount: 1000 });
+    } catch (err) {
+      errors.push(
+        new LifeboatError('E_YAML', `YAML: ${(err as Error).message}`, {
+          src: { file, line: 1, col: 1 },
+          hint: 'check anchors and aliases in this file',
+          cause: err,
+        }),
+      );
+    }
+  }
+  return { file, doc, value, errors };
+}
+
+function nodeStart(doc: Document, node: Node | null | undefined): SourceRef | undefined {
+  const info = infoOf.get(doc);
+  if (!info || !node?.range) return undefined;
+  const lp = info.lines.linePos(node.range[0]);
+  return { file: info.file, line: lp.line, col: lp.col };
+}
+
+/** A scalar with no text of its own (`key:` with nothing after it). */
+function isEmptyScalar(node: unknown): boolean {
+  return isScalar(node) && node.value === null && (!node.range || node.range[0] === node.range[1]);
+}
+
+/**
+ * Where the value at `path` is in the file (its first character). With `{ key: true }`, where the key of
+ * the last path segment is (for "unknown key" errors). A path that does not exist all the way down
+ * gives the position of its deepest existing part (a `required` error points at the mapping).
+ * `doc` must come from `parseYamlFile` (or be a `YamlFile`).
+ */
+export function positionOf(doc: Document | YamlFile, path: DataPath, opts: { key?: boolean } = {}): SourceRef {
+  const d: Document = 'doc' in doc && 'errors' in doc ? doc.doc : (doc as Document);
+  const info = infoOf.get(d);
+  const fallback: SourceRef = { file: info?.file ?? '<unknown>', line: 1, col: 1 };
+  let node: unknown = d.contents;
+  let best = nodeStart(d, d.contents as Node | null) ?? fallback;
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i];
+    const last = i === path.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && keyText(p.key) === String(seg));
+      if (!pair) return best;
+      const keyPos = nodeStart(d, pair.key as Node | null);
+      if (last && opts.key && keyPos) return keyPos;
+      const valPos = isEmptyScalar(pair.value) ? undefined : nodeStart(d, pair.value as Node | null);
+      best = valPos ?? keyPos ?? best;
+      node = pair.value;
+    } else if (isSeq(node)) {
+      const item = node.items[Number(seg)];
+      if (item === undefined) return best;
+      best = nodeStart(d, item as Node) ?? best;
+      node = item;
+    } else {
+      return best;
+    }
+  }
+  return best;
+}
+
+function keyText(key: unknown): string | undefined {
+  if (isScalar(key)) return String(key.value);
+  if (typeof key === 'string' || typeof key === 'number') return String(key);
+  return undefined;
+}
+
+/** A JSON pointer (ajv `instancePath`, e.g. `/all/children/etcd`) as path segments. */
+export function pointerToPath(pointer: string): string[] {
+  if (pointer === '' || pointer === '/') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** A path as people read it: `all.children.etcd.hosts[0]`. */
+export function pathText(path: DataPath): string {
+  let out = '';
+  for (const seg of path) {
+    if (typeof seg === 'number' || /^\d+$/.test(seg)) out += `[${seg}]`;
+    else out += out ? `.${seg}` : seg;
+  }
+  return out || '(top level)';
+}
+
+/**
+ * ajv errors → LifeboatErrors (E_SCHEMA) positioned in the YAML file. `describe` may turn one ajv error into
+ * a friendlier message + hint (return undefined to use the default wording).
+ */
+export function schemaErrors(
+  file: YamlFile,
+  errors: ReadonlyArray<ErrorObject> | null | undefined,
+  describe?: (e: ErrorObject, path: string[]) => { message: string; hint?: string } | undefined,
+): LifeboatError[] {
+  const out: LifeboatError[] = [];
+  const seen = new Set<string>();
+  for (const e of errors ?? []) {
+    const path = pointerToPath(e.instancePath);
+    let src: SourceRef;
+    let message: string;
+    let hint: string | undefined;
+    if (e.keyword === 'additionalProperties') {
+      const extra = String((e.params as { additionalProperty: string }).additionalProperty);
+      src = positionOf(file, [...path, extra], { key: true });
+      message = `${pathText([...path, extra])}: unknown key "${extra}"`;
+      hint = 'remove it or check its spelling';
+    } else {
+      src = positionOf(file, path);
+      message = `${pathText(path)}: ${e.message ?? e.keyword}`;
+    }
+    const custom = describe?.(e, path);
+    if (custom) {
+      message = custom.message;
+      hint = custom.hint ?? hint;
+    }
+    const key = `${src.line}:${src.col}:${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(new LifeboatError('E_SCHEMA', message, { src, ...(hint ? { hint } : {}) }));
+  }
+  return out;
+}
