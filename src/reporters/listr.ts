@@ -1,0 +1,146 @@
+import { Listr, ListrLogger, PRESET_TIMER, ProcessOutput, type ListrTaskWrapper } from 'listr2';
+import type { RunEvent, Reporter } from '../executor/events.js';
+import { painter, type Paint } from './color.js';
+import { failureDetail, fmtDuration, recapLines, statusWord } from './format.js';
+import { makeMasker } from './mask.js';
+
+type HostResult = Extract<RunEvent, { type: 'host_result' }>;
+
+interface HostSlot {
+  results: HostResult[];
+  done: () => void;
+  finished: Promise<void>;
+}
+
+/**
+ * The terminal view: one listr2 task list per Lifeboat task, with one line per host (spinner, duration,
+ * changed/failed), collapsed when done; the failing command's stderr shown under the failed host.
+ * Everything is written to `out` (stderr when --json puts events on stdout).
+ */
+export class ListrReporter implements Reporter {
+  private readonly paint: Paint;
+  private readonly mask: (t: string) => string;
+  private readonly output: ProcessOutput;
+  private chain: Promise<void> = Promise.resolve();
+  private slots = new Map<string, HostSlot>();
+
+  constructor(
+    private readonly out: NodeJS.WriteStream,
+    color: boolean,
+    secrets: readonly string[] = [],
+  ) {
+    this.paint = painter(color);
+    this.mask = makeMasker(secrets);
+    this.output = new ProcessOutput(out, out, { dump: [], leaveEmptyLine: false });
+  }
+
+  private write(text: string): void {
+    const t = this.mask(text);
+    this.chain = this.chain.then(() => {
+      this.out.write(`${t}\n`);
+    });
+  }
+
+  emit(ev: RunEvent): void {
+    const p = this.paint;
+    switch (ev.type) {
+      case 'play_start':
+        this.write(p('bold', `\nPLAY [${ev.play}] `) + p('gray', `${ev.hosts.length} host(s)`));
+        break;
+      case 'task_start':
+        this.startTask(ev.task, ev.hosts, ev.handler === true);
+        break;
+      case 'host_result': {
+        const slot = this.slots.get(ev.host);
+        if (slot) slot.results.push(ev);
+        break;
+      }
+      case 'task_end':
+        for (const s of this.slots.values()) s.done();
+        this.slots = new Map();
+        break;
+      case 'warning':
+        this.write(p('yellow', `[WARNING] ${ev.host ? `${ev.host}: ` : ''}${ev.msg}`));
+        break;
+      case 'recap':
+        this.write(p('bold', `\nRECAP (${fmtDuration(ev.durationMs)})`));
+        for (const l of recapLines(ev.hosts, p)) this.write(l);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private startTask(title: string, hosts: string[], handler: boolean): void {
+    const slots = new Map<string, HostSlot>();
+    for (const h of hosts) {
+      let done!: () => void;
+      const finished = new Promise<void>((r) => {
+        done = r;
+      });
+      slots.set(h, { results: [], done, finished });
+    }
+    this.slots = slots;
+    const mask = this.mask;
+    const paint = this.paint;
+    const list = new Listr(
+      [
+        {
+          title: mask(`${handler ? 'HANDLER' : 'TASK'} [${title}]`),
+          task: (_ctx, task) =>
+            task.newListr(
+              hosts.map((h) => ({
+                title: h,
+                task: async (_c: unknown, t: ListrTaskWrapper<unknown, never, never>) => {
+                  const slot = slots.get(h) as HostSlot;
+                  await slot.finished;
+                  settleHost(t, h, slot.results, mask, paint);
+                },
+              })),
+              { concurrent: true, exitOnError: false },
+            ),
+        },
+      ],
+      {
+        exitOnError: false,
+        registerSignalListeners: false,
+        renderer: 'default',
+        rendererOptions: {
+          collapseSubtasks: true,
+          timer: PRESET_TIMER,
+          logger: new ListrLogger({ processOutput: this.output }),
+        },
+      },
+    );
+    this.chain = this.chain.then(() => list.run().then(() => undefined, () => undefined));
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.slots.values()) s.done();
+    await this.chain;
+  }
+}
+
+function settleHost(
+  t: ListrTaskWrapper<unknown, never, never>,
+  host: string,
+  results: HostResult[],
+  mask: (s: string) => string,
+  paint: Paint,
+): void {
+  const last = results[results.length - 1];
+  if (!last) {
+    t.skip(`${host}: not run`);
+    return;
+  }
+  const failed = results.find((r) => (r.status === 'failed' && !r.ignored) || r.status === 'unreachable');
+  const changed = results.some((r) => r.changed);
+  if (failed) throw new Error(mask([`${host}: ${statusWord(failed)}`, ...failureDetail(failed)].join('\n')));
+  if (results.every((r) => r.status === 'skipped')) {
+    t.skip(`${host}: skipped`);
+    return;
+  }
+  const word = changed ? paint('yellow', 'changed') : paint('green', 'ok');
+  const ms = results.reduce((a, r) => a + r.durationMs, 0);
+  t.title = mask(`${host} ${word} ${paint('gray', fmtDuration(ms))}`);
+}
