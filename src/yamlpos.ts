@@ -53,11 +53,17 @@ function shortMessage(message: string): string {
 
 /**
  * Parse one YAML file. Duplicate keys are errors (as they should be: the later silently wins otherwise).
- * Never throws for bad YAML: look at `errors`.
+ * Never throws for bad YAML: look at `errors`. `opts.version: '1.1'` for Ansible-compatible files (playbooks).
  */
-export function parseYamlFile(file: string, text: string): YamlFile {
+export function parseYamlFile(file: string, text: string, opts: { version?: '1.1' | '1.2' } = {}): YamlFile {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { uniqueKeys: true, lineCounter: lines, prettyErrors: true });
+  // version '1.1' reads files as Ansible (PyYAML) does: `yes`/`no`/`on`/`off` are booleans, `0644` is octal.
+  const doc = parseDocument(text, {
+    uniqueKeys: true,
+    lineCounter: lines,
+    prettyErrors: true,
+    ...(opts.version ? { version: opts.version } : {}),
+  });
   infoOf.set(doc, { file, lines });
   const errors = doc.errors.map((e) => {
     let offset = e.pos[0];
