@@ -1,0 +1,98 @@
+import { writeFileSync } from 'node:fs';
+import type { RunSummary } from '../../executor/index.js';
+import { runPlaybooks } from '../../executor/index.js';
+import { buildPlan, computeInputs, type Plan, renderPlanHtml, renderPlanMarkdown, renderPlanText } from '../../planner/index.js';
+import { colorEnabled, painter } from '../../reporters/color.js';
+import { CollectReporter, createReporter, TeeReporter } from '../../reporters/index.js';
+import { LifeboatError } from '../../errors.js';
+import { CONNECT_OPTS, ENV_FOOTER, INVENTORY_OPTS, RUN_OPTS } from '../common.js';
+import { version } from '../version.js';
+import { interruptSignal, openSession, type Session } from '../session.js';
+import { bool, type CommandSpec, int, type Parsed, str, strs } from '../spec.js';
+import { splitCsv } from './split.js';
+
+export const planSpec: CommandSpec = {
+  name: 'plan',
+  summary: 'Show exactly what a run would do — every step on every host, in order — changing nothing.',
+  usage: 'lifeboat plan -i INVENTORY [options] PLAYBOOK...',
+  options: [
+    ...INVENTORY_OPTS,
+    ...RUN_OPTS,
+    { name: 'format', type: 'string', default: 'text', valueName: 'FMT', desc: 'text | json | markdown | html' },
+    { name: 'out', short: 'o', type: 'string', valueName: 'FILE', desc: 'Also save the plan as JSON, for `lifeboat apply FILE`' },
+    { name: 'diff', short: 'D', type: 'boolean', desc: 'Show content diffs of copy/template/lineinfile/file changes' },
+    { name: 'offline', type: 'boolean', desc: 'Connect to no host: plan from the inventory and playbooks alone' },
+    { name: 'progress', type: 'boolean', desc: 'Show the probes as they run (on stderr)' },
+    ...CONNECT_OPTS,
+  ],
+  examples: [
+    'lifeboat plan -i inventories/prod playbooks/etcd-restore.yml',
+    'lifeboat plan -i inventories/prod playbooks/etcd-restore.yml --out restore.plan.json && lifeboat apply restore.plan.json',
+    'lifeboat plan -i inventories/prod playbooks/etcd-restore.yml --format html > plan.html',
+    'lifeboat plan -i hosts site.yml --format markdown --diff > CHANGE-1234.md',
+  ],
+  footer: `The plan only runs read-only probes on the hosts (facts, stat, checksums, etcd status).\n\n${ENV_FOOTER}`,
+};
+
+export interface PlanRun {
+  plan: Plan;
+  summary: RunSummary;
+}
+
+/** Plan mode of the executor (the same walk and module code as a run), assembled into a Plan. */
+export async function makePlan(session: Session, v: Parsed['values'], offline: boolean, progress: boolean): Promise<PlanRun> {
+  const collect = new CollectReporter();
+  const reporter = progress ? new TeeReporter([collect, createReporter({ json: false, output: 'plain', secrets: session.secrets, stdout: process.stderr })]) : collect;
+  const intr = interruptSignal();
+  const tags = splitCsv(strs(v, 'tags'));
+  const skipTags = splitCsv(strs(v, 'skip-tags'));
+  const limit = str(v, 'limit');
+  try {
+    const summary = await runPlaybooks({
+      inventory: session.inventory,
+      playbooks: session.playbooks,
+      limit,
+      tags,
+      skipTags,
+      extraVars: session.extraVars,
+      forks: int(v, 'forks', 1) ?? 20,
+      check: true,
+      offline,
+      diff: true,
+      startAtTask: str(v, 'start-at-task'),
+      connections: session.pool,
+      reporter,
+      signal: intr.signal,
+      secrets: session.secrets,
+      rolesPath: session.rolesPath,
+    });
+    const inputs = computeInputs({ ...session, limit, tags, skipTags });
+    const plan = buildPlan(collect.events, { inputs, lifeboat: version(), offline });
+    return { plan, summary };
+  } finally {
+    intr.dispose();
+    await session.pool.closeAll();
+    await reporter.close();
+  }
+}
+
+export async function planCommand(p: Parsed): Promise<number> {
+  const v = p.values;
+  const format = str(v, 'format') ?? 'text';
+  if (!['text', 'json', 'markdown', 'html'].includes(format)) {
+    throw new LifeboatError('E_USAGE', `--format must be text, json, markdown or html (got "${format}")`);
+  }
+  const session = await openSession(v, p.positionals);
+  const { plan, summary } = await makePlan(session, v, bool(v, 'offline'), bool(v, 'progress'));
+  const out = str(v, 'out');
+  if (out) writeFileSync(out, `${JSON.stringify(plan, null, 2)}\n`);
+  const diff = bool(v, 'diff');
+  let text: string;
+  if (format === 'json') text = `${JSON.stringify(plan, null, 2)}\n`;
+  else if (format === 'markdown') text = renderPlanMarkdown(plan, { diff });
+  else if (format === 'html') text = renderPlanHtml(plan);
+  else text = renderPlanText(plan, painter(colorEnabled(process.stdout)), { diff });
+  process.stdout.write(text);
+  if (out) process.stderr.write(`Plan saved to ${out}. Run it with: lifeboat apply ${out}\n`);
+  return summary.exitCode;
+}

@@ -1,0 +1,64 @@
+import { runPlaybooks } from '../../executor/index.js';
+import { createReporter } from '../../reporters/index.js';
+import { CONNECT_OPTS, ENV_FOOTER, INVENTORY_OPTS, OUTPUT_OPTS, RUN_OPTS } from '../common.js';
+import { interruptSignal, openSession } from '../session.js';
+import { splitCsv } from './split.js';
+import { bool, type CommandSpec, int, type Parsed, str, strs } from '../spec.js';
+
+export const runSpec: CommandSpec = {
+  name: 'run',
+  summary: 'Run playbooks against the hosts of an inventory.',
+  usage: 'lifeboat run -i INVENTORY [options] PLAYBOOK...',
+  options: [
+    ...INVENTORY_OPTS,
+    ...RUN_OPTS,
+    { name: 'check', short: 'C', type: 'boolean', desc: 'Change nothing: show the plan instead (same as `lifeboat plan`)' },
+    { name: 'diff', short: 'D', type: 'boolean', desc: 'With --check: show content diffs of file changes' },
+    ...CONNECT_OPTS,
+    ...OUTPUT_OPTS,
+  ],
+  examples: [
+    'lifeboat run -i inventories/prod playbooks/etcd-backup.yml',
+    'lifeboat run -i inventories/prod playbooks/etcd-restore.yml -e snapshot=backups/prod-etcd-1-20261122T010000Z.db',
+    'lifeboat run -i hosts -l kube_master --json site.yml > events.ndjson',
+  ],
+  footer: ENV_FOOTER,
+};
+
+
+export async function runCommand(p: Parsed): Promise<number> {
+  const v = p.values;
+  if (bool(v, 'check')) {
+    const { planCommand } = await import('./plan.js');
+    return planCommand(p);
+  }
+  const forks = int(v, 'forks', 1) ?? 20;
+  const session = await openSession(v, p.positionals);
+  const output = (str(v, 'output') ?? 'auto') as 'auto' | 'listr' | 'plain' | 'none';
+  const reporter = createReporter({ json: bool(v, 'json'), output, secrets: session.secrets, verbose: bool(v, 'verbose') });
+  const intr = interruptSignal();
+  try {
+    const summary = await runPlaybooks({
+      inventory: session.inventory,
+      playbooks: session.playbooks,
+      limit: str(v, 'limit'),
+      tags: splitCsv(strs(v, 'tags')),
+      skipTags: splitCsv(strs(v, 'skip-tags')),
+      extraVars: session.extraVars,
+      forks,
+      check: false,
+      diff: bool(v, 'diff'),
+      startAtTask: str(v, 'start-at-task'),
+      connections: session.pool,
+      reporter,
+      signal: intr.signal,
+      secrets: session.secrets,
+      rolesPath: session.rolesPath,
+    });
+    return summary.exitCode;
+  } finally {
+    intr.dispose();
+    await session.pool.closeAll();
+    await reporter.close();
+  }
+}

@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { LifeboatError } from '../errors.js';
+import type { Vars } from '../inventory/types.js';
+
+/**
+ * `-e` values, merged left to right: `key=value key2=value2` (values stay strings, as Ansible),
+ * a YAML/JSON mapping (`-e '{"a": 1}'`), or `@file` (YAML or JSON).
+ */
+export function parseExtraVars(items: string[]): Vars {
+  const out: Vars = {};
+  for (const item of items) Object.assign(out, parseOne(item));
+  return out;
+}
+
+function parseOne(item: string): Vars {
+  const s = item.trim();
+  if (s.startsWith('@')) {
+    const file = s.slice(1);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new LifeboatError('E_USAGE', `-e @${file}: cannot read the file (${(err as Error).message})`);
+    }
+    return asMapping(parseYaml(text, `-e @${file}`), `-e @${file}`);
+  }
+  if (s.startsWith('{')) return asMapping(parseYaml(s, '-e'), '-e');
+  const out: Vars = {};
+  for (const tok of splitWords(s)) {
+    const eq = tok.indexOf('=');
+    if (eq <= 0) {
+      throw new LifeboatError('E_USAGE', `-e "${item}": expected key=value, a YAML/JSON mapping, or @file`, {
+        hint: 'for example: -e snapshot=/backups/etcd.db -e etcd_backup_retain=5',
+      });
+    }
+    out[tok.slice(0, eq)] = tok.slice(eq + 1);
+  }
+  return out;
+}
+
+function parseYaml(text: string, what: string): unknown {
+  try {
+    return parse(text);
+  } catch (err) {
+    throw new LifeboatError('E_USAGE', `${what}: not valid YAML/JSON (${(err as Error).message.split('\n')[0]})`);
+  }
+}
+
+function asMapping(v: unknown, what: string): Vars {
+  if (v && typeof v === 'object' && !Array.isArray(v)) return v as Vars;
+  throw new LifeboatError('E_USAGE', `${what}: must be a mapping of variable names to values`);
+}
+
+/** Split on spaces, honouring single and double quotes. */
+function splitWords(s: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let q: string | null = null;
+  for (const ch of s) {
+    if (q) {
+      if (ch === q) q = null;
+      else cur += ch;
+    } else if (ch === '"' || ch === "'") q = ch;
+    else if (/\s/.test(ch)) {
+      if (cur) out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  if (cur) out.push(cur);
+  return out;
+}

@@ -1,0 +1,110 @@
+import { LifeboatError, LifeboatErrors, nearest } from '../errors.js';
+import { EXIT } from './exit-codes.js';
+import { version } from './version.js';
+import { type CommandSpec, helpText, type Parsed, parseCommand } from './spec.js';
+import { inventoryCommand, inventorySpec } from './commands/inventory.js';
+import { runCommand, runSpec } from './commands/run.js';
+import { validateCommand, validateSpec } from './commands/validate.js';
+
+interface Command {
+  spec: CommandSpec;
+  run: (p: Parsed) => Promise<number>;
+}
+
+async function lazyPlan(): Promise<Command> {
+  const m = await import('./commands/plan.js');
+  return { spec: m.planSpec, run: m.planCommand };
+}
+async function lazyApply(): Promise<Command> {
+  const m = await import('./commands/apply.js');
+  return { spec: m.applySpec, run: m.applyCommand };
+}
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  run: async () => ({ spec: runSpec, run: runCommand }),
+  plan: lazyPlan,
+  apply: lazyApply,
+  validate: async () => ({ spec: validateSpec, run: validateCommand }),
+  inventory: async () => ({ spec: inventorySpec, run: inventoryCommand }),
+};
+
+const SUMMARIES: Array<[string, string]> = [
+  ['run', 'Run playbooks against an inventory'],
+  ['plan', 'Show exactly what a run would do, changing nothing (--out to save it)'],
+  ['apply', 'Run a saved plan, refusing if anything changed since it was made'],
+  ['validate', 'Check inventories, playbooks and roles without connecting'],
+  ['inventory', 'Show the resolved inventory (--graph, --list, --host)'],
+];
+
+
+export function mainHelp(): string {
+  return `Lifeboat ${version()} — declarative playbooks over SSH, built to bring etcd / Kubernetes control planes back.
+
+Usage: lifeboat <command> [options]
+
+Commands:
+${SUMMARIES.map(([n, s]) => `  ${n.padEnd(11)}${s}`).join('\n')}
+
+Options:
+  -h, --help     Show help (also: lifeboat <command> --help)
+  --version      Show the version
+
+Examples:
+  lifeboat plan -i inventories/prod playbooks/etcd-restore.yml
+  lifeboat run  -i inventories/prod playbooks/etcd-restore.yml -e snapshot=backups/prod.db
+  lifeboat validate -i inventories/prod playbooks/*.yml
+
+Run 'lifeboat <command> --help' for a command's options.
+`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (cmd === undefined || cmd === '-h' || cmd === '--help' || cmd === 'help') {
+    const topic = cmd === 'help' ? rest[0] : undefined;
+    if (topic && COMMANDS[topic]) {
+      process.stdout.write(helpText((await (COMMANDS[topic] as () => Promise<Command>)()).spec));
+      return EXIT.OK;
+    }
+    process.stdout.write(mainHelp());
+    return cmd === undefined ? EXIT.USAGE : EXIT.OK;
+  }
+  if (cmd === '--version' || cmd === '-V') {
+    process.stdout.write(`${version()}\n`);
+    return EXIT.OK;
+  }
+  const load = COMMANDS[cmd];
+  if (!load) {
+    const guess = nearest(cmd, Object.keys(COMMANDS));
+    process.stderr.write(`lifeboat: unknown command "${cmd}"${guess ? ` — did you mean "${guess}"?` : ''}\nRun 'lifeboat --help' for the list.\n`);
+    return EXIT.USAGE;
+  }
+  const command = await load();
+  try {
+    const parsed = parseCommand(command.spec, rest);
+    if (parsed.values.help === true) {
+      process.stdout.write(helpText(command.spec));
+      return EXIT.OK;
+    }
+    return await command.run(parsed);
+  } catch (err) {
+    return reportError(err);
+  }
+}
+
+export function reportError(err: unknown): number {
+  if (err instanceof LifeboatErrors) {
+    for (const e of err.errors) process.stderr.write(`error: ${e.format()}\n`);
+    process.stderr.write(`\n${err.errors.length} problem(s); nothing was run.\n`);
+    return EXIT.USAGE;
+  }
+  if (err instanceof LifeboatError) {
+    process.stderr.write(`error: ${err.format()}\n`);
+    if (err.code === 'E_INTERRUPTED') return EXIT.INTERRUPTED;
+    if (err.code === 'E_PLAN_STALE') return EXIT.PLAN_STALE;
+    if (err.code === 'E_UNREACHABLE' || err.code === 'E_CONNECT' || err.code === 'E_HOSTKEY') return EXIT.UNREACHABLE;
+    if (err.code === 'E_TASK' || err.code === 'E_PREFLIGHT') return EXIT.TASK_FAILED;
+    return EXIT.USAGE;
+  }
+  throw err;
+}

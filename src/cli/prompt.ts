@@ -1,0 +1,28 @@
+import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
+import { LifeboatError } from '../errors.js';
+
+/** Asks for a secret on the terminal without echoing it. Refuses when stdin is not a terminal. */
+export async function promptHidden(question: string): Promise<string> {
+  if (!process.stdin.isTTY) {
+    throw new LifeboatError('E_USAGE', '--ask-become-pass needs a terminal', {
+      hint: 'set LIFEBOAT_BECOME_PASSWORD in the environment instead',
+    });
+  }
+  process.stderr.write(question);
+  let muted = true;
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      if (!muted) process.stderr.write(chunk);
+      cb();
+    },
+  });
+  const rl = createInterface({ input: process.stdin, output: sink, terminal: true });
+  try {
+    return await new Promise<string>((resolve) => rl.question('', (a) => resolve(a)));
+  } finally {
+    muted = false;
+    rl.close();
+    process.stderr.write('\n');
+  }
+}

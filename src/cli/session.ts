@@ -1,0 +1,98 @@
+import { resolve } from 'node:path';
+import { connectionSpecFor, createConnectionPool } from '../connection/index.js';
+import type { ConnectionPool } from '../connection/index.js';
+import { LifeboatError } from '../errors.js';
+import { hostInventoryVars, loadInventory } from '../inventory/index.js';
+import type { Inventory, Vars } from '../inventory/types.js';
+import { loadPlaybook } from '../playbook/index.js';
+import type { Playbook } from '../playbook/types.js';
+import { renderValue } from '../vars/index.js';
+import { parseExtraVars } from './extra-vars.js';
+import { promptHidden } from './prompt.js';
+import { bool, int, str, strs, type Values } from './spec.js';
+import '../modules/index.js';
+
+export interface Session {
+  inventory: Inventory;
+  inventoryPaths: string[];
+  playbooks: Playbook[];
+  playbookFiles: string[];
+  extraVars: Vars;
+  rolesPath: string[];
+  secrets: string[];
+  pool: ConnectionPool;
+}
+
+export function inventoryPaths(v: Values): string[] {
+  const paths = strs(v, 'inventory');
+  if (paths.length === 0) {
+    throw new LifeboatError('E_USAGE', 'no inventory given', {
+      hint: 'pass -i PATH (an inventory file or directory), e.g. -i inventories/prod',
+    });
+  }
+  return paths.map((p) => resolve(p));
+}
+
+export function rolesPathOf(v: Values): string[] {
+  const env = (process.env.LIFEBOAT_ROLES_PATH ?? '').split(':').filter(Boolean);
+  return [...strs(v, 'roles-path'), ...env].map((p) => resolve(p));
+}
+
+/** Loads everything a run or a plan needs; nothing connects yet (the pool connects lazily). */
+export async function openSession(v: Values, playbookArgs: string[]): Promise<Session> {
+  if (playbookArgs.length === 0) {
+    throw new LifeboatError('E_USAGE', 'no playbook given', { hint: 'e.g. lifeboat run -i INV playbooks/etcd-backup.yml' });
+  }
+  const invPaths = inventoryPaths(v);
+  const inventory = await loadInventory(invPaths);
+  const rolesPath = rolesPathOf(v);
+  const playbookFiles = playbookArgs.map((p) => resolve(p));
+  const playbooks: Playbook[] = [];
+  for (const f of playbookFiles) playbooks.push(await loadPlaybook(f, { rolesPath }));
+  const extraVars = parseExtraVars(strs(v, 'extra-vars'));
+
+  let becomePassword = process.env.LIFEBOAT_BECOME_PASSWORD || undefined;
+  if (bool(v, 'ask-become-pass')) becomePassword = await promptHidden('BECOME password: ');
+  const secrets = [becomePassword, process.env.LIFEBOAT_KEY_PASSPHRASE].filter(
+    (s): s is string => typeof s === 'string' && s !== '',
+  );
+  const timeoutS = int(v, 'timeout', 1) ?? 10;
+  const specOpts = {
+    sshConfigFile: str(v, 'ssh-config'),
+    acceptNewHostKeys: bool(v, 'accept-new-host-keys'),
+    becomePassword,
+    connectTimeoutMs: timeoutS * 1000,
+  };
+  const pool = createConnectionPool({
+    specFor: (host: string) => {
+      const raw = { ...hostInventoryVars(inventory, host), ...extraVars };
+      const vars = renderValue(raw, { ...raw, inventory_hostname: host }, { host }) as Vars;
+      const pass = vars.ansible_become_password ?? vars.ansible_become_pass;
+      if (typeof pass === 'string' && pass && !secrets.includes(pass)) secrets.push(pass);
+      return connectionSpecFor(host, vars, specOpts);
+    },
+  });
+  return { inventory, inventoryPaths: invPaths, playbooks, playbookFiles, extraVars, rolesPath, secrets, pool };
+}
+
+/** Ctrl-C: the first one aborts the run cleanly (commands signalled, recap printed); a second one exits at once. */
+export function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
+  const ac = new AbortController();
+  let count = 0;
+  const onSig = () => {
+    count += 1;
+    if (count === 1) {
+      process.stderr.write('\nInterrupted: stopping running commands (press Ctrl-C again to exit at once)\n');
+      ac.abort(new LifeboatError('E_INTERRUPTED', 'interrupted'));
+    } else process.exit(130);
+  };
+  process.on('SIGINT', onSig);
+  process.on('SIGTERM', onSig);
+  return {
+    signal: ac.signal,
+    dispose: () => {
+      process.off('SIGINT', onSig);
+      process.off('SIGTERM', onSig);
+    },
+  };
+}

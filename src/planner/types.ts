@@ -1,0 +1,77 @@
+import type { FileDiff } from '../modules/types.js';
+import type { PlannedStep } from '../executor/events.js';
+
+/**
+ * A plan: what a run would do, per play, task and host, in order. Stable, versioned JSON
+ * (docs/plan-format.md); `lifeboat apply` runs it and refuses when the present differs.
+ */
+export const PLAN_SCHEMA = 'lifeboat.plan/v1';
+
+export type PlanStatus = 'change' | 'ok' | 'skip' | 'unknown' | 'fail';
+
+export interface PlanHostEntry {
+  host: string;
+  status: PlanStatus;
+  steps: PlannedStep[];
+  destructive: string[];
+  reason?: string;
+  notes?: string[];
+  diff?: FileDiff[];
+  runOn?: string;
+  item?: unknown;
+  batch: number;
+}
+
+export interface PlanTask {
+  id: string;
+  name: string;
+  file?: string;
+  line?: number;
+  handler?: boolean;
+  hosts: PlanHostEntry[];
+}
+
+export interface PlanPlay {
+  name: string;
+  hosts: string[];
+  batches: string[][];
+  tasks: PlanTask[];
+}
+
+export interface PlanSummary {
+  hosts: number;
+  tasks: number;
+  changes: number;
+  destructive: number;
+  unknown: number;
+  skipped: number;
+  failed: number;
+}
+
+/** What the plan was made from; `apply` re-reads these and compares. */
+export interface PlanInputs {
+  playbooks: string[];
+  inventory: string[];
+  limit?: string;
+  tags: string[];
+  skipTags: string[];
+  extraVars: Record<string, unknown>;
+  rolesPath: string[];
+  /** sha256 of every input file read (inventory, playbooks, roles, vars files, templates, files). */
+  files: Record<string, string>;
+  /** sha256 over all of the above. */
+  hash: string;
+}
+
+export interface Plan {
+  schema: typeof PLAN_SCHEMA;
+  createdAt: string;
+  lifeboat: string;
+  offline: boolean;
+  inputs: PlanInputs;
+  /** sha256 over every host's planned steps, statuses and probe notes: what the probes saw. */
+  factsHash: string;
+  summary: PlanSummary;
+  plays: PlanPlay[];
+  warnings: string[];
+}
