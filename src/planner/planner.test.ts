@@ -1,0 +1,121 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { RunEvent } from '../executor/events.js';
+import type { Inventory } from '../inventory/types.js';
+import { painter } from '../reporters/color.js';
+import { buildPlan } from './build.js';
+import { diffPlans } from './compare.js';
+import { computeInputs, diffInputs } from './inputs.js';
+import { renderPlanHtml } from './render-html.js';
+import { renderPlanMarkdown } from './render-markdown.js';
+import { renderPlanText, unifiedDiff } from './render-text.js';
+import type { PlanInputs } from './types.js';
+
+const ts = '2026-11-22T00:00:00.000Z';
+const inputs: PlanInputs = { playbooks: ['pb.yml'], inventory: ['inv'], tags: [], skipTags: [], extraVars: {}, rolesPath: [], files: { 'pb.yml': 'aa' }, hash: 'h1' };
+
+function events(restoreName = 'etcd-node1'): RunEvent[] {
+  return [
+    { type: 'run_start', ts, v: 1, playbook: 'pb.yml', check: true },
+    { type: 'play_start', ts, play: 'restore', playIndex: 0, hosts: ['node1', 'node2'] },
+    { type: 'batch_start', ts, play: 'restore', batchIndex: 0, hosts: ['node1'] },
+    { type: 'batch_start', ts, play: 'restore', batchIndex: 1, hosts: ['node2'] },
+    { type: 'task_start', ts, play: 'restore', task: 'stop etcd', taskId: 't1', file: 'pb.yml', line: 5, hosts: ['node1', 'node2'] },
+    {
+      type: 'host_plan', ts, play: 'restore', taskId: 't1', task: 'stop etcd', host: 'node1', batchIndex: 0, status: 'change',
+      steps: [{ kind: 'exec', text: `etcdctl snapshot restore --name ${restoreName}`, destructive: 'restores etcd data' }],
+      destructive: ['restores etcd data'], notes: ['member list: a,b,c'],
+    },
+    {
+      type: 'host_plan', ts, play: 'restore', taskId: 't1', task: 'stop etcd', host: 'node2', batchIndex: 1, status: 'skip',
+      steps: [], destructive: [], reason: "when: inventory_hostname == 'node1'",
+    },
+    { type: 'task_start', ts, play: 'restore', task: 'show', taskId: 't2', file: 'pb.yml', line: 9, hosts: ['node1', 'node2'] },
+    {
+      type: 'host_plan', ts, play: 'restore', taskId: 't2', task: 'show', host: 'node1', batchIndex: 0, status: 'unknown',
+      steps: [], destructive: [], reason: 'depends on register `out`, unknown until run', runOn: 'node2',
+      diff: [{ path: '/etc/x.conf', before: 'a\nb\n', after: 'a\nc\n' }],
+    },
+  ];
+}
+
+describe('buildPlan', () => {
+  it('groups host plans under their tasks and plays, keeps batches, and counts the summary', () => {
+    const plan = buildPlan(events(), { inputs, lifeboat: '0.1.0', offline: false, now: new Date(ts) });
+    expect(plan.schema).toBe('lifeboat.plan/v1');
+    expect(plan.plays).toHaveLength(1);
+    expect(plan.plays[0]?.batches).toEqual([['node1'], ['node2']]);
+    expect(plan.plays[0]?.tasks.map((t) => [t.name, t.line, t.hosts.length])).toEqual([['stop etcd', 5, 2], ['show', 9, 1]]);
+    expect(plan.summary).toEqual({ hosts: 2, tasks: 2, changes: 1, destructive: 1, unknown: 1, skipped: 1, failed: 0 });
+  });
+});
+
+describe('renderers', () => {
+  const plan = buildPlan(events(), { inputs, lifeboat: '0.1.0', offline: false, now: new Date(ts) });
+  it('text: summary first, commands with destructive marks, skip reasons, run-on host, batches, diffs', () => {
+    const t = renderPlanText(plan, painter(false), { diff: true });
+    const lines = t.split('\n');
+    expect(lines[1]).toContain('2 host(s) · 2 task(s) · 1 change(s) · 1 destructive step(s) · 1 unknown until run · 1 skipped');
+    expect(t).toContain('$ etcdctl snapshot restore --name etcd-node1 ⚠ restores etcd data');
+    expect(t).toMatch(/⚠ node1\s+will change \[batch 1\]/);
+    expect(t).toContain("skip [batch 2] (when: inventory_hostname == 'node1')");
+    expect(t).toContain('→ runs on node2');
+    expect(t).toContain('unknown until run');
+    expect(t).toContain('-b');
+    expect(t).toContain('+c');
+  });
+  it('markdown: a table row per task and host', () => {
+    const md = renderPlanMarkdown(plan);
+    expect(md).toContain('| 1 | stop etcd | node1 | ⚠️ **will change** | `etcdctl snapshot restore --name etcd-node1` ⚠️ restores etcd data<br>member list: a,b,c |');
+    expect(md).toContain("| 1 | stop etcd | node2 | skip | when: inventory_hostname == 'node1' |");
+    expect(md).toContain('| 2 | 2 | 1 | 1 | 1 | 1 |');
+  });
+  it('html: a self-contained page with an SVG timeline and destructive cells outlined', () => {
+    const html = renderPlanHtml(plan);
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).toContain('<svg');
+    expect(html).toContain('stroke="#cf222e"');
+    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+  });
+  it('unifiedDiff marks removed and added lines', () => {
+    expect(unifiedDiff('f', 'a\nb', 'a\nc').slice(2)).toEqual([' a', '+c', '-b']);
+  });
+});
+
+describe('stale plans', () => {
+  it('a re-probed plan with other commands or facts differs, an identical one does not', () => {
+    const a = buildPlan(events(), { inputs, lifeboat: '0.1.0', offline: false });
+    const same = buildPlan(events(), { inputs, lifeboat: '0.1.0', offline: false });
+    const other = buildPlan(events('etcd-renamed'), { inputs, lifeboat: '0.1.0', offline: false });
+    expect(diffPlans(a, same)).toEqual([]);
+    expect(a.factsHash).toBe(same.factsHash);
+    expect(a.factsHash).not.toBe(other.factsHash);
+    const d = diffPlans(a, other);
+    expect(d).toHaveLength(1);
+    expect(d[0]).toContain('commands differ');
+    expect(d[0]).toContain('etcd-renamed');
+  });
+
+  it('input hashing notices a changed inventory file and changed extra vars', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lb-plan-'));
+    const invFile = join(dir, 'hosts');
+    const pbFile = join(dir, 'pb.yml');
+    writeFileSync(invFile, '[etcd]\nnode1\n');
+    writeFileSync(pbFile, '- hosts: all\n  tasks: []\n');
+    const inventory: Inventory = { hosts: new Map(), groups: new Map(), order: [], sources: [invFile] };
+    const src = { inventory, inventoryPaths: [invFile], playbooks: [], playbookFiles: [pbFile], tags: [], skipTags: [], extraVars: { a: 1 }, rolesPath: [], secrets: [] };
+    const before = computeInputs(src);
+    expect(diffInputs(before, computeInputs(src))).toEqual([]);
+    writeFileSync(invFile, '[etcd]\nnode1\nnode2\n');
+    const after = computeInputs({ ...src, extraVars: { a: 2 } });
+    expect(diffInputs(before, after)).toEqual([`changed since the plan: ${invFile}`, 'extra vars (-e) differ']);
+  });
+
+  it('secrets in extra vars are masked in the saved inputs', () => {
+    const inventory: Inventory = { hosts: new Map(), groups: new Map(), order: [], sources: [] };
+    const i = computeInputs({ inventory, inventoryPaths: [], playbooks: [], playbookFiles: [], tags: [], skipTags: [], extraVars: { pw: 'hunter22' }, rolesPath: [], secrets: ['hunter22'] });
+    expect(JSON.stringify(i)).not.toContain('hunter22');
+  });
+});
