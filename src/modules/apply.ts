@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { Connection, ExecResult } from '../connection/types.js';
 import { LifeboatError } from '../errors.js';
 import type { ModuleResult, Operation, Step, StepOutcome } from './types.js';

@@ -3,3 +3,4 @@
  * Generic modules live beside this file; etcd ones are registered by ./etcd/index.ts.
  */
 import './etcd/index.js';
+import './copy.js';

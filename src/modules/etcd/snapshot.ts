@@ -1,0 +1,125 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { shellJoin } from '../../connection/quote.js';
+import { LifeboatError } from '../../errors.js';
+import type { ModuleDef, ModuleResult } from '../types.js';
+import { clusterPlan, factsOf, memberFor } from './cluster.js';
+import { ctlArgv } from './etcdctl.js';
+import { applyRetention, localSnapshotDigest, manifestPathFor, resolveLocal, snapshotFileName } from './local-snapshot.js';
+import { parseSnapshotCheck, snapshotCheckScript, snapshotProblems } from './snapfile.js';
+import { clusterSchemaProps } from './status.js';
+import type { SnapshotManifest } from './types.js';
+import { requireOfflineTool } from './version.js';
+
+export interface EtcdSnapshotArgs {
+  group?: string;
+  members?: Array<{ host: string; [k: string]: unknown }>;
+  /** Controller directory for snapshots and manifests (relative: to the playbook). */
+  backup_dir: string;
+  /** Keep the newest N snapshots of this cluster on the controller (0: keep all). */
+  retain?: number;
+  /** Cluster name used in file names and manifests. */
+  cluster?: string;
+  /** Directory on the node for the snapshot before it is fetched. */
+  remote_dir?: string;
+  /** etcdctl --command-timeout for the save, e.g. "5m". */
+  command_timeout?: string;
+}
+
+function timeoutMs(t: string): number {
+  const m = /^(\d+)(ms|s|m|h)$/.exec(t);
+  if (!m) throw new LifeboatError('E_MODULE', `command_timeout "${t}" is not a duration like 30s or 5m`);
+  const mult = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
+  return Number(m[1]) * mult;
+}
+
+/**
+ * Saves a snapshot from exactly one member (the host the task runs on), checks it there (`snapshot status`,
+ * sha256, trailer), fetches it to the controller next to a JSON manifest, and keeps the newest N.
+ */
+export const etcdSnapshotModule: ModuleDef<EtcdSnapshotArgs> = {
+  name: 'etcd_snapshot',
+  summary: 'Snapshot one etcd member, fetch it to the controller with a manifest, keep the newest N',
+  schema: {
+    type: 'object',
+    required: ['backup_dir'],
+    properties: {
+      group: clusterSchemaProps.group,
+      members: clusterSchemaProps.members,
+      backup_dir: { type: 'string', minLength: 1 },
+      retain: { type: 'integer', minimum: 0 },
+      cluster: { type: 'string', pattern: '^[A-Za-z0-9._-]+$' },
+      remote_dir: { type: 'string', pattern: '^/' },
+      command_timeout: { type: 'string' },
+    },
+    additionalProperties: false,
+  },
+  async plan(ctx) {
+    const plan = clusterPlan(ctx.vars, ctx.host, ctx.args);
+    const me = memberFor(plan, ctx.host);
+    const facts = factsOf(ctx.vars);
+    const tool = requireOfflineTool(facts ?? {}, ctx.host);
+    const cluster = ctx.args.cluster ?? 'etcd';
+    const when = new Date();
+    const name = snapshotFileName(cluster, me.name, when);
+    const remoteDir = ctx.args.remote_dir ?? '/var/lib/lifeboat/snapshots';
+    const remote = `${remoteDir}/${name}`;
+    const backupDir = resolveLocal(ctx.args.backup_dir, ctx.playbookDir);
+    const local = join(backupDir, name);
+    const ct = ctx.args.command_timeout ?? '10m';
+    const target = { etcdctl: facts?.etcdctl?.path ?? 'etcdctl', endpoints: [me.client_url], tls: me.tls, commandTimeout: ct };
+    if (!ctx.check) await mkdir(backupDir, { recursive: true });
+    return {
+      changed: true,
+      notes: [`snapshot of member ${me.name} (${me.client_url}) → ${local}`],
+      steps: [
+        {
+          kind: 'exec',
+          cmd: `${shellJoin(['mkdir', '-p', remoteDir])} && ${shellJoin(ctlArgv(target, ['snapshot', 'save', remote]))}`,
+          description: `etcdctl snapshot save from ${me.name} (${me.client_url})`,
+          timeoutMs: timeoutMs(ct) + 30_000,
+        },
+        { kind: 'exec', cmd: snapshotCheckScript(tool, remote), description: `check ${remote} (status, sha256, trailer)` },
+        { kind: 'get', src: remote, dest: local, description: `fetch ${name} to ${backupDir}` },
+      ],
+      async finish(outcomes): Promise<ModuleResult> {
+        const failed = outcomes.find((o) => o.error);
+        if (failed || outcomes.length < 3) {
+          const detail = failed?.exec?.stderr.trim().split('\n').pop() ?? '';
+          return { changed: outcomes.length > 0, failed: true, msg: `snapshot failed: ${failed?.error ?? 'not all steps ran'} ${detail}`.trim() };
+        }
+        const check = parseSnapshotCheck(outcomes[1]?.exec?.stdout ?? '');
+        const problems = snapshotProblems(check);
+        const localDigest = await localSnapshotDigest(local);
+        if (check.sha256 && localDigest.sha256 !== check.sha256) problems.push(`the fetched copy's sha256 ${localDigest.sha256} differs from the node's ${check.sha256}`);
+        if (problems.length || !check.status || !check.sha256) {
+          return { changed: true, failed: true, msg: `snapshot ${remote} on ${ctx.host} is not sound: ${problems.join('; ')}` };
+        }
+        const manifest: SnapshotManifest = {
+          file: name,
+          cluster,
+          member: me.name,
+          host: ctx.host,
+          ...(facts?.version ? { etcd_version: facts.version } : {}),
+          revision: check.status.revision,
+          total_keys: check.status.totalKey,
+          total_size: check.status.totalSize,
+          hash: check.status.hash,
+          sha256: check.sha256,
+          time: when.toISOString(),
+        };
+        await writeFile(manifestPathFor(local), `${JSON.stringify(manifest, null, 2)}\n`);
+        const removed = await applyRetention(backupDir, cluster, ctx.args.retain ?? 0);
+        return {
+          changed: true,
+          msg: `snapshot ${name}: revision ${manifest.revision}, ${manifest.total_keys} keys, ${manifest.total_size} bytes, sha256 ${manifest.sha256}`,
+          snapshot: local,
+          manifest_file: manifestPathFor(local),
+          manifest,
+          remote_snapshot: remote,
+          removed_by_retention: removed,
+        };
+      },
+    };
+  },
+};

@@ -1,0 +1,68 @@
+import type { ModuleDef } from '../types.js';
+import { type ClusterArgs, clusterPlan, factsOf, hostVarsOf } from './cluster.js';
+import { chooseSource, describeView, judgeCluster } from './judge.js';
+import { observeMembers } from './observe.js';
+
+export type EtcdStatusArgs = ClusterArgs;
+
+export const clusterSchemaProps = {
+  group: { type: 'string' },
+  token: { type: 'string' },
+  members: {
+    type: 'array',
+    items: {
+      type: 'object',
+      required: ['host'],
+      properties: {
+        host: { type: 'string' },
+        name: { type: 'string' },
+        peer_url: { type: 'string' },
+        client_url: { type: 'string' },
+        data_dir: { type: 'string' },
+        wal_dir: { type: 'string' },
+        tls: { type: 'object' },
+      },
+    },
+  },
+} as const;
+
+/**
+ * Health and status of every member, each read on its own node with its TLS files: member list, leader,
+ * raft term/index, revision, DB size, alarms; and the member to take a snapshot from. Read-only: no steps.
+ */
+export const etcdStatusModule: ModuleDef<EtcdStatusArgs> = {
+  name: 'etcd_status',
+  summary: 'Health and status of every etcd member; chooses the snapshot source (read-only)',
+  schema: { type: 'object', properties: { ...clusterSchemaProps }, additionalProperties: false },
+  async plan(ctx) {
+    const plan = clusterPlan(ctx.vars, ctx.host, ctx.args);
+    const etcdctlOf = (h: string) => factsOf(hostVarsOf(ctx.vars, ctx.host, h))?.etcdctl?.path;
+    const views = await observeMembers(plan.members, (h) => ctx.connect(h), etcdctlOf);
+    const source = chooseSource(views);
+    const verdict = judgeCluster(views, plan);
+    const sourceMember = source ? plan.members.find((m) => m.host === source.host) : undefined;
+    return {
+      changed: false,
+      steps: [],
+      notes: [
+        ...plan.notes,
+        source ? `snapshot source: ${source.host} (raft index ${source.raft_index})` : 'no healthy member to snapshot from',
+      ],
+      result: {
+        changed: false,
+        members: views,
+        seen: views.map(describeView),
+        healthy: verdict.ok,
+        problems: verdict.problems,
+        ...(verdict.leader ? { leader: verdict.leader } : {}),
+        ...(verdict.cluster_id ? { cluster_id: verdict.cluster_id } : {}),
+        ...(verdict.revision !== undefined ? { revision: verdict.revision } : {}),
+        ...(source && sourceMember
+          ? { source_host: source.host, source_name: sourceMember.name, source_endpoint: source.endpoint }
+          : {}),
+        initial_cluster: plan.initial_cluster,
+        token: plan.token,
+      },
+    };
+  },
+};

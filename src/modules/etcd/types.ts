@@ -1,0 +1,92 @@
+/**
+ * Shared shapes of the etcd modules. These are what `etcd_facts` stores as `etcd_facts` and what the other
+ * etcd modules read back (from a host's facts, through `hostvars`).
+ */
+
+/** TLS files (paths on the node) used to talk to etcd's client port. */
+export interface EtcdTls {
+  ca_file?: string;
+  cert_file?: string;
+  key_file?: string;
+}
+
+/** The effective configuration of one etcd member, as discovered (or as the inventory sets it). */
+export interface EtcdConfig {
+  name?: string;
+  data_dir?: string;
+  wal_dir?: string;
+  listen_client_urls: string[];
+  advertise_client_urls: string[];
+  listen_peer_urls: string[];
+  initial_advertise_peer_urls: string[];
+  initial_cluster?: string;
+  initial_cluster_token?: string;
+  initial_cluster_state?: string;
+  client_tls: EtcdTls;
+  peer_tls: EtcdTls;
+}
+
+/** Where the configuration was read from. */
+export type ConfigSource = 'process' | 'config-file' | 'systemd-unit' | 'env-file' | 'static-pod' | 'none';
+
+export interface ToolInfo {
+  path: string;
+  version: string;
+}
+
+/** `ansible_facts.etcd_facts`. */
+export interface EtcdFacts {
+  config: EtcdConfig;
+  source: ConfigSource;
+  /** Files the configuration came from (process: `/proc/<pid>/cmdline`). */
+  source_files: string[];
+  running: boolean;
+  pid?: number;
+  /** etcd server version (from the running binary, else `etcd --version`). */
+  version?: string;
+  etcd?: ToolInfo;
+  etcdctl?: ToolInfo;
+  etcdutl?: ToolInfo;
+  /** Does the data dir exist, and is it a mount point? */
+  data_dir_exists: boolean;
+  data_dir_mountpoint: boolean;
+  /** User owning the data dir (restored data is given back to it). */
+  data_dir_owner?: string;
+  warnings: string[];
+}
+
+/** One member of the cluster as planned: the single source of truth for every node's restore flags. */
+export interface PlannedMember {
+  /** Inventory host name. */
+  host: string;
+  name: string;
+  peer_url: string;
+  client_url: string;
+  data_dir: string;
+  wal_dir?: string;
+  tls: EtcdTls;
+}
+
+export interface ClusterPlan {
+  members: PlannedMember[];
+  /** `name1=peer1,name2=peer2,...` — identical on every node. */
+  initial_cluster: string;
+  token: string;
+  /** Why a value was chosen (inventory, discovered, default), for the plan preview. */
+  notes: string[];
+}
+
+/** What the snapshot manifest (JSON next to the `.db` on the controller) holds. */
+export interface SnapshotManifest {
+  file: string;
+  cluster: string;
+  member: string;
+  host: string;
+  etcd_version?: string;
+  revision: number;
+  total_keys: number;
+  total_size: number;
+  hash: number;
+  sha256: string;
+  time: string;
+}
