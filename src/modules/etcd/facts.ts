@@ -1,3 +1,4 @@
+import type { Connection } from '../../connection/types.js';
 import { LifeboatError } from '../../errors.js';
 import type { ModuleDef } from '../types.js';
 import {
@@ -120,6 +121,20 @@ export const etcdFactsModule: ModuleDef<EtcdFactsArgs> = {
     additionalProperties: false,
   },
   async plan(ctx) {
+    const facts = await gatherFacts(ctx.conn, ctx.args, ctx.host, ctx.become);
+    return {
+      changed: false,
+      steps: [],
+      result: { changed: false, ansible_facts: { etcd_facts: facts as unknown as Record<string, unknown> } },
+      notes: [`etcd ${facts.running ? `running (pid ${facts.pid})` : 'not running'}; config from ${facts.source}`],
+    };
+  },
+};
+
+/** Reads a host's etcd facts (read-only probes). */
+export async function gatherFacts(conn: Connection, args: EtcdFactsArgs, host: string, become: boolean): Promise<EtcdFacts> {
+  const ctx = { conn: { exec: (cmd: string) => conn.exec(cmd, { become }) }, args, host };
+  {
     const pidFiles = ctx.args.pid_file ? [ctx.args.pid_file, ...DEFAULT_PID_FILES] : DEFAULT_PID_FILES;
     const cfgFiles = ctx.args.config_file ? [ctx.args.config_file, ...DEFAULT_CONFIG_FILES] : DEFAULT_CONFIG_FILES;
     const r1 = await ctx.conn.exec(probeScript(pidFiles, cfgFiles, ctx.args.bin_dir ? [ctx.args.bin_dir] : []));
@@ -158,11 +173,6 @@ export const etcdFactsModule: ModuleDef<EtcdFactsArgs> = {
       warnings: d.warnings,
     };
     if (d.source === 'none') facts.warnings.push('no running etcd and no etcd configuration found on this host');
-    return {
-      changed: false,
-      steps: [],
-      result: { changed: false, ansible_facts: { etcd_facts: facts as unknown as Record<string, unknown> } },
-      notes: [`etcd ${facts.running ? `running (pid ${facts.pid})` : 'not running'}; config from ${d.source}`],
-    };
-  },
-};
+    return facts;
+  }
+}

@@ -1,3 +1,23 @@
-// Placeholder created by the generic-modules engineer so that src/modules/index.ts can import it.
-// The etcd modules engineer owns this file: replace it with imports of the etcd module files.
-export {};
+import { registerModule } from '../registry.js';
+import { etcdFactsModule } from './facts.js';
+import { etcdPreflightModule } from './preflight.js';
+import { etcdRestoreModule } from './restore.js';
+import { etcdRollbackModule } from './rollback.js';
+import { etcdSnapshotCopyModule } from './snapshot-copy.js';
+import { etcdSnapshotModule } from './snapshot.js';
+import { etcdStatusModule } from './status.js';
+import { etcdVerifyModule } from './verify.js';
+
+/** The etcd disaster-recovery modules (docs/etcd.md). */
+for (const m of [
+  etcdFactsModule,
+  etcdStatusModule,
+  etcdSnapshotModule,
+  etcdSnapshotCopyModule,
+  etcdPreflightModule,
+  etcdRestoreModule,
+  etcdVerifyModule,
+  etcdRollbackModule,
+]) {
+  registerModule(m as never);
+}

@@ -1,0 +1,155 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { LifeboatError } from '../../errors.js';
+import type { ModuleDef } from '../types.js';
+import { type ClusterArgs, clusterPlan, groupHosts, hostVarsOf } from './cluster.js';
+import { gatherFacts } from './facts.js';
+import { localSnapshotDigest, readManifest, resolveLocal } from './local-snapshot.js';
+import { probeDirs } from './node-probe.js';
+import { clusterSchemaProps } from './status.js';
+import type { EtcdFacts, SnapshotManifest } from './types.js';
+import { offlineTool, parseVersion } from './version.js';
+
+export interface EtcdPreflightArgs extends ClusterArgs {
+  /** Controller path of the snapshot to restore (absent when a fresh one will be taken). */
+  snapshot?: string;
+  /** Group of the control-plane hosts that must be reachable too (default kube_master; missing group is fine). */
+  master_group?: string;
+  remote_dir?: string;
+}
+
+const run = promisify(execFile);
+
+/** Controller-side `snapshot status` when etcdutl/etcdctl exist here (null when no tool here). */
+async function localStatus(file: string): Promise<{ ok: boolean; text: string } | null> {
+  for (const [cmd, args, env] of [
+    ['etcdutl', ['snapshot', 'status', file, '-w', 'json'], {}],
+    ['etcdctl', ['snapshot', 'status', file, '-w', 'json'], { ETCDCTL_API: '3' }],
+  ] as const) {
+    try {
+      const r = await run(cmd, [...args], { env: { ...process.env, ...env }, timeout: 120_000 });
+      return { ok: true, text: r.stdout.trim() };
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException & { stderr?: string };
+      if (err.code === 'ENOENT') continue;
+      return { ok: false, text: (err.stderr ?? err.message).trim().split('\n').pop() ?? '' };
+    }
+  }
+  return null;
+}
+
+/**
+ * Everything that must hold before a restore touches anything, checked at once and reported together:
+ * hosts reachable; inventory and discovered configuration agree; the snapshot sound; the restore tool present
+ * and recent enough; free disk ≥ 2× the snapshot on every node. Read-only; a failure changes nothing.
+ */
+export const etcdPreflightModule: ModuleDef<EtcdPreflightArgs> = {
+  name: 'etcd_preflight',
+  summary: 'Check everything a restore needs before anything is stopped (read-only)',
+  schema: {
+    type: 'object',
+    properties: { ...clusterSchemaProps, snapshot: { type: 'string' }, master_group: { type: 'string' }, remote_dir: { type: 'string' } },
+    additionalProperties: false,
+  },
+  async plan(ctx) {
+    const problems: string[] = [];
+    const warnings: string[] = [];
+    const etcdHosts = ctx.args.members?.map((m) => m.host) ?? groupHosts(ctx.vars, ctx.args.group ?? 'etcd', ctx.host);
+    const masters = ((ctx.vars.groups as Record<string, string[]> | undefined)?.[ctx.args.master_group ?? 'kube_master'] ?? []).filter((h) => !etcdHosts.includes(h));
+    // 1. reachability and fresh facts of every etcd node
+    const facts = new Map<string, EtcdFacts>();
+    const conns = new Map<string, import('../../connection/types.js').Connection>();
+    await Promise.all(
+      [...etcdHosts, ...masters].map(async (h) => {
+        try {
+          const c = await ctx.connect(h);
+          const r = await c.exec('true', { become: ctx.become, timeoutMs: 30_000 });
+          if (r.rc !== 0) throw new Error(`rc ${r.rc}`);
+          conns.set(h, c);
+          if (etcdHosts.includes(h)) facts.set(h, await gatherFacts(c, {}, h, ctx.become));
+        } catch (e) {
+          problems.push(`${h}: unreachable: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }),
+    );
+    // 2. the cluster plan, and the inventory against what runs
+    let plan: ReturnType<typeof clusterPlan> | undefined;
+    try {
+      plan = clusterPlan(ctx.vars, ctx.host, ctx.args);
+    } catch (e) {
+      problems.push(e instanceof LifeboatError ? e.message : String(e));
+    }
+    for (const m of plan?.members ?? []) {
+      const f = facts.get(m.host);
+      const hv = hostVarsOf(ctx.vars, ctx.host, m.host);
+      if (!f || f.source === 'none') {
+        if (f) warnings.push(`${m.host}: no etcd configuration found; restoring as ${m.name} ${m.peer_url} (from the inventory/defaults)`);
+        continue;
+      }
+      if (f.config.name && f.config.name !== m.name) {
+        problems.push(`${m.host}: the plan restores it as "${m.name}" but its etcd runs with --name ${f.config.name} (${f.source}${hv.etcd_name ? '; etcd_name is set in the inventory' : ''}): etcd would start with a name that is not in the restored member list — make them equal`);
+      }
+      const peer = f.config.initial_advertise_peer_urls;
+      if (peer.length && !peer.includes(m.peer_url)) {
+        problems.push(`${m.host}: the plan gives peer URL ${m.peer_url} but its etcd advertises ${peer.join(',')}: the other members would dial the wrong address — make them equal`);
+      }
+      if (f.config.initial_cluster_token && f.config.initial_cluster_token !== plan?.token) {
+        warnings.push(`${m.host}: its etcd was started with token ${f.config.initial_cluster_token}; the restore uses ${plan?.token} (fine: a running member ignores the flag once its data dir exists)`);
+      }
+    }
+    // 3. the snapshot
+    let manifest: SnapshotManifest | undefined;
+    let snapSize = 0;
+    if (ctx.args.snapshot) {
+      const file = resolveLocal(ctx.args.snapshot, ctx.playbookDir);
+      try {
+        manifest = await readManifest(file);
+        const d = await localSnapshotDigest(file);
+        snapSize = d.size;
+        if (!d.trailerOk) problems.push(`snapshot ${file}: its sha256 trailer does not match its content — truncated or corrupted`);
+        if (manifest && manifest.sha256 !== d.sha256) problems.push(`snapshot ${file}: sha256 ${d.sha256} differs from its manifest's ${manifest.sha256}`);
+        if (!manifest) warnings.push(`snapshot ${file} has no manifest; its sha256 ${d.sha256} will be checked on every node`);
+        const st = await localStatus(file);
+        if (st && !st.ok) problems.push(`snapshot ${file}: snapshot status failed: ${st.text}`);
+        if (st === null) warnings.push('no etcdutl/etcdctl on the controller: snapshot status is checked on the nodes after the copy');
+      } catch (e) {
+        problems.push(`snapshot ${file}: ${(e as Error).message}`);
+      }
+    }
+    // 4. tools and 5. disk on every etcd node
+    const need = parseVersion(manifest?.etcd_version);
+    await Promise.all(
+      (plan?.members ?? []).map(async (m) => {
+        const f = facts.get(m.host);
+        const c = conns.get(m.host);
+        if (!f || !c) return;
+        const t = offlineTool(f);
+        if (!t) problems.push(`${m.host}: no tool to restore snapshots (etcdutl, or etcdctl < 3.6)`);
+        else {
+          const server = parseVersion(f.version);
+          for (const [what, v] of [['the snapshot', need], ['the etcd server', server]] as const) {
+            if (v && (t.version.major < v.major || (t.version.major === v.major && t.version.minor < v.minor))) {
+              problems.push(`${m.host}: ${t.kind} ${t.version.major}.${t.version.minor}.${t.version.patch} is older than ${what} (${v.major}.${v.minor}.${v.patch})`);
+            }
+          }
+        }
+        if (snapSize > 0) {
+          const remoteDir = ctx.args.remote_dir ?? '/var/lib/lifeboat/snapshots';
+          const dirs = await probeDirs(c, [m.data_dir, remoteDir], ctx.become);
+          for (const p of new Set([m.data_dir, remoteDir])) {
+            const free = dirs.get(p)?.freeBytes;
+            if (free !== undefined && free < 2 * snapSize) problems.push(`${m.host}: ${free} bytes free for ${p}, need at least ${2 * snapSize} (twice the snapshot)`);
+          }
+        }
+      }),
+    );
+    const n = plan?.members.length ?? etcdHosts.length;
+    if (n % 2 === 0) warnings.push(`${n} etcd members: an even count tolerates no more failures than ${n - 1}`);
+    const summary = `preflight: ${etcdHosts.length} etcd + ${masters.length} other control-plane hosts; ${plan ? `initial cluster ${plan.initial_cluster}, token ${plan.token}` : 'no valid cluster plan'}`;
+    const result = { changed: false, problems, warnings, ...(plan ? { initial_cluster: plan.initial_cluster, token: plan.token, members: plan.members } : {}), ...(manifest ? { manifest } : {}) };
+    if (problems.length) {
+      return { changed: false, steps: [], notes: [...problems, ...warnings], result: { ...result, failed: true, msg: `${summary}\n  preflight FAILED, nothing was changed:\n    ${problems.join('\n    ')}${warnings.length ? `\n  warnings:\n    ${warnings.join('\n    ')}` : ''}` } };
+    }
+    return { changed: false, steps: [], notes: [summary, ...warnings], result: { ...result, msg: `${summary}; all checks passed${warnings.length ? `\n  warnings:\n    ${warnings.join('\n    ')}` : ''}` } };
+  },
+};

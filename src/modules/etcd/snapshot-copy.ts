@@ -1,0 +1,66 @@
+import { basename } from 'node:path';
+import { shellJoin, shellQuote } from '../../connection/quote.js';
+import { LifeboatError } from '../../errors.js';
+import type { ModuleDef, ModuleResult, Step } from '../types.js';
+import { gatherFacts } from './facts.js';
+import { localSnapshotDigest, readManifest, resolveLocal } from './local-snapshot.js';
+import { parseSnapshotCheck, snapshotCheckScript, snapshotProblems } from './snapfile.js';
+import { requireOfflineTool } from './version.js';
+
+export interface EtcdSnapshotCopyArgs {
+  snapshot: string;
+  remote_dir?: string;
+}
+
+/**
+ * Copies a controller snapshot to this node and proves the copy there: sha256 equal to the manifest's,
+ * the `snapshot save` trailer intact, `snapshot status` readable. Skips the upload when an identical copy is there.
+ */
+export const etcdSnapshotCopyModule: ModuleDef<EtcdSnapshotCopyArgs> = {
+  name: 'etcd_snapshot_copy',
+  summary: "Copy a snapshot to an etcd node and check its sha256, trailer and status there",
+  schema: {
+    type: 'object',
+    required: ['snapshot'],
+    properties: { snapshot: { type: 'string', minLength: 1 }, remote_dir: { type: 'string', pattern: '^/' } },
+    additionalProperties: false,
+  },
+  async plan(ctx) {
+    const local = resolveLocal(ctx.args.snapshot, ctx.playbookDir);
+    const manifest = await readManifest(local);
+    const digest = await localSnapshotDigest(local).catch((e: Error) => {
+      throw new LifeboatError('E_PREFLIGHT', `cannot read snapshot ${local}: ${e.message}`, { host: ctx.host });
+    });
+    if (!digest.trailerOk || (manifest && manifest.sha256 !== digest.sha256)) {
+      throw new LifeboatError('E_PREFLIGHT', `snapshot ${local} is damaged (sha256 ${digest.sha256}${manifest ? `, manifest says ${manifest.sha256}` : ''}${digest.trailerOk ? '' : ', trailer mismatch'})`, {
+        host: ctx.host,
+        hint: 'take a fresh snapshot or pick another one from the backup directory',
+      });
+    }
+    const dir = ctx.args.remote_dir ?? '/var/lib/lifeboat/snapshots';
+    const remote = `${dir}/${basename(local)}`;
+    const have = await ctx.conn.exec(`sha256sum ${shellQuote(remote)} 2>/dev/null | cut -d' ' -f1`, { become: ctx.become });
+    const already = have.stdout.trim() === digest.sha256;
+    const facts = await gatherFacts(ctx.conn, {}, ctx.host, ctx.become);
+    const tool = requireOfflineTool(facts, ctx.host);
+    const steps: Step[] = [];
+    if (!already) {
+      steps.push({ kind: 'exec', cmd: shellJoin(['mkdir', '-p', dir]), description: `create ${dir}` });
+      steps.push({ kind: 'put', src: local, dest: remote, mode: 0o600, description: `copy ${basename(local)} to ${remote}` });
+    }
+    steps.push({ kind: 'exec', cmd: snapshotCheckScript(tool, remote), description: `check ${remote} on the node (sha256, trailer, status)` });
+    return {
+      changed: !already,
+      steps,
+      notes: [already ? `${remote} already there with sha256 ${digest.sha256.slice(0, 12)}…` : `copy → ${remote}`],
+      finish(outcomes): ModuleResult {
+        const failed = outcomes.find((o) => o.error);
+        if (failed) return { changed: !already, failed: true, msg: `copy of the snapshot failed: ${failed.error}` };
+        const check = parseSnapshotCheck(outcomes[outcomes.length - 1]?.exec?.stdout ?? '');
+        const problems = snapshotProblems(check, digest.sha256);
+        if (problems.length) return { changed: !already, failed: true, msg: `snapshot on ${ctx.host} at ${remote} fails its checks: ${problems.join('; ')}` };
+        return { changed: !already, remote_snapshot: remote, sha256: check.sha256, revision: check.status?.revision, total_keys: check.status?.totalKey };
+      },
+    };
+  },
+};
