@@ -6,7 +6,9 @@ import type { Operation } from './types.js';
 
 describe('applyOperation', () => {
   it('runs exec, put and get in order and reports the last exec', async () => {
-    const conn = new FakeConnection('h1').on('echo two', { stdout: 'two\nlines\n' });
+    const conn = new FakeConnection('h1').on('echo two', {
+      stdout: 'two\nlines\n',
+    });
     const op: Operation = {
       changed: true,
       steps: [
@@ -16,12 +18,27 @@ describe('applyOperation', () => {
         { kind: 'exec', cmd: 'echo two', become: false },
       ],
     };
-    const r = await applyOperation(op, conn, { become: true, becomeUser: 'etcd' });
+    const r = await applyOperation(op, conn, {
+      become: true,
+      becomeUser: 'etcd',
+    });
     expect(conn.calls.map((c) => c.kind)).toEqual(['exec', 'put', 'get', 'exec']);
-    expect(conn.calls[0]?.opts).toMatchObject({ become: true, becomeUser: 'etcd' });
+    expect(conn.calls[0]?.opts).toMatchObject({
+      become: true,
+      becomeUser: 'etcd',
+    });
     expect(conn.calls[3]?.opts).toMatchObject({ become: false });
-    expect(conn.calls[1]).toMatchObject({ dest: '/tmp/x', content: 'hello', opts: { mode: 0o640, become: true } });
-    expect(r).toMatchObject({ changed: true, rc: 0, stdout: 'two\nlines\n', stdout_lines: ['two', 'lines'] });
+    expect(conn.calls[1]).toMatchObject({
+      dest: '/tmp/x',
+      content: 'hello',
+      opts: { mode: 0o640, become: true },
+    });
+    expect(r).toMatchObject({
+      changed: true,
+      rc: 0,
+      stdout: 'two\nlines\n',
+      stdout_lines: ['two', 'lines'],
+    });
     expect(r.failed).toBeUndefined();
   });
 
@@ -58,16 +75,29 @@ describe('applyOperation', () => {
 
   it('no steps means no change; op.changed=false keeps changed false', async () => {
     const conn = new FakeConnection();
-    expect((await applyOperation({ changed: false, steps: [] }, conn, { become: false })).changed).toBe(false);
+    expect(
+      (
+        await applyOperation({ changed: false, steps: [] }, conn, {
+          become: false,
+        })
+      ).changed,
+    ).toBe(false);
     const r = await applyOperation({ changed: false, steps: [{ kind: 'exec', cmd: 'true' }] }, conn, { become: false });
     expect(r.changed).toBe(false);
-    expect(defaultResult({ changed: false, steps: [], result: { msg: 'hi' } }, [])).toEqual({ changed: false, msg: 'hi' });
+    expect(defaultResult({ changed: false, steps: [], result: { msg: 'hi' } }, [])).toEqual({
+      changed: false,
+      msg: 'hi',
+    });
   });
 
   it('uses finish when given', async () => {
     const conn = new FakeConnection().on('cat', { stdout: 'x' });
     const r = await applyOperation(
-      { changed: 'unknown', steps: [{ kind: 'exec', cmd: 'cat' }], finish: (o) => ({ changed: false, n: o.length }) },
+      {
+        changed: 'unknown',
+        steps: [{ kind: 'exec', cmd: 'cat' }],
+        finish: (o) => ({ changed: false, n: o.length }),
+      },
       conn,
       { become: false },
     );
@@ -75,15 +105,30 @@ describe('applyOperation', () => {
   });
 
   it('masks step secrets in results and live output, and merges env', async () => {
-    const conn = new FakeConnection().on('login', { stdout: 'token=s3cr3t ok', stderr: 'bad s3cr3t' });
+    const conn = new FakeConnection().on('login', {
+      stdout: 'token=s3cr3t ok',
+      stderr: 'bad s3cr3t',
+    });
     const live: string[] = [];
     const r = await applyOperation(
       {
         changed: true,
-        steps: [{ kind: 'exec', cmd: 'login s3cr3t', secrets: ['s3cr3t'], env: { B: '2' }, okRc: [1] }],
+        steps: [
+          {
+            kind: 'exec',
+            cmd: 'login s3cr3t',
+            secrets: ['s3cr3t'],
+            env: { B: '2' },
+            okRc: [1],
+          },
+        ],
       },
       conn,
-      { become: false, env: { A: '1', B: '1' }, onOutput: (_s, t) => live.push(t) },
+      {
+        become: false,
+        env: { A: '1', B: '1' },
+        onOutput: (_s, t) => live.push(t),
+      },
     );
     expect(conn.calls[0]?.opts).toMatchObject({ env: { A: '1', B: '2' } });
     expect(JSON.stringify(r)).not.toContain('s3cr3t');

@@ -4,7 +4,10 @@ import type { ModuleContext, Operation } from './types.js';
 
 /** A module-argument error: names the module, the host and what to do. */
 export function argError(module: string, ctx: { host: string }, message: string, hint?: string): LifeboatError {
-  return new LifeboatError('E_MODULE', `${module}: ${message}`, { host: ctx.host, ...(hint ? { hint } : {}) });
+  return new LifeboatError('E_MODULE', `${module}: ${message}`, {
+    host: ctx.host,
+    ...(hint ? { hint } : {}),
+  });
 }
 
 /**
@@ -24,16 +27,24 @@ export async function probeOk(ctx: ModuleContext<unknown>, module: string, what:
   const r = await probe(ctx, cmd);
   if (r.rc !== 0) {
     const detail = (r.stderr || r.stdout).trim().split('\n').slice(-1)[0] ?? '';
-    throw new LifeboatError('E_MODULE', `${module}: could not ${what} (exit code ${r.rc}${detail ? `: ${detail}` : ''})`, {
-      host: ctx.host,
-    });
+    throw new LifeboatError(
+      'E_MODULE',
+      `${module}: could not ${what} (exit code ${r.rc}${detail ? `: ${detail}` : ''})`,
+      {
+        host: ctx.host,
+      },
+    );
   }
   return r.stdout;
 }
 
 /** A failed result without steps (the module decided, from the facts, that it cannot do its job). */
 export function failedOp(msg: string, extra: Record<string, unknown> = {}): Operation {
-  return { changed: false, steps: [], result: { changed: false, failed: true, msg, ...extra } };
+  return {
+    changed: false,
+    steps: [],
+    result: { changed: false, failed: true, msg, ...extra },
+  };
 }
 
 /** Ansible strips trailing newlines from stdout/stderr (strip_empty_ends). */

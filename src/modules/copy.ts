@@ -93,22 +93,45 @@ export async function resolveDest(
 async function planCopy(ctx: ModuleContext<CopyArgs>): Promise<Operation> {
   const a = ctx.args;
   const mode = modeArg('copy', ctx, a.mode);
-  if (a.src !== undefined && a.content !== undefined) throw argError('copy', ctx, 'give either src or content, not both');
+  if (a.src !== undefined && a.content !== undefined)
+    throw argError('copy', ctx, 'give either src or content, not both');
   const common = { module: 'copy', ...attrSpec(a), ...(mode ? { mode } : {}) };
 
   if (a.content !== undefined) {
     const data = Buffer.from(a.content, 'utf8');
     const d = digestBuffer(data);
     const where = await resolveDest(ctx, a.dest, undefined);
-    return planWrite(ctx, { ...common, ...where, source: { kind: 'content', data }, ...d, text: a.content });
+    return planWrite(ctx, {
+      ...common,
+      ...where,
+      source: { kind: 'content', data },
+      ...d,
+      text: a.content,
+    });
   }
   const src = a.src as string;
   if (a.remote_src) {
     const s = await probe(ctx, statCommand(src, { follow: true }));
     const st = parseStat(s.stdout);
-    if (!st.exists) return { changed: false, steps: [], result: { changed: false, failed: true, msg: `copy: remote src ${src} does not exist` } };
-    if (st.type === 'directory') throw argError('copy', ctx, `remote_src ${src} is a directory`, 'copy single files with remote_src, or run `cp -a` with command');
-    if (!st.sha256 || !st.sha1) throw argError('copy', ctx, `cannot read remote src ${src}`, 'check its permissions or use become');
+    if (!st.exists)
+      return {
+        changed: false,
+        steps: [],
+        result: {
+          changed: false,
+          failed: true,
+          msg: `copy: remote src ${src} does not exist`,
+        },
+      };
+    if (st.type === 'directory')
+      throw argError(
+        'copy',
+        ctx,
+        `remote_src ${src} is a directory`,
+        'copy single files with remote_src, or run `cp -a` with command',
+      );
+    if (!st.sha256 || !st.sha1)
+      throw argError('copy', ctx, `cannot read remote src ${src}`, 'check its permissions or use become');
     const where = await resolveDest(ctx, a.dest, posix.basename(src));
     return planWrite(ctx, {
       ...common,
@@ -122,7 +145,12 @@ async function planCopy(ctx: ModuleContext<CopyArgs>): Promise<Operation> {
   }
   const local = await findLocalFile(ctx, 'copy', 'files', src);
   if (local.isDir) {
-    throw argError('copy', ctx, `src ${src} is a directory; copying directory trees is not supported`, 'copy each file (loop) or ship an archive and unpack it with command');
+    throw argError(
+      'copy',
+      ctx,
+      `src ${src} is a directory; copying directory trees is not supported`,
+      'copy each file (loop) or ship an archive and unpack it with command',
+    );
   }
   const d = await digestFile(local.path);
   let text: string | undefined;

@@ -4,3 +4,8 @@
  */
 import './etcd/index.js';
 import './copy.js';
+import './stat.js';
+import './command.js';
+import './shell.js';
+import './script.js';
+import './file.js';

@@ -16,13 +16,18 @@ export function parseMode(mode: unknown): Mode | undefined {
   if (mode === undefined || mode === null) return undefined;
   if (typeof mode === 'number') {
     if (!Number.isInteger(mode) || mode < 0) throw new Error(`mode ${mode} is not a valid file mode`);
-    if (mode > 0o777 && /^[0-7]{3,4}$/.test(String(mode))) return { kind: 'octal', value: Number.parseInt(String(mode), 8) };
+    if (mode > 0o777 && /^[0-7]{3,4}$/.test(String(mode)))
+      return { kind: 'octal', value: Number.parseInt(String(mode), 8) };
     if (mode > 0o7777) throw new Error(`mode ${mode} is out of range (at most 0o7777); quote octal modes: '0644'`);
     return { kind: 'octal', value: mode };
   }
   if (typeof mode === 'string') {
     const s = mode.trim();
-    if (/^0?o?[0-7]{1,4}$/.test(s)) return { kind: 'octal', value: Number.parseInt(s.replace(/^0?o?/, '') || '0', 8) };
+    if (/^0?o?[0-7]{1,4}$/.test(s))
+      return {
+        kind: 'octal',
+        value: Number.parseInt(s.replace(/^0?o?/, '') || '0', 8),
+      };
     if (SYMBOLIC.test(s)) return { kind: 'symbolic', text: s };
   }
   throw new Error(`mode ${JSON.stringify(mode)} is neither octal ('0644') nor symbolic ('u=rw,g=r,o=')`);

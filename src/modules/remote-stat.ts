@@ -76,7 +76,10 @@ export function parseStat(stdout: string): RemoteStat {
     const v = kv.get(k);
     return v === undefined || v === '' ? undefined : Number(v);
   };
-  const st: RemoteStat = { exists: true, type: TYPES[kv.get('type') ?? ''] ?? 'other' };
+  const st: RemoteStat = {
+    exists: true,
+    type: TYPES[kv.get('type') ?? ''] ?? 'other',
+  };
   const m = kv.get('mode');
   if (m !== undefined) st.mode = Number.parseInt(m, 8);
   for (const [k, f] of [

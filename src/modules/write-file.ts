@@ -47,12 +47,18 @@ export interface WriteSpec {
 }
 
 /** Probe dest: stat (following links, with checksums) plus whether its parent directory exists. */
-export async function probeDest(ctx: ModuleContext<unknown>, dest: string): Promise<{ stat: RemoteStat; parentExists: boolean }> {
+export async function probeDest(
+  ctx: ModuleContext<unknown>,
+  dest: string,
+): Promise<{ stat: RemoteStat; parentExists: boolean }> {
   const parent = posix.dirname(dest);
   const cmd = `(${statCommand(dest, { follow: true })}); if [ -d ${shellQuote(parent)} ]; then echo parent=1; fi`;
   const r = await probe(ctx, cmd);
   if (r.rc !== 0) throw new Error(`could not stat ${dest}: ${r.stderr.trim()}`);
-  return { stat: parseStat(r.stdout), parentExists: parseKeyValues(r.stdout).get('parent') === '1' };
+  return {
+    stat: parseStat(r.stdout),
+    parentExists: parseKeyValues(r.stdout).get('parent') === '1',
+  };
 }
 
 async function readSmall(ctx: ModuleContext<unknown>, path: string): Promise<string | undefined> {
@@ -64,7 +70,9 @@ async function readSmall(ctx: ModuleContext<unknown>, path: string): Promise<str
 export async function planWrite(ctx: ModuleContext<unknown>, spec: WriteSpec): Promise<Operation> {
   const { stat: st, parentExists } = spec.known ?? (await probeDest(ctx, spec.dest));
   if (st.exists && st.type === 'directory') {
-    return failedOp(`${spec.module}: destination ${spec.dest} is a directory`, { dest: spec.dest });
+    return failedOp(`${spec.module}: destination ${spec.dest} is a directory`, {
+      dest: spec.dest,
+    });
   }
   const dest = st.exists && st.type === 'link' && spec.follow && st.lnkSource ? st.lnkSource : spec.dest;
   const parent = posix.dirname(dest);
@@ -88,7 +96,12 @@ export async function planWrite(ctx: ModuleContext<unknown>, spec: WriteSpec): P
     const mode = wantMode ?? (st.exists ? curMode : undefined);
     const owner = spec.owner ?? (st.exists && ctx.become ? st.owner : undefined);
     const group = spec.group ?? (st.exists && ctx.become ? st.group : undefined);
-    if (!parentExists) steps.push({ kind: 'exec', cmd: `mkdir -p -- ${shellQuote(parent)}`, description: `create ${parent}` });
+    if (!parentExists)
+      steps.push({
+        kind: 'exec',
+        cmd: `mkdir -p -- ${shellQuote(parent)}`,
+        description: `create ${parent}`,
+      });
     if (spec.backup && st.exists) {
       steps.push({
         kind: 'exec',
@@ -99,13 +112,20 @@ export async function planWrite(ctx: ModuleContext<unknown>, spec: WriteSpec): P
     if (spec.source.kind === 'remote') {
       const attrs: string[] = [`cp -f -- ${shellQuote(spec.source.path)} ${qt}`];
       if (mode !== undefined) attrs.push(`chmod ${formatMode(mode)} -- ${qt}`);
-      if (owner !== undefined || group !== undefined) attrs.push(`chown ${shellQuote(`${owner ?? ''}${group !== undefined ? `:${group}` : ''}`)} -- ${qt}`);
-      steps.push({ kind: 'exec', cmd: attrs.join(' && '), description: `copy ${spec.source.path} to ${tmp}` });
+      if (owner !== undefined || group !== undefined)
+        attrs.push(`chown ${shellQuote(`${owner ?? ''}${group !== undefined ? `:${group}` : ''}`)} -- ${qt}`);
+      steps.push({
+        kind: 'exec',
+        cmd: attrs.join(' && '),
+        description: `copy ${spec.source.path} to ${tmp}`,
+      });
     } else {
       steps.push({
         kind: 'put',
         dest: tmp,
-        ...(spec.source.kind === 'content' ? { content: spec.source.data.toString('utf8') } : { src: spec.source.path }),
+        ...(spec.source.kind === 'content'
+          ? { content: spec.source.data.toString('utf8') }
+          : { src: spec.source.path }),
         ...(mode !== undefined ? { mode } : {}),
         ...(owner !== undefined ? { owner } : {}),
         ...(group !== undefined ? { group } : {}),
@@ -114,23 +134,39 @@ export async function planWrite(ctx: ModuleContext<unknown>, spec: WriteSpec): P
     }
     if (spec.validate) {
       const vcmd = spec.validate.includes('%s') ? spec.validate.split('%s').join(qt) : `${spec.validate} ${qt}`;
-      steps.push({ kind: 'exec', cmd: `${vcmd} || { rc=$?; rm -f -- ${qt}; exit $rc; }`, description: `validate ${tmp}` });
+      steps.push({
+        kind: 'exec',
+        cmd: `${vcmd} || { rc=$?; rm -f -- ${qt}; exit $rc; }`,
+        description: `validate ${tmp}`,
+      });
     }
     steps.push({
       kind: 'exec',
       cmd: shellJoin(['mv', '-f', '--', tmp, dest]),
       description: `${st.exists ? 'replace' : 'create'} ${dest}`,
-      ...(st.exists ? { destructive: `replaces ${dest}${spec.backup ? ' (backup kept)' : ''}` } : {}),
+      ...(st.exists
+        ? {
+            destructive: `replaces ${dest}${spec.backup ? ' (backup kept)' : ''}`,
+          }
+        : {}),
     });
   } else if (st.exists) {
     if (wantMode !== undefined && wantMode !== curMode) {
-      steps.push({ kind: 'exec', cmd: `chmod ${formatMode(wantMode)} -- ${q}`, description: `mode of ${dest}` });
+      steps.push({
+        kind: 'exec',
+        cmd: `chmod ${formatMode(wantMode)} -- ${q}`,
+        description: `mode of ${dest}`,
+      });
     }
     const ownerOk = sameOwner(spec.owner, st.owner, st.uid);
     const groupOk = sameOwner(spec.group, st.group, st.gid);
     if (!ownerOk || !groupOk) {
       const who = `${ownerOk ? '' : (spec.owner ?? '')}${groupOk ? '' : `:${spec.group ?? ''}`}`;
-      steps.push({ kind: 'exec', cmd: `chown ${shellQuote(who)} -- ${q}`, description: `owner of ${dest}` });
+      steps.push({
+        kind: 'exec',
+        cmd: `chown ${shellQuote(who)} -- ${q}`,
+        description: `owner of ${dest}`,
+      });
     }
   }
 
@@ -144,7 +180,11 @@ export async function planWrite(ctx: ModuleContext<unknown>, spec: WriteSpec): P
     checksum: spec.sha1,
     sha256: spec.sha256,
     size: spec.size,
-    ...(wantMode !== undefined ? { mode: formatMode(wantMode) } : curMode !== undefined ? { mode: formatMode(curMode) } : {}),
+    ...(wantMode !== undefined
+      ? { mode: formatMode(wantMode) }
+      : curMode !== undefined
+        ? { mode: formatMode(curMode) }
+        : {}),
     ...(spec.extra ?? {}),
   };
   return {

@@ -40,22 +40,35 @@ export class LocalConnection implements Connection {
       child.on('error', reject);
       child.on('close', (code, signal) => {
         if (timer) clearTimeout(timer);
-        resolve({ rc: code ?? -1, stdout, stderr, durationMs: Date.now() - t0, ...(signal ? { signal } : {}) });
+        resolve({
+          rc: code ?? -1,
+          stdout,
+          stderr,
+          durationMs: Date.now() - t0,
+          ...(signal ? { signal } : {}),
+        });
       });
+      child.stdin.on('error', () => {});
       child.stdin.end(opts.stdin ?? '');
     });
   }
 
   async put(src: string | Buffer | Readable, dest: string, opts: PutOptions = {}): Promise<void> {
     if (typeof src === 'string') await copyFile(src, dest);
-    else if (Buffer.isBuffer(src)) await pipeline(async function* () { yield src; }, createWriteStream(dest));
+    else if (Buffer.isBuffer(src))
+      await pipeline(async function* () {
+        yield src;
+      }, createWriteStream(dest));
     else await pipeline(src, createWriteStream(dest));
     if (opts.mode !== undefined) await chmod(dest, opts.mode);
     if (opts.owner !== undefined || opts.group !== undefined) {
       const id = async (flag: string, name: string) =>
         Number((await this.exec(`id ${flag} ${name}`)).stdout.trim() || (flag === '-u' ? 'x' : 'y'));
       const uid = opts.owner !== undefined ? await id('-u', opts.owner) : -1;
-      const gid = opts.group !== undefined ? Number((await this.exec(`getent group ${opts.group} | cut -d: -f3`)).stdout.trim()) : -1;
+      const gid =
+        opts.group !== undefined
+          ? Number((await this.exec(`getent group ${opts.group} | cut -d: -f3`)).stdout.trim())
+          : -1;
       await chown(dest, uid, gid);
     }
   }

@@ -16,7 +16,14 @@ export async function runModule(
   if (!mod) throw new Error(`no module ${name}`);
   const ctx = fakeCtx(args, conn, over);
   const op = await mod.plan(ctx);
-  if (ctx.check) return { op, result: { changed: op.changed === true, ...(op.result ?? {}) } as ModuleResult };
+  if (ctx.check)
+    return {
+      op,
+      result: {
+        changed: op.changed === true,
+        ...(op.result ?? {}),
+      } as ModuleResult,
+    };
   const result = await applyOperation(op, conn, { become: ctx.become });
   return { op, result };
 }
