@@ -12,7 +12,7 @@ export function resolveLocal(path: string, baseDir: string): string {
 }
 
 export function manifestPathFor(db: string): string {
-  return db.replace(/\.db$/, '') + '.json';
+  return `${db.replace(/\.db$/, '')}.json`;
 }
 
 /** sha256 of the whole file, and whether the last 32 bytes are the sha256 of the rest. */

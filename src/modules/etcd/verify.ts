@@ -1,7 +1,7 @@
 import type { ModuleDef } from '../types.js';
 import { type ClusterArgs, clusterPlan, factsOf, hostVarsOf } from './cluster.js';
 import { type Verdict, judgeCluster } from './judge.js';
-import { observeMembers } from './observe.js';
+import { type MemberView, observeMembers } from './observe.js';
 import { clusterSchemaProps } from './status.js';
 
 export interface EtcdVerifyArgs extends ClusterArgs {
@@ -33,7 +33,7 @@ export const etcdVerifyModule: ModuleDef<EtcdVerifyArgs> = {
     const etcdctlOf = (h: string) => factsOf(hostVarsOf(ctx.vars, ctx.host, h))?.etcdctl?.path;
     const deadline = Date.now() + (ctx.args.timeout_s ?? 60) * 1000;
     let verdict: Verdict;
-    let views;
+    let views: MemberView[];
     for (;;) {
       views = await observeMembers(plan.members, (h) => ctx.connect(h), etcdctlOf);
       verdict = judgeCluster(views, plan, ctx.args.min_revision);
