@@ -2,10 +2,24 @@ import type { SourceRef } from '../errors.js';
 
 export type Vars = Record<string, unknown>;
 
+/**
+ * Where a host's or group's `vars` came from, kept apart for Ansible's precedence (inventory-file vars of
+ * every group rank below every group_vars/ file; host_vars/ files above inline host vars).
+ * `vars` is always `{ ...inline, ...files }`. Optional: an inventory built by hand may omit it, and then
+ * `vars` counts as inline.
+ */
+export interface VarLayers {
+  /** Set in the inventory file itself. */
+  inline: Vars;
+  /** From group_vars/ or host_vars/ files. */
+  files: Vars;
+}
+
 export interface InventoryHost {
   name: string;
   /** Variables set on the host itself (inline in the inventory, then host_vars/). */
   vars: Vars;
+  varLayers?: VarLayers;
   /** Where the host was first declared. */
   src?: SourceRef;
 }
@@ -18,6 +32,7 @@ export interface InventoryGroup {
   children: Set<string>;
   /** Group variables (inline, then group_vars/). */
   vars: Vars;
+  varLayers?: VarLayers;
   src?: SourceRef;
 }
 

@@ -1,0 +1,192 @@
+/**
+ * Host patterns (`hosts:` of a play, `--limit`), as Ansible reads them:
+ *   names and groups; `all` / `*`; globs (`node*`, `etcd?`, `web[0-9]`); regexes `~etcd[12]$`;
+ *   union `a:b` or `a,b`; intersection `&y`; exclusion `!x` (applied after every union, as Ansible does;
+ *   a pattern of only `&`/`!` parts starts from `all`); subscripts `group[0]`, `group[-1]`, `group[0:2]`
+ *   (when the part before the brackets is a group or host, else the brackets are a glob class);
+ *   `@file` — one pattern a line (blank lines and `#` comments skipped).
+ * The result is in inventory order. A plain name that is neither a group nor a host is an error (with
+ * the nearest name as a hint) — also after `!`, where a typo would otherwise silently exclude nothing.
+ */
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { LifeboatError, nearest, type SourceRef } from '../errors.js';
+import type { Inventory } from './types.js';
+import { hostsOfGroup } from './vars.js';
+
+export interface PatternOptions {
+  /** An empty result is an error (E_PATTERN) too. */
+  strict?: boolean;
+  /** Directory `@file` paths are relative to (default: the working directory). */
+  baseDir?: string;
+  /** Where the pattern was written, for error messages. */
+  src?: SourceRef;
+}
+
+const SUBSCRIPT = /^(.+)\[(?:(-?\d+)|(\d+)([:-])(\d+)?)\]$/;
+const GLOB = /[*?[]/;
+
+/** Split `a:b,!c` into parts, keeping `[...]` (ranges, subscripts, classes) whole. */
+export function splitPattern(pattern: string): string[] {
+  const p = pattern.trim();
+  if (p.includes(',')) return p.split(',').map((s) => s.trim()).filter(Boolean);
+  if (/^[!&]?[0-9a-fA-F]*:[0-9a-fA-F]*:[0-9a-fA-F:.]*$/.test(p)) return [p]; // an IPv6 address
+  const parts: string[] = [];
+  let cur = '';
+  let depth = 0;
+  for (const c of p) {
+    if (c === '[') depth++;
+    else if (c === ']') depth = Math.max(0, depth - 1);
+    if (c === ':' && depth === 0) {
+      parts.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  parts.push(cur);
+  return parts.map((s) => s.trim()).filter(Boolean);
+}
+
+/** fnmatch (Python) → a RegExp matching the whole name. */
+export function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i] as string;
+    if (c === '*') re += '.*';
+    else if (c === '?') re += '.';
+    else if (c === '[') {
+      const close = glob.indexOf(']', i + 2);
+      if (close < 0) re += '\\[';
+      else {
+        let body = glob.slice(i + 1, close);
+        const neg = body.startsWith('!');
+        if (neg) body = body.slice(1);
+        re += `[${neg ? '^' : ''}${body.replace(/\\/g, '\\\\').replace(/^\^/, '\\^')}]`;
+        i = close;
+      }
+    } else re += c.replace(/[\\^$.|+(){}[\]]/g, '\\$&');
+  }
+  return new RegExp(`^(?:${re})$`, 's');
+}
+
+class Resolver {
+  private readonly names: string[];
+  constructor(
+    private readonly inv: Inventory,
+    private readonly pattern: string,
+    private readonly opts: PatternOptions,
+  ) {
+    this.names = [...inv.groups.keys(), ...inv.order];
+  }
+
+  error(message: string, hint: string): LifeboatError {
+    return new LifeboatError('E_PATTERN', message, { hint, ...(this.opts.src ? { src: this.opts.src } : {}) });
+  }
+
+  /** Replace `@file` parts by the patterns in the file. */
+  expandFiles(parts: string[]): string[] {
+    const out: string[] = [];
+    for (const part of parts) {
+      const m = /^([!&]?)@(.+)$/.exec(part);
+      if (!m) {
+        out.push(part);
+        continue;
+      }
+      const file = isAbsolute(m[2] as string) ? (m[2] as string) : resolve(this.opts.baseDir ?? '.', m[2] as string);
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (e) {
+        throw this.error(`cannot read host list file "${m[2]}" in pattern "${this.pattern}": ${(e as Error).message}`, 'give a file of host names, one a line, e.g. --limit @failed.txt');
+      }
+      for (const line of text.split(/\r?\n/)) {
+        const t = line.trim();
+        if (t && !t.startsWith('#')) out.push(`${m[1]}${t}`);
+      }
+    }
+    return out;
+  }
+
+  /** The hosts one part (without its `!` / `&`) matches, as a set. */
+  match(part: string): Set<string> {
+    if (part === 'all' || part === '*') return new Set(this.inv.order);
+    if (part.startsWith('~')) {
+      let re: RegExp;
+      try {
+        re = new RegExp(`^(?:${part.slice(1)})`);
+      } catch (e) {
+        throw this.error(`bad regular expression "${part}" in pattern "${this.pattern}": ${(e as Error).message}`, 'after "~" write a regular expression, e.g. ~etcd[0-9]+');
+      }
+      return this.matching((n) => re.test(n), true);
+    }
+    const sub = SUBSCRIPT.exec(part);
+    if (sub && this.names.includes(sub[1] as string)) {
+      const hosts = [...this.match(sub[1] as string)];
+      return new Set(this.subscript(hosts, sub, part));
+    }
+    if (this.inv.groups.has(part)) return new Set(hostsOfGroup(this.inv, part));
+    if (this.inv.hosts.has(part)) return new Set([part]);
+    if (!GLOB.test(part)) {
+      const near = nearest(part, this.names);
+      throw this.error(
+        `no host or group named "${part}" in the inventory (pattern "${this.pattern}")`,
+        near ? `did you mean "${near}"?` : 'see the names with `lifeboat inventory --graph`',
+      );
+    }
+    const re = globToRegExp(part);
+    return this.matching((n) => re.test(n), true);
+  }
+
+  /** Groups matching `test` (their hosts), and hosts matching it too when `hostsToo` or no group matched. */
+  private matching(test: (name: string) => boolean, hostsToo: boolean): Set<string> {
+    const out = new Set<string>();
+    let groups = 0;
+    for (const g of this.inv.groups.keys()) {
+      if (!test(g)) continue;
+      groups++;
+      for (const h of hostsOfGroup(this.inv, g)) out.add(h);
+    }
+    if (hostsToo || groups === 0) for (const h of this.inv.order) if (test(h)) out.add(h);
+    return out;
+  }
+
+  private subscript(hosts: string[], m: RegExpExecArray, part: string): string[] {
+    const [, base, idx, start, , end] = m;
+    const n = hosts.length;
+    if (idx !== undefined) {
+      const i = Number(idx) < 0 ? n + Number(idx) : Number(idx);
+      const h = hosts[i];
+      if (h === undefined) {
+        throw this.error(`"${part}": "${base}" has ${n} host(s), so [${idx}] is out of range`, `use an index from 0 to ${n - 1} (or -1 for the last)`);
+      }
+      return [h];
+    }
+    const s = Number(start);
+    const e = end === undefined ? n - 1 : Number(end);
+    return hosts.slice(s, e + 1);
+  }
+
+  resolve(): string[] {
+    if (!this.pattern.trim()) throw this.error('empty host pattern', 'name hosts or groups, or "all"');
+    const parts = this.expandFiles(splitPattern(this.pattern));
+    const regular = parts.filter((p) => !p.startsWith('!') && !p.startsWith('&'));
+    const inter = parts.filter((p) => p.startsWith('&')).map((p) => p.slice(1));
+    const excl = parts.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
+    let result = new Set<string>();
+    for (const p of regular.length ? regular : ['all']) for (const h of this.match(p)) result.add(h);
+    for (const p of inter) {
+      const m = this.match(p);
+      result = new Set([...result].filter((h) => m.has(h)));
+    }
+    for (const p of excl) for (const h of this.match(p)) result.delete(h);
+    const hosts = this.inv.order.filter((h) => result.has(h));
+    if (this.opts.strict && hosts.length === 0) {
+      throw this.error(`host pattern "${this.pattern}" matches no hosts`, 'check it with `lifeboat inventory --graph`, or widen the pattern / --limit');
+    }
+    return hosts;
+  }
+}
+
+/** The hosts `pattern` selects, in inventory order. Throws `LifeboatError('E_PATTERN')`. */
+export function resolvePattern(inv: Inventory, pattern: string, opts: PatternOptions = {}): string[] {
+  return new Resolver(inv, pattern, opts).resolve();
+}

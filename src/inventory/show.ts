@@ -1,0 +1,90 @@
+/**
+ * What `lifeboat inventory` prints, shaped like ansible-inventory's output:
+ *   --graph  a text tree (`@all:` / `  |--@etcd:` / `  |  |--node1`), child groups by name, hosts in
+ *            inventory order; with `vars`, each host's own and each group's variables as `{name = value}`;
+ *   --list   `{ _meta: { hostvars }, all: { children }, group: { hosts, children, vars? } }`, empty keys
+ *            and empty groups left out; hostvars are every host's merged inventory variables, group
+ *            vars are not shown — unless `export` (ansible-inventory --export): then groups carry their
+ *            own vars and hostvars only each host's own;
+ *   --host   one host's merged inventory variables.
+ */
+import { LifeboatError, nearest } from '../errors.js';
+import type { Inventory, Vars } from './types.js';
+import { hostInventoryVars } from './vars.js';
+
+const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function line(text: string, depth: number): string {
+  return depth ? `${'  |'.repeat(depth)}--${text}` : text;
+}
+
+function varLines(vars: Vars, depth: number): string[] {
+  return Object.keys(vars)
+    .sort(byName)
+    .map((k) => {
+      const v = vars[k];
+      return line(`{${k} = ${typeof v === 'string' ? v : JSON.stringify(v)}}`, depth);
+    });
+}
+
+export function inventoryGraph(inv: Inventory, opts: { group?: string | undefined; vars?: boolean } = {}): string {
+  const start = opts.group ?? 'all';
+  if (!inv.groups.has(start)) {
+    const near = nearest(start, inv.groups.keys());
+    throw new LifeboatError('E_PATTERN', `no group "${start}" in the inventory`, {
+      hint: near ? `did you mean "${near}"?` : `groups: ${[...inv.groups.keys()].sort(byName).join(', ')}`,
+    });
+  }
+  const out: string[] = [];
+  const walk = (name: string, depth: number, path: Set<string>) => {
+    const g = inv.groups.get(name);
+    if (!g) return;
+    out.push(line(`@${name}:`, depth));
+    for (const c of [...g.children].sort(byName)) if (!path.has(c)) walk(c, depth + 1, new Set([...path, c]));
+    if (name !== 'all') {
+      for (const h of inv.order) {
+        if (!g.hosts.has(h)) continue;
+        out.push(line(h, depth + 1));
+        if (opts.vars) out.push(...varLines(inv.hosts.get(h)?.vars ?? {}, depth + 2));
+      }
+    }
+    if (opts.vars) out.push(...varLines(g.vars, depth + 1));
+  };
+  walk(start, 0, new Set([start]));
+  return `${out.join('\n')}\n`;
+}
+
+export interface ListedGroup {
+  hosts?: string[];
+  children?: string[];
+  vars?: Vars;
+}
+
+export type InventoryListing = { _meta: { hostvars: Record<string, Vars> } } & Record<string, ListedGroup>;
+
+export function inventoryList(inv: Inventory, opts: { export?: boolean } = {}): InventoryListing {
+  const hostvars: Record<string, Vars> = {};
+  for (const h of inv.order) {
+    const vars = opts.export ? (inv.hosts.get(h)?.vars ?? {}) : hostInventoryVars(inv, h);
+    if (Object.keys(vars).length) hostvars[h] = vars;
+  }
+  const out = { _meta: { hostvars } } as InventoryListing;
+  const names = [...inv.groups.keys()].filter((n) => n !== 'all').sort(byName);
+  for (const name of ['all', ...names]) {
+    const g = inv.groups.get(name);
+    if (!g) continue;
+    const entry: ListedGroup = {};
+    const hosts = name === 'all' ? [] : inv.order.filter((h) => g.hosts.has(h));
+    const children = [...g.children].sort(byName);
+    if (hosts.length) entry.hosts = hosts;
+    if (children.length) entry.children = children;
+    if (opts.export && Object.keys(g.vars).length) entry.vars = g.vars;
+    if (Object.keys(entry).length) out[name] = entry;
+  }
+  return out;
+}
+
+/** One host's merged inventory variables (`ansible-inventory --host NAME`). */
+export function inventoryHost(inv: Inventory, name: string): Vars {
+  return hostInventoryVars(inv, name);
+}
