@@ -77,7 +77,7 @@ export function shellWords(line: string): string[] {
 /** KEY=VALUE lines (optional `export`, quotes, comments) of an environment file such as /etc/default/etcd. */
 export function parseEnvFile(text: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const raw of text.split(/\r?\n/)) {
+  for (const raw of text.replace(/\\\r?\n/g, '').split(/\r?\n/)) {
     const line = raw.trim();
     if (!line || line.startsWith('#')) continue;
     const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
