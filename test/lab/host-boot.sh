@@ -1,0 +1,52 @@
+#!/bin/sh
+# Boot of one Lifeboat lab host. Runs as the first child of lab-init, already inside the host's own network,
+# UTS and mount namespaces (unshare --net --uts --mount --propagation private). Environment:
+#   LAB_HOSTNAME, LAB_ADDR; argument: the controller-side dir of this host (prepared by hostfiles.ts).
+# Prints LAB-BOOT-OK at the end, or LAB-BOOT-FAIL: <why>; the controller waits for one of them.
+set -u
+H=$1
+fail() { echo "LAB-BOOT-FAIL: $*"; exit 1; }
+step() { "$@" || fail "$*"; }
+
+step hostname "$LAB_HOSTNAME"
+read -r SERVICES < "$H/fs/services" || SERVICES=
+
+# Own filesystem view: copy-on-write /etc, /var, /usr/local; own directories for the paths that matter.
+for d in etc var usr/local; do
+  u=$(echo "$d" | tr -d /)
+  step mount -t overlay "lab-$u" -o "lowerdir=/$d,upperdir=$H/fs/$u.upper,workdir=$H/fs/$u.work" "/$d"
+done
+step mkdir -p /etc/etcd /etc/kubernetes /var/lib/etcd /var/log
+step mount --bind "$H/fs/var-lib-etcd" /var/lib/etcd
+step mount --bind "$H/fs/etc-etcd" /etc/etcd
+step mount --bind "$H/fs/etc-kubernetes" /etc/kubernetes
+step mount --bind "$H/fs/var-log" /var/log
+step mount --bind "$H/fs/run" /run
+step mount --bind "$H/fs/root" /root
+step mount --bind "$H/fs/tmp" /tmp # last: $H lives under /tmp and is hidden from here on
+mkdir -p /run/sshd /run/lock && chmod 0755 /run/sshd
+
+# Network: the controller moves our end of a veth pair in as eth0.
+i=0
+until ip link show eth0 >/dev/null 2>&1; do
+  i=$((i + 1))
+  [ $i -le 1000 ] || fail "eth0 did not appear in 10 s"
+  sleep 0.01
+done
+step ip link set lo up
+step ip addr add "$LAB_ADDR/24" dev eth0
+step ip link set eth0 up
+
+step /usr/sbin/sshd -f /etc/ssh/sshd_config -E /var/log/sshd.log
+i=0
+until [ -s /run/sshd.pid ]; do
+  i=$((i + 1))
+  [ $i -le 500 ] || fail "sshd did not write /run/sshd.pid in 5 s: $(tail -n 5 /var/log/sshd.log)"
+  sleep 0.01
+done
+
+for s in $SERVICES; do
+  out=$(service "$s" start 2>&1) || fail "service $s start: $out"
+  echo "$out"
+done
+echo LAB-BOOT-OK

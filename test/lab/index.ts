@@ -1,0 +1,139 @@
+/**
+ * The Lifeboat lab: N Linux "hosts" on this machine, each with its own network, UTS and mount namespaces,
+ * sshd, and optionally an etcd member (TLS like kubeadm) and control-plane stand-ins. See README.md.
+ */
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { LifeboatError } from '../../src/errors.js';
+import { spawnHost, waitBooted, waitEtcdCluster, wireHosts } from './boot.js';
+import { destroyLab } from './teardown.js';
+import { type HostSpec, writeHostFiles } from './hostfiles.js';
+import { buildInit } from './init-bin.js';
+import { writeClientFiles } from './inventory.js';
+import { makeLab } from './lab.js';
+import { createBridge } from './net.js';
+import { hostAddress, hostDir, labDir, MAX_HOSTS } from './paths.js';
+import { makePki } from './pki.js';
+import { nsOf, runOk } from './proc.js';
+import { claimLabId, writeState } from './state.js';
+import { labSupport } from './support.js';
+
+export { cleanupStaleLabs, stopLabById } from './cleanup.js';
+export { seedEntries, seedEntry } from './seed.js';
+export { labSupport } from './support.js';
+export type { Lab, LabHost } from './lab.js';
+
+export interface LabOptions {
+  hosts: number;
+  /** The first N hosts run etcd; default all. */
+  etcd?: number;
+  /** The first N hosts are kube_master (apiserver, controller-manager, scheduler stand-ins); default min(hosts,3). */
+  masters?: number;
+  /** etcd over TLS with client and peer cert auth; default true. */
+  tls?: boolean;
+  /** Seed this many keys at start; default 0 (no seed). */
+  seedKeys?: number;
+  /** Host names `${prefix}${i}`; default 'node'. */
+  prefix?: string;
+  /** User etcd runs as: Debian's `etcd` (default) or `root` (as kubeadm's static pod). */
+  etcdUser?: 'etcd' | 'root';
+  /** Survive the process that started it (the CLI's `up`); default false. */
+  persistent?: boolean;
+}
+
+function usage(msg: string): LifeboatError {
+  return new LifeboatError('E_USAGE', `startLab: ${msg}`, { hint: `hosts 1..${MAX_HOSTS}; 0 <= etcd, masters <= hosts` });
+}
+
+function specs(id: number, o: Required<Pick<LabOptions, 'hosts' | 'etcd' | 'masters' | 'prefix' | 'tls'>>): HostSpec[] {
+  const scheme = o.tls ? 'https' : 'http';
+  return Array.from({ length: o.hosts }, (_, k) => {
+    const index = k + 1;
+    const name = `${o.prefix}${index}`;
+    const address = hostAddress(id, index);
+    const etcd = index <= o.etcd;
+    return {
+      index,
+      name,
+      hostname: name,
+      address,
+      etcd,
+      master: index <= o.masters,
+      ...(etcd ? { etcdName: `etcd-${name}`, peerUrl: `${scheme}://${address}:2380`, clientUrl: `${scheme}://${address}:2379` } : {}),
+    };
+  });
+}
+
+export async function startLab(opts: LabOptions) {
+  const n = opts.hosts;
+  const o = {
+    hosts: n,
+    etcd: opts.etcd ?? n,
+    masters: opts.masters ?? Math.min(n, 3),
+    prefix: opts.prefix ?? 'node',
+    tls: opts.tls ?? true,
+  };
+  if (!Number.isInteger(n) || n < 1 || n > MAX_HOSTS) throw usage(`hosts must be 1..${MAX_HOSTS}, got ${n}`);
+  if (!Number.isInteger(o.etcd) || o.etcd < 0 || o.etcd > n) throw usage(`etcd must be 0..${n}, got ${o.etcd}`);
+  if (!Number.isInteger(o.masters) || o.masters < 0 || o.masters > n) throw usage(`masters must be 0..${n}, got ${o.masters}`);
+  if (!/^[a-z][a-z0-9-]{0,30}$/.test(o.prefix)) throw usage(`prefix must match [a-z][a-z0-9-]*, got "${o.prefix}"`);
+  const support = labSupport();
+  if (!support.ok) throw new LifeboatError('E_PREFLIGHT', `the lab cannot run here: ${support.why}`);
+
+  const { cleanupStaleLabs } = await import('./cleanup.js');
+  await cleanupStaleLabs();
+  const initBin = await buildInit();
+  const state = claimLabId(opts.persistent ?? false);
+  const id = state.id;
+  const dir = labDir(id);
+  try {
+    const hosts = specs(id, o);
+    const clientKey = path.join(dir, 'id_ed25519');
+    const files = {
+      clientKey,
+      knownHosts: path.join(dir, 'known_hosts'),
+      sshConfig: path.join(dir, 'ssh_config'),
+      inventoryYaml: path.join(dir, 'inventory.yml'),
+      inventoryIni: path.join(dir, 'inventory.ini'),
+    };
+    await mkdir(path.join(dir, 'hosts'), { recursive: true });
+    const etcdHosts = hosts.filter((h) => h.etcd);
+    const [, , pki] = await Promise.all([
+      createBridge(id),
+      runOk('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `lifeboat-lab-${id}`, '-f', clientKey]),
+      o.tls ? makePki(path.join(dir, 'pki'), id, etcdHosts) : Promise.resolve(undefined),
+    ]);
+    const clientPubKey = await readFile(`${clientKey}.pub`, 'utf8');
+    const etcdUser = opts.etcdUser ?? 'etcd';
+    const hostKeys = new Map<string, string>();
+    await Promise.all(
+      hosts.map(async (h) => {
+        const key = await writeHostFiles({
+          labId: id, hostDir: hostDir(id, h.name), host: h, all: hosts, tls: o.tls, etcdUser, clientPubKey, ...(pki ? { pki } : {}),
+        });
+        hostKeys.set(h.name, key);
+      }),
+    );
+    await writeClientFiles({ dir: dir, hosts, hostKeys, ...files, tls: o.tls, etcdUser, labId: id });
+
+    const started = hosts.map((spec) => ({ spec, dir: hostDir(id, spec.name), state: spawnHost(initBin, spec, hostDir(id, spec.name)) }));
+    state.hosts = started.map((s) => s.state);
+    writeState(state);
+    await wireHosts(id, started);
+    for (const s of started) {
+      s.state.mnt = nsOf(s.state.initPid, 'mnt');
+      s.state.net = nsOf(s.state.initPid, 'net');
+    }
+    writeState(state);
+    await waitBooted(started);
+
+    const controllerPki = pki ? { ca: pki.ca.crt, cert: pki.client.crt, key: pki.client.key } : undefined;
+    const lab = makeLab({ id, dir: dir, hosts, started, files, ...(controllerPki ? { pki: controllerPki } : {}), state });
+    if (etcdHosts.length > 0) await waitEtcdCluster(lab.etcdTarget());
+    if (opts.seedKeys) await lab.seed(opts.seedKeys);
+    return lab;
+  } catch (e) {
+    await destroyLab(id, state).catch(() => {});
+    throw e;
+  }
+}

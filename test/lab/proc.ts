@@ -1,0 +1,122 @@
+/** Running commands and finding processes (by namespace) for the lab. */
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { LifeboatError } from '../../src/errors.js';
+
+export interface RunResult {
+  rc: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  input?: string | Buffer;
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+}
+
+/** Run a program (no shell) and collect its output; never throws for a non-zero exit. */
+export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, {
+      env: opts.env ?? process.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      timeout: opts.timeoutMs,
+      killSignal: 'SIGKILL',
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      resolve({
+        rc: code ?? (signal ? 128 + 9 : 1),
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      });
+    });
+    child.stdin.on('error', () => {}); // a program that exits without reading its input is not an error
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+/** Run, and throw a LifeboatError naming the command and its stderr when it fails. */
+export async function runOk(cmd: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
+  const r = await run(cmd, args, opts);
+  if (r.rc !== 0) {
+    throw new LifeboatError('E_INTERNAL', `lab: \`${[cmd, ...args].join(' ')}\` exited ${r.rc}: ${r.stderr.trim()}`, {
+      hint: 'the lab needs root, iproute2, openssh-server, etcd-server and openssl: run `bash scripts/setup.sh`',
+    });
+  }
+  return r;
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Start time of a process (clock ticks since boot, /proc/<pid>/stat field 22), or undefined if gone. */
+export function procStart(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(rest[19]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The process exists, is the same process (start time), and is not a zombie. */
+export function procAlive(pid: number, start?: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (rest[0] === 'Z' || rest[0] === 'X') return false;
+    return start === undefined || Number(rest[19]) === start;
+  } catch {
+    return false;
+  }
+}
+
+/** `mnt:[4026…]`-style identity of a process's namespace, or undefined (gone, zombie). */
+export function nsOf(pid: number, ns: 'mnt' | 'net' | 'uts'): string | undefined {
+  try {
+    return readlinkSync(`/proc/${pid}/ns/${ns}`);
+  } catch {
+    return undefined;
+  }
+}
+
+export interface ProcInfo {
+  pid: number;
+  mnt: string;
+  net: string;
+  cmdline: string;
+}
+
+/** Every live process whose namespaces can be read. */
+export function listProcs(): ProcInfo[] {
+  const out: ProcInfo[] = [];
+  for (const ent of readdirSync('/proc')) {
+    if (!/^\d+$/.test(ent)) continue;
+    const pid = Number(ent);
+    const mnt = nsOf(pid, 'mnt');
+    const net = nsOf(pid, 'net');
+    if (!mnt || !net) continue;
+    let cmdline = '';
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+    } catch {
+      continue;
+    }
+    out.push({ pid, mnt, net, cmdline });
+  }
+  return out;
+}
+
+export function kill(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // already gone
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Teardown of one lab, also of a lab whose owner crashed: delete its links, kill every process in its hosts'
+ * namespaces (the hosts' inits last, so they reap the rest at once), remove its dir. Idempotent.
+ */
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { LifeboatError } from '../../src/errors.js';
+import { labDir } from './paths.js';
+import { deleteLinks } from './net.js';
+import { kill, listProcs, procAlive, sleep } from './proc.js';
+import { type LabState, readState } from './state.js';
+
+/** Kill every process of the lab's hosts; resolves once none is left alive. */
+export async function killHosts(id: number, state: LabState | undefined): Promise<void> {
+  const marker = `${labDir(id)}${path.sep}`;
+  const inits = new Map<number, number | undefined>(); // pid → start time
+  const nsKeys = new Set<string>();
+  for (const h of state?.hosts ?? []) {
+    if (h.mnt && h.net) nsKeys.add(`${h.mnt}|${h.net}`);
+    if (procAlive(h.initPid, h.initStart)) inits.set(h.initPid, h.initStart);
+  }
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const procs = listProcs();
+    for (const p of procs) {
+      // an init whose pid was not recorded yet (crash during start): its argv names the lab dir
+      if (p.cmdline.includes('lab-init') && p.cmdline.includes(marker) && p.pid !== process.pid) {
+        inits.set(p.pid, undefined);
+        nsKeys.add(`${p.mnt}|${p.net}`);
+      }
+    }
+    const victims = procs.filter((p) => nsKeys.has(`${p.mnt}|${p.net}`) && !inits.has(p.pid));
+    const liveInits = [...inits].filter(([pid, start]) => procAlive(pid, start)).map(([pid]) => pid);
+    if (victims.length === 0 && liveInits.length === 0) return;
+    if (Date.now() > deadline) {
+      throw new LifeboatError('E_INTERNAL', `lab ${id}: processes survive SIGKILL: ${victims.map((v) => v.pid).join(' ')}`, {
+        hint: 'look at them with `ps -o pid,stat,cmd -p <pids>`',
+      });
+    }
+    if (victims.length > 0) for (const v of victims) kill(v.pid, 'SIGKILL');
+    else for (const pid of liveInits) kill(pid, 'SIGKILL');
+    await sleep(victims.length > 0 ? 5 : 10);
+  }
+}
+
+export async function destroyLab(id: number, state: LabState | undefined = readState(id)): Promise<void> {
+  await deleteLinks(id);
+  await killHosts(id, state);
+  await rm(labDir(id), { recursive: true, force: true, maxRetries: 3 });
+}
