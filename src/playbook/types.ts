@@ -19,7 +19,11 @@ export interface Play {
   name: string;
   hosts: string; // a host pattern (may be templated)
   vars: Vars;
-  varsFiles: Array<{ path: string; vars: Vars }>; // loaded at load time, relative to the playbook
+  /**
+   * Loaded at load time, relative to the playbook. `deferred: true` (added field): the path is a template;
+   * `vars` is then {} — render `path` for each host and load that file (relative to `dir`) at run time.
+   */
+  varsFiles: Array<{ path: string; vars: Vars; deferred?: boolean; dir?: string }>;
   preTasks: TaskNode[];
   /** Role tasks (already expanded from `roles:`), then `tasks:`. */
   tasks: TaskNode[];
@@ -100,6 +104,8 @@ export interface IncludeTask extends TaskCommon {
   loopControl?: { loopVar: string; label?: string; indexVar?: string };
   baseDir: string;
   params: Vars;
+  /** include_role `tasks_from` (added field): the role's `tasks/<tasksFrom>` instead of `tasks/main`. */
+  tasksFrom?: string;
 }
 
 export type TaskNode = ActionTask | BlockTask | IncludeTask;

@@ -1,0 +1,117 @@
+/**
+ * Keyword checks shared by plays, tasks and role entries: Ansible keywords Lifeboat does not support (with
+ * what to do instead), unknown keywords with the nearest valid one, and ajv checks of keyword values.
+ */
+import type { ErrorObject } from 'ajv';
+import { compile, convertAjvErrors, type Described, didYouMean, expected, knownProperties, typeOfData } from './ajv-errors.js';
+import { KEYWORD_WORDS } from './schemas.js';
+import { at, type Loc, type Problems, srcOf } from './source.js';
+
+/** Ansible keywords Lifeboat leaves out on purpose, and what to write instead. */
+export const UNSUPPORTED: Record<string, string> = {
+  action: 'write the module name as the key: `command: ls`',
+  local_action: 'write the module as the key and add `delegate_to: localhost`',
+  remote_user: 'set `ansible_user` for the hosts in the inventory',
+  become_method: 'Lifeboat always becomes with sudo',
+  become_flags: 'Lifeboat always becomes with sudo',
+  become_exe: 'Lifeboat always becomes with sudo',
+  connection: 'set `ansible_connection` in the inventory',
+  port: 'set `ansible_port` in the inventory',
+  async: 'long steps run in the foreground; a module step can set its own timeout',
+  poll: 'long steps run in the foreground; a module step can set its own timeout',
+  throttle: 'use `serial` on the play',
+  timeout: 'modules that can hang take their own timeout argument',
+  debugger: 'not available',
+  diff: 'plans always show diffs where a module can compute them',
+  collections: 'write module names in full (`ansible.builtin.copy`) or short (`copy`)',
+  module_defaults: 'give the arguments on each task',
+  delegate_facts: 'not available',
+  include: 'use `include_tasks` (dynamic) or `import_tasks` (static)',
+  strategy: 'Lifeboat runs each task on all hosts of a batch before the next task (the linear strategy)',
+  order: 'hosts run in inventory order',
+  force_handlers: 'not available',
+  vars_prompt: 'pass values with --extra-vars',
+  gather_subset: 'not available: fact gathering is all or nothing',
+  gather_timeout: 'not available',
+  fact_path: 'not available',
+  with_nested: 'use `loop` with the `product` filter',
+  with_together: 'use `loop` with the `zip` filter',
+  with_sequence: 'use `loop` with `range()`',
+  with_subelements: 'use `loop` with the `subelements` filter',
+  with_fileglob: 'use `loop` with the `fileglob` lookup',
+  with_first_found: 'not available',
+  with_indexed_items: 'use `loop` with `loop_control: { index_var: i }`',
+  with_random_choice: 'not available',
+  with_lines: 'register the output of a command and loop over its `stdout_lines`',
+  with_flattened: 'use `loop` with the `flatten` filter',
+};
+
+/** Record an unsupported keyword; true when `key` was one. */
+export function reportUnsupported(key: string, loc: Loc, problems: Problems): boolean {
+  const hint = UNSUPPORTED[key];
+  if (hint === undefined) return false;
+  problems.add('E_SCHEMA', at(loc, key), `\`${key}\` is not supported by Lifeboat`, hint, { key: true });
+  return true;
+}
+
+/**
+ * Check keyword values against `properties` (a schema per keyword). `what` names the thing in messages
+ * ("task", "play", "block"). With `unknownKeys`, keys without a schema are reported (nearest name suggested).
+ */
+export function checkKeywords(
+  obj: Record<string, unknown>,
+  loc: Loc,
+  properties: Record<string, unknown>,
+  what: string,
+  problems: Problems,
+  opts: { required?: string[]; unknownKeys?: boolean; ignore?: string[] } = {},
+): void {
+  const schema = {
+    type: 'object',
+    properties,
+    required: opts.required ?? [],
+    ...(opts.unknownKeys ? { additionalProperties: false } : {}),
+  };
+  const ignored = new Set(opts.ignore ?? []);
+  const v = compile(schema);
+  if (v(obj)) return;
+  const errors = (v.errors ?? []).filter((e) => {
+    if (e.keyword !== 'additionalProperties' || e.instancePath !== '') return true;
+    const extra = String((e.params as { additionalProperty: string }).additionalProperty);
+    if (ignored.has(extra)) return false;
+    return !reportUnsupported(extra, loc, problems);
+  });
+  problems.push(
+    ...convertAjvErrors(errors, {
+      code: 'E_SCHEMA',
+      checkTemplated: true,
+      position: (path, key) => srcOf(at(loc, ...path), { key }),
+      describe: (e, path) => describeKeywordError(what, e, path),
+    }),
+  );
+}
+
+function dotted(path: string[]): string {
+  return path.map((p) => (/^\d+$/.test(p) ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[');
+}
+
+export function describeKeywordError(what: string, e: ErrorObject, path: string[]): Described {
+  if (e.keyword === 'additionalProperties') {
+    const extra = String((e.params as { additionalProperty: string }).additionalProperty);
+    const dym = didYouMean(extra, knownProperties(e));
+    const where = path.length ? `option \`${extra}\` in \`${dotted(path)}\`` : `${what} keyword \`${extra}\``;
+    return {
+      message: `unknown ${where}${dym ? ` — ${dym}` : ''}`,
+      hint: `valid: ${knownProperties(e).join(', ')}`,
+    };
+  }
+  if (e.keyword === 'required') {
+    const missing = String((e.params as { missingProperty: string }).missingProperty);
+    return { message: path.length ? `\`${dotted(path)}\` needs \`${missing}\`` : `a ${what} needs \`${missing}\`` };
+  }
+  const words = path.length === 1 ? KEYWORD_WORDS[path[0] as string] : undefined;
+  const must = words ?? (['type', 'enum', 'anyOf', 'oneOf'].includes(e.keyword) ? expected(e.parentSchema) : undefined);
+  const name = path.length ? `\`${dotted(path)}\`` : `a ${what}`;
+  if (must) return { message: `${name} must be ${must}, got ${typeOfData(e.data)}` };
+  return { message: `${name} ${e.message ?? `fails ${e.keyword}`}` };
+}

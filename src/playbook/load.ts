@@ -1,0 +1,145 @@
+/**
+ * Entry points: a playbook (with `import_playbook`), and — for `include_tasks` / `include_role` at run
+ * time — a task file or a role. Every problem of every file is collected; any problem throws
+ * LifeboatErrors carrying all of them.
+ */
+import { dirname, resolve } from 'node:path';
+import { type LifeboatError, LifeboatErrors, type SourceRef } from '../errors.js';
+import type { Vars } from '../inventory/types.js';
+import { canonicalModuleName } from '../modules/registry.js';
+import { toTags, toVars } from './coerce.js';
+import type { ExpandedRole, LoadCtx } from './context.js';
+import { checkKeywords } from './keywords.js';
+import { loadPlay } from './play.js';
+import { roleSearchPath } from './role-path.js';
+import { expandRole } from './roles.js';
+import { IMPORT_PLAYBOOK_SCHEMA } from './schemas.js';
+import { at, type FileCache, isMapping, isTemplated, type Loc, Problems, readYaml, srcOf } from './source.js';
+import { loadTaskList } from './task.js';
+import type { Play, Playbook, RoleRef, TaskNode } from './types.js';
+
+export interface LoadOptions {
+  /** Extra role directories (`--roles-path`, colon-separated entries allowed). */
+  rolesPath?: string[];
+}
+
+function newCtx(problems: Problems, cache: FileCache, playbookDir: string, rolesPath?: string[]): LoadCtx {
+  return {
+    problems,
+    cache,
+    playbookDir,
+    searchPath: roleSearchPath(playbookDir, rolesPath),
+    sink: { roles: [], handlers: [] },
+    seenRoles: new Set(),
+  };
+}
+
+/** Load plays of `file` into `plays`; `stack` holds the playbooks importing this one (cycle check). */
+async function loadPlays(file: string, opts: LoadOptions, problems: Problems, cache: FileCache, stack: string[], plays: Play[], from?: Loc): Promise<void> {
+  const y = await readYaml(file, problems, cache, from ? srcOf(from) : undefined);
+  if (!y) return;
+  const top: Loc = { y, path: [] };
+  if (y.value === null) return;
+  if (!Array.isArray(y.value)) {
+    problems.add('E_PLAYBOOK', top, 'a playbook must be a YAML list of plays (each starts with "- hosts: …")');
+    return;
+  }
+  const dir = dirname(file);
+  for (let i = 0; i < y.value.length; i++) {
+    const raw: unknown = y.value[i];
+    const loc = at(top, i);
+    if (!isMapping(raw)) {
+      problems.add('E_PLAYBOOK', loc, 'a play must be a mapping (hosts:, tasks:, …)');
+      continue;
+    }
+    const importKey = Object.keys(raw).find((k) => canonicalModuleName(k) === 'import_playbook');
+    if (importKey === undefined) {
+      plays.push(await loadPlay(raw, loc, newCtx(problems, cache, dir, opts.rolesPath)));
+      continue;
+    }
+    const entry = importKey === 'import_playbook' ? raw : { ...raw, import_playbook: raw[importKey] };
+    if (importKey !== 'import_playbook') delete entry[importKey];
+    const before = problems.count;
+    checkKeywords(entry, loc, IMPORT_PLAYBOOK_SCHEMA.properties as Record<string, unknown>, 'import_playbook', problems, {
+      unknownKeys: true,
+    });
+    const target = entry.import_playbook;
+    if (problems.count > before || typeof target !== 'string') continue;
+    const tloc = at(loc, importKey);
+    if (isTemplated(target)) {
+      problems.add('E_PLAYBOOK', tloc, '`import_playbook` needs a fixed path, not a template');
+      continue;
+    }
+    const child = resolve(dir, target);
+    if (stack.includes(child) || child === file) {
+      problems.add('E_PLAYBOOK', tloc, `import_playbook cycle: ${[...stack, file, child].join(' → ')}`);
+      continue;
+    }
+    const imported: Play[] = [];
+    await loadPlays(child, opts, problems, cache, [...stack, file], imported, tloc);
+    const tags = toTags(entry.tags);
+    const vars = toVars(entry.vars);
+    for (const p of imported) plays.push({ ...p, tags: [...tags, ...p.tags], vars: { ...vars, ...p.vars } });
+  }
+}
+
+/** Load without throwing: the playbook (as far as it could be read) and every problem found. */
+export async function readPlaybook(file: string, opts: LoadOptions = {}): Promise<{ playbook: Playbook; errors: LifeboatError[] }> {
+  const abs = resolve(file);
+  const problems = new Problems();
+  const plays: Play[] = [];
+  await loadPlays(abs, opts, problems, new Map(), [], plays);
+  return { playbook: { file: abs, dir: dirname(abs), plays }, errors: problems.list };
+}
+
+export async function loadPlaybook(file: string, opts: LoadOptions = {}): Promise<Playbook> {
+  const { playbook, errors } = await readPlaybook(file, opts);
+  if (errors.length) throw new LifeboatErrors(errors);
+  return playbook;
+}
+
+export interface RunTimeLoadOptions extends LoadOptions {
+  /** The playbook's directory (roles are looked for under `<dir>/roles`). */
+  playbookDir: string;
+  /** The role the including task belongs to (its tasks carry it). */
+  role?: RoleRef;
+}
+
+/** `include_tasks` at run time: the file (relative to `baseDir`, e.g. IncludeTask.baseDir). */
+export async function loadTasksFile(
+  file: string,
+  opts: RunTimeLoadOptions & { baseDir?: string; src?: SourceRef },
+): Promise<TaskNode[]> {
+  const abs = resolve(opts.baseDir ?? opts.playbookDir, file);
+  const problems = new Problems();
+  const ctx = newCtx(problems, new Map(), opts.playbookDir, opts.rolesPath);
+  const y = await readYaml(abs, problems, ctx.cache, opts.src);
+  const tasks = y
+    ? await loadTaskList(y.value, { y, path: [] }, ctx, {
+        baseDir: dirname(abs),
+        handler: false,
+        importStack: [abs],
+        roleStack: [],
+        ...(opts.role ? { role: opts.role } : {}),
+      })
+    : [];
+  if (problems.count) throw new LifeboatErrors(problems.list);
+  return tasks;
+}
+
+/**
+ * `include_role` at run time. The result has the role's tasks (dependencies' first), its handlers (to add
+ * to the play's) and the roles now in use (this one last).
+ */
+export async function loadRole(
+  name: string,
+  opts: RunTimeLoadOptions & { tasksFrom?: string; params?: Vars; src?: SourceRef },
+): Promise<ExpandedRole> {
+  const problems = new Problems();
+  const ctx = newCtx(problems, new Map(), opts.playbookDir, opts.rolesPath);
+  const loc = opts.src ?? { file: opts.playbookDir, line: 1, col: 1 };
+  const use = { name, params: opts.params ?? {}, loc, ...(opts.tasksFrom ? { tasksFrom: opts.tasksFrom } : {}) };
+  const got = await expandRole(use, ctx, []);
+  if (problems.count || !got) throw new LifeboatErrors(problems.list);
+  return got;
+}

@@ -1,0 +1,101 @@
+/**
+ * One play: keywords checked (ajv), `vars_files` loaded, `roles:` expanded (dependencies first) ahead of
+ * `tasks:`, role handlers joined to the play's handlers.
+ */
+import { resolve } from 'node:path';
+import type { Vars } from '../inventory/types.js';
+import { defined, toBool, toTags, toVars } from './coerce.js';
+import { hostsSources, type ListCtx, type LoadCtx } from './context.js';
+import { checkKeywords } from './keywords.js';
+import { applyRoleKeywords, parseRoleEntry } from './role-entry.js';
+import { expandRole } from './roles.js';
+import { PLAY_KEYWORDS } from './schemas.js';
+import { at, isMapping, isTemplated, type Loc, readYaml, srcOf } from './source.js';
+import { loadTaskList } from './task.js';
+import type { Play, RoleRef, Serial, TaskNode } from './types.js';
+
+/** `ctx` is fresh for this play (its own role de-duplication and import_role sink). */
+export async function loadPlay(raw: Record<string, unknown>, loc: Loc, ctx: LoadCtx): Promise<Play> {
+  const { problems } = ctx;
+  checkKeywords(raw, loc, PLAY_KEYWORDS, 'play', problems, { required: ['hosts'], unknownKeys: true });
+  const hosts = Array.isArray(raw.hosts) ? raw.hosts.map(String).join(',') : typeof raw.hosts === 'string' ? raw.hosts : '';
+  const lctx = (handler: boolean): ListCtx => ({
+    baseDir: ctx.playbookDir,
+    handler,
+    importStack: [loc.y.file],
+    roleStack: [],
+  });
+
+  const roles: RoleRef[] = [];
+  const roleTasks: TaskNode[] = [];
+  const roleHandlers: TaskNode[] = [];
+  const entries = Array.isArray(raw.roles) ? raw.roles : [];
+  for (let i = 0; i < entries.length; i++) {
+    const entry = parseRoleEntry(entries[i], at(loc, 'roles', i), problems);
+    if (!entry) continue;
+    const got = await expandRole(entry.use, ctx, []);
+    if (!got) continue;
+    roles.push(...got.roles);
+    roleTasks.push(...applyRoleKeywords(got.tasks, entry));
+    roleHandlers.push(...got.handlers);
+  }
+
+  const preTasks = await loadTaskList(raw.pre_tasks, at(loc, 'pre_tasks'), ctx, lctx(false));
+  const tasks = await loadTaskList(raw.tasks, at(loc, 'tasks'), ctx, lctx(false));
+  const postTasks = await loadTaskList(raw.post_tasks, at(loc, 'post_tasks'), ctx, lctx(false));
+  const handlers = await loadTaskList(raw.handlers, at(loc, 'handlers'), ctx, lctx(true));
+
+  const play: Play = {
+    src: srcOf(loc),
+    name: typeof raw.name === 'string' ? raw.name : hosts,
+    hosts,
+    vars: toVars(raw.vars),
+    varsFiles: await loadVarsFiles(raw.vars_files, at(loc, 'vars_files'), ctx),
+    preTasks,
+    tasks: [...roleTasks, ...tasks],
+    postTasks,
+    handlers: [...roleHandlers, ...ctx.sink.handlers, ...handlers],
+    gatherFacts: toBool(raw.gather_facts) ?? false,
+    anyErrorsFatal: toBool(raw.any_errors_fatal) ?? false,
+    tags: toTags(raw.tags),
+    environment: isMapping(raw.environment) ? raw.environment : {},
+    roles: [...roles, ...ctx.sink.roles],
+    ...defined({
+      serial: toSerial(raw.serial),
+      become: toBool(raw.become),
+      becomeUser: typeof raw.become_user === 'string' ? raw.become_user : undefined,
+      maxFailPercentage: typeof raw.max_fail_percentage === 'number' ? raw.max_fail_percentage : undefined,
+    }),
+  };
+  hostsSources.set(play, srcOf(at(loc, 'hosts')));
+  return play;
+}
+
+function toSerial(v: unknown): Serial | undefined {
+  if (v === undefined || v === null) return undefined;
+  const list = Array.isArray(v) ? v : [v];
+  return list.map((x) => (typeof x === 'number' ? x : String(x).trim()));
+}
+
+/** Static paths are read now (relative to the playbook); templated ones are recorded for the run. */
+async function loadVarsFiles(v: unknown, loc: Loc, ctx: LoadCtx): Promise<Play['varsFiles']> {
+  if (!Array.isArray(v)) return [];
+  const out: Play['varsFiles'] = [];
+  for (let i = 0; i < v.length; i++) {
+    const p = v[i];
+    if (typeof p !== 'string') continue;
+    if (isTemplated(p)) {
+      out.push({ path: p, vars: {}, deferred: true, dir: ctx.playbookDir });
+      continue;
+    }
+    const file = resolve(ctx.playbookDir, p);
+    const y = await readYaml(file, ctx.problems, ctx.cache, srcOf(at(loc, i)));
+    if (!y) continue;
+    if (y.value !== null && !isMapping(y.value)) {
+      ctx.problems.add('E_SCHEMA', { y, path: [] }, 'a vars file must be a mapping of variables');
+      continue;
+    }
+    out.push({ path: file, vars: (y.value ?? {}) as Vars });
+  }
+  return out;
+}

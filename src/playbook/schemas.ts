@@ -1,0 +1,179 @@
+/**
+ * JSON schemas (ajv) of the playbook language's keywords: plays, the task envelope (everything but the
+ * module's own arguments), roles entries and role meta. Module arguments are checked against each module's
+ * own schema (module-args.ts).
+ */
+
+/** Ansible's boolean strings (YAML 1.1 already turns bare yes/no into booleans; these are quoted ones). */
+export const BOOL_STRINGS = ['yes', 'no', 'true', 'false', 'on', 'off', 'Yes', 'No', 'True', 'False', 'YES', 'NO'];
+
+const str = { type: 'string' };
+const bool = { anyOf: [{ type: 'boolean' }, { type: 'string', enum: BOOL_STRINGS }] };
+const boolOrTemplate = { anyOf: [{ type: 'boolean' }, { type: 'string' }] };
+const cond = {
+  anyOf: [{ type: 'boolean' }, { type: 'string' }, { type: 'array', items: { type: ['string', 'boolean'] } }],
+};
+const strList = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] };
+const tags = { anyOf: [{ type: ['string', 'number'] }, { type: 'array', items: { type: ['string', 'number'] } }] };
+const mapping = { type: 'object' };
+const nullableMapping = { type: ['object', 'null'] };
+const taskList = { type: ['array', 'null'] };
+const count = { type: 'integer', minimum: 0 };
+const loopValue = { type: ['string', 'array'] };
+
+export const LOOP_CONTROL_SCHEMA = {
+  type: 'object',
+  properties: {
+    loop_var: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+    label: str,
+    index_var: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+    pause: { type: 'number', minimum: 0 },
+  },
+  additionalProperties: false,
+};
+
+/** Keywords shared by tasks, blocks, includes and imports. */
+export const COMMON_KEYWORDS = {
+  name: str,
+  when: cond,
+  tags,
+  vars: nullableMapping,
+  become: bool,
+  become_user: str,
+  environment: mapping,
+  ignore_errors: boolOrTemplate,
+  ignore_unreachable: bool,
+  delegate_to: str,
+  run_once: bool,
+  no_log: bool,
+  check_mode: bool,
+  any_errors_fatal: bool,
+};
+
+const LOOPS = {
+  loop: loopValue,
+  with_items: loopValue,
+  with_list: loopValue,
+  with_dict: { type: ['string', 'object'] },
+  loop_control: LOOP_CONTROL_SCHEMA,
+};
+
+/** Keywords of a task that runs a module. */
+export const ACTION_KEYWORDS = {
+  ...COMMON_KEYWORDS,
+  ...LOOPS,
+  args: mapping,
+  register: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+  until: { type: ['string', 'boolean'] },
+  retries: count,
+  delay: { type: 'number', minimum: 0 },
+  failed_when: cond,
+  changed_when: cond,
+  notify: strList,
+  listen: strList,
+};
+
+export const BLOCK_KEYWORDS = { ...COMMON_KEYWORDS, block: taskList, rescue: taskList, always: taskList };
+
+export const INCLUDE_TASKS_KEYWORDS = {
+  ...COMMON_KEYWORDS,
+  ...LOOPS,
+  include_tasks: {
+    anyOf: [str, { type: 'object', properties: { file: str }, required: ['file'], additionalProperties: false }],
+  },
+};
+
+const ROLE_TARGET = {
+  type: 'object',
+  properties: { name: str, tasks_from: str },
+  required: ['name'],
+  additionalProperties: false,
+};
+
+export const INCLUDE_ROLE_KEYWORDS = { ...COMMON_KEYWORDS, ...LOOPS, include_role: ROLE_TARGET };
+export const IMPORT_TASKS_KEYWORDS = {
+  ...COMMON_KEYWORDS,
+  import_tasks: {
+    anyOf: [str, { type: 'object', properties: { file: str }, required: ['file'], additionalProperties: false }],
+  },
+};
+export const IMPORT_ROLE_KEYWORDS = { ...COMMON_KEYWORDS, import_role: ROLE_TARGET };
+
+/** Every keyword a task may carry, for "did you mean" (module names are added by the caller). */
+export const ALL_TASK_KEYWORDS = [
+  ...new Set([
+    ...Object.keys(ACTION_KEYWORDS),
+    ...Object.keys(BLOCK_KEYWORDS),
+    'include_tasks',
+    'import_tasks',
+    'include_role',
+    'import_role',
+  ]),
+];
+
+export function objectSchema(properties: Record<string, unknown>, required: string[] = []): Record<string, unknown> {
+  return { type: 'object', properties, required, additionalProperties: false };
+}
+
+export const PLAY_KEYWORDS = {
+  name: str,
+  hosts: { anyOf: [str, { type: 'array', items: str, minItems: 1 }] },
+  vars: nullableMapping,
+  vars_files: { type: 'array', items: str },
+  roles: { type: ['array', 'null'], items: { anyOf: [str, { type: 'object' }] } },
+  pre_tasks: taskList,
+  tasks: taskList,
+  post_tasks: taskList,
+  handlers: taskList,
+  serial: {
+    anyOf: [
+      { type: 'integer', minimum: 1 },
+      { type: 'string', pattern: '^\\s*(\\d+(\\.\\d+)?%?|\\{\\{.*\\}\\})\\s*$' },
+      { type: 'array', minItems: 1, items: { anyOf: [{ type: 'integer', minimum: 1 }, { type: 'string' }] } },
+    ],
+  },
+  become: bool,
+  become_user: str,
+  gather_facts: bool,
+  any_errors_fatal: bool,
+  max_fail_percentage: { type: 'number', minimum: 0, maximum: 100 },
+  tags,
+  environment: mapping,
+};
+
+export const PLAY_SCHEMA = objectSchema(PLAY_KEYWORDS, ['hosts']);
+
+export const IMPORT_PLAYBOOK_SCHEMA = objectSchema({ import_playbook: str, name: str, tags, vars: nullableMapping }, [
+  'import_playbook',
+]);
+
+/** `meta/main.yml` of a role (galaxy_info and other metadata are allowed and ignored). */
+export const ROLE_META_SCHEMA = {
+  type: ['object', 'null'],
+  properties: {
+    dependencies: { type: ['array', 'null'], items: { anyOf: [str, { type: 'object' }] } },
+    allow_duplicates: bool,
+  },
+};
+
+/** What each keyword accepts, in words (for messages). */
+export const KEYWORD_WORDS: Record<string, string> = {
+  when: 'a condition (a bare Jinja expression), a boolean, or a list of them',
+  failed_when: 'a condition (a bare Jinja expression), a boolean, or a list of them',
+  changed_when: 'a condition (a bare Jinja expression), a boolean, or a list of them',
+  tags: 'a tag or a list of tags',
+  notify: 'a handler name or a list of handler names',
+  listen: 'a topic or a list of topics',
+  retries: 'a whole number ≥ 0',
+  delay: 'a number of seconds ≥ 0',
+  register: 'a variable name (letters, digits, _)',
+  loop: 'a list or a template giving a list',
+  with_items: 'a list or a template giving a list',
+  with_list: 'a list or a template giving a list',
+  with_dict: 'a mapping or a template giving one',
+  serial: 'a number ≥ 1, a percentage like "30%", or a list of them',
+  hosts: 'a host pattern or a list of them',
+  max_fail_percentage: 'a number from 0 to 100',
+  vars_files: 'a list of file paths',
+  ignore_errors: 'a boolean or a template',
+};

@@ -1,0 +1,131 @@
+/**
+ * `lifeboat validate`: load every playbook (and every task file / role an `include_*` names with a fixed
+ * path) without connecting anywhere; check each play's static `hosts:` against the inventory and each
+ * `notify` against the play's handlers. Returns every problem found (empty: valid).
+ */
+import { LifeboatError, LifeboatErrors, nearest, type SourceRef } from '../errors.js';
+import type { Inventory } from '../inventory/types.js';
+import { didYouMean } from './ajv-errors.js';
+import { hostsSources, notifySources } from './context.js';
+import { type LoadOptions, loadRole, loadTasksFile, readPlaybook } from './load.js';
+import { isTemplated } from './source.js';
+import type { Play, TaskNode } from './types.js';
+
+export interface ValidateOptions {
+  playbooks: string[];
+  inventory?: Inventory;
+  rolesPath?: string[];
+}
+
+export async function validate(opts: ValidateOptions): Promise<LifeboatError[]> {
+  const errors: LifeboatError[] = [];
+  for (const file of opts.playbooks) {
+    const { playbook, errors: loadErrors } = await readPlaybook(file, opts);
+    errors.push(...loadErrors);
+    for (const play of playbook.plays) {
+      if (opts.inventory) errors.push(...checkHosts(play, opts.inventory));
+      const all = [...play.preTasks, ...play.tasks, ...play.postTasks, ...play.handlers];
+      const { tasks, handlers } = await expandIncludes(all, playbook.dir, opts, errors);
+      errors.push(...checkNotify(tasks, [...play.handlers, ...handlers]));
+    }
+  }
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const k = `${e.src?.file}:${e.src?.line}:${e.src?.col}:${e.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+function* walk(nodes: TaskNode[]): Generator<TaskNode> {
+  for (const n of nodes) {
+    yield n;
+    if (n.kind === 'block') yield* walk([...n.block, ...n.rescue, ...n.always]);
+  }
+}
+
+/** Every task including those of statically named include files/roles, and the included roles' handlers. */
+async function expandIncludes(
+  nodes: TaskNode[],
+  playbookDir: string,
+  opts: LoadOptions,
+  errors: LifeboatError[],
+  depth = 0,
+): Promise<{ tasks: TaskNode[]; handlers: TaskNode[] }> {
+  const tasks: TaskNode[] = [];
+  const handlers: TaskNode[] = [];
+  for (const n of walk(nodes)) {
+    tasks.push(n);
+    if (n.kind !== 'include' || isTemplated(n.target) || depth > 8) continue;
+    let more: TaskNode[] = [];
+    try {
+      const base = { playbookDir, src: n.src, ...(opts.rolesPath ? { rolesPath: opts.rolesPath } : {}) };
+      if (n.what === 'tasks') {
+        more = await loadTasksFile(n.target, { ...base, baseDir: n.baseDir, ...(n.role ? { role: n.role } : {}) });
+      } else {
+        const got = await loadRole(n.target, { ...base, params: n.params, ...(n.tasksFrom ? { tasksFrom: n.tasksFrom } : {}) });
+        more = got.tasks;
+        handlers.push(...got.handlers);
+      }
+    } catch (err) {
+      if (err instanceof LifeboatErrors) errors.push(...err.errors);
+      else throw err;
+    }
+    const inner = await expandIncludes(more, playbookDir, opts, errors, depth + 1);
+    tasks.push(...inner.tasks);
+    handlers.push(...inner.handlers);
+  }
+  return { tasks, handlers };
+}
+
+function checkNotify(tasks: TaskNode[], handlers: TaskNode[]): LifeboatError[] {
+  const names = new Set<string>();
+  for (const h of walk(handlers)) {
+    if (h.kind !== 'action') continue;
+    if (h.name) {
+      names.add(h.name);
+      if (h.role) names.add(`${h.role.name} : ${h.name}`);
+    }
+    for (const l of h.listen ?? []) names.add(l);
+  }
+  const out: LifeboatError[] = [];
+  for (const t of tasks) {
+    if (t.kind !== 'action') continue;
+    const srcs = notifySources.get(t) ?? [];
+    t.notify.forEach((name, i) => {
+      if (isTemplated(name) || names.has(name)) return;
+      const dym = didYouMean(name, names);
+      out.push(
+        new LifeboatError('E_PLAYBOOK', `\`notify\` names no handler of this play: \`${name}\`${dym ? ` — ${dym}` : ''}`, {
+          src: srcs[i] ?? t.src,
+          hint: names.size ? `handlers and listen topics: ${[...names].join(', ')}` : 'this play has no handlers',
+        }),
+      );
+    });
+  }
+  return out;
+}
+
+/** Ansible's implicit localhost needs no inventory entry. */
+const IMPLICIT = new Set(['all', '*', 'localhost', '127.0.0.1', '::1', 'ungrouped']);
+
+function checkHosts(play: Play, inv: Inventory): LifeboatError[] {
+  if (isTemplated(play.hosts)) return [];
+  const src: SourceRef = hostsSources.get(play) ?? play.src;
+  const known = [...inv.groups.keys(), ...inv.hosts.keys()];
+  const out: LifeboatError[] = [];
+  for (const raw of play.hosts.split(/[,:]/)) {
+    const term = raw.trim().replace(/^[!&]/, '').replace(/\[[-\d:]*\]$/, '');
+    if (!term || IMPLICIT.has(term) || /[*?[~@]/.test(term)) continue;
+    if (inv.groups.has(term) || inv.hosts.has(term)) continue;
+    const near = nearest(term, known);
+    out.push(
+      new LifeboatError('E_PATTERN', `hosts: \`${term}\` is no group or host of the inventory${near ? ` — did you mean \`${near}\`?` : ''}`, {
+        src,
+        hint: `groups: ${[...inv.groups.keys()].join(', ')}`,
+      }),
+    );
+  }
+  return out;
+}
