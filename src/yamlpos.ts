@@ -65,16 +65,22 @@ export function parseYamlFile(file: string, text: string, opts: { version?: '1.1
     ...(opts.version ? { version: opts.version } : {}),
   });
   infoOf.set(doc, { file, lines });
-  const errors = doc.errors.map((e) => {
-    let offset = e.pos[0];
-    // The yaml package may point a duplicate key at the end of the value before it: move to the key.
-    if (e.code === 'DUPLICATE_KEY') offset = skipBlank(text, offset);
-    const lp = lines.linePos(offset);
-    return new LifeboatError('E_YAML', `YAML: ${shortMessage(e.message)}`, {
-      src: { file, line: lp.line, col: lp.col },
-      hint: HINTS[e.code] ?? 'fix the YAML syntax at this position',
-    });
-  });
+  const errors: LifeboatError[] = [];
+  const seen = new Set<string>();
+  for (const e of doc.errors) {
+    // The yaml package may point at the blank end of the line before the culprit (a duplicate key, a
+    // badly indented key): move to the next thing written.
+    const lp = lines.linePos(skipBlank(text, e.pos[0]));
+    const at = `${lp.line}:${lp.col}`;
+    if (seen.has(at)) continue; // one error per position: the first is the most telling
+    seen.add(at);
+    errors.push(
+      new LifeboatError('E_YAML', `YAML: ${shortMessage(e.message)}`, {
+        src: { file, line: lp.line, col: lp.col },
+        hint: HINTS[e.code] ?? 'fix the YAML syntax at this position',
+      }),
+    );
+  }
   let value: unknown;
   if (errors.length === 0) {
     try {

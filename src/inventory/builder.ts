@@ -121,8 +121,9 @@ export class InventoryBuilder {
       let children = new Set(g.children);
       if (g.name === 'all') {
         ghosts = new Set(order);
+        // as Ansible: `ungrouped`, the groups named as children of `all`, then the other top-level groups
         const top = [...this.groupDrafts.keys()].filter((n) => n !== 'all' && n !== 'ungrouped' && !hasParent.has(n));
-        children = new Set(['ungrouped', ...top]);
+        children = new Set(['ungrouped', ...g.children, ...top]);
       } else if (g.name === 'ungrouped') {
         ghosts = new Set(order.filter((h) => !grouped.has(h)));
       }

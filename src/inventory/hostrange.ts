@@ -134,7 +134,7 @@ function rangeValues(spec: string, at: number): string[] {
   if (width && end.length !== width) {
     throw new RangeError_(
       `zero-padded host range "[${spec}]" has ends of different widths`,
-      `pad both ends to the same width, e.g. [${beg}:${end.padStart(width, '0')}]`,
+      `pad both ends to the same width, e.g. [${beg.padStart(end.length, '0')}:${end.padStart(beg.length, '0')}]`,
       at,
     );
   }

@@ -1,7 +1,7 @@
 /**
  * What `lifeboat inventory` prints, shaped like ansible-inventory's output:
- *   --graph  a text tree (`@all:` / `  |--@etcd:` / `  |  |--node1`), child groups by name, hosts in
- *            inventory order; with `vars`, each host's own and each group's variables as `{name = value}`;
+ *   --graph  a text tree (`@all:` / `  |--@etcd:` / `  |  |--node1`), groups and hosts in the order
+ *            they were added (as ansible-inventory does); with `vars`, each host's own and each group's variables as `{name = value}`;
  *   --list   `{ _meta: { hostvars }, all: { children }, group: { hosts, children, vars? } }`, empty keys
  *            and empty groups left out; hostvars are every host's merged inventory variables, group
  *            vars are not shown — unless `export` (ansible-inventory --export): then groups carry their
@@ -40,10 +40,9 @@ export function inventoryGraph(inv: Inventory, opts: { group?: string | undefine
     const g = inv.groups.get(name);
     if (!g) return;
     out.push(line(`@${name}:`, depth));
-    for (const c of [...g.children].sort(byName)) if (!path.has(c)) walk(c, depth + 1, new Set([...path, c]));
+    for (const c of g.children) if (!path.has(c)) walk(c, depth + 1, new Set([...path, c]));
     if (name !== 'all') {
-      for (const h of inv.order) {
-        if (!g.hosts.has(h)) continue;
+      for (const h of g.hosts) {
         out.push(line(h, depth + 1));
         if (opts.vars) out.push(...varLines(inv.hosts.get(h)?.vars ?? {}, depth + 2));
       }
@@ -74,8 +73,8 @@ export function inventoryList(inv: Inventory, opts: { export?: boolean } = {}): 
     const g = inv.groups.get(name);
     if (!g) continue;
     const entry: ListedGroup = {};
-    const hosts = name === 'all' ? [] : inv.order.filter((h) => g.hosts.has(h));
-    const children = [...g.children].sort(byName);
+    const hosts = name === 'all' ? [] : [...g.hosts];
+    const children = [...g.children];
     if (hosts.length) entry.hosts = hosts;
     if (children.length) entry.children = children;
     if (opts.export && Object.keys(g.vars).length) entry.vars = g.vars;

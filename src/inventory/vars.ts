@@ -74,7 +74,11 @@ export function hostGroupsSorted(inv: Inventory, host: string): string[] {
 export function hostInventoryVars(inv: Inventory, host: string): Vars {
   const groups = hostGroupsSorted(inv, host).map((n) => inv.groups.get(n));
   const out: Vars = {};
-  for (const g of groups) Object.assign(out, g?.varLayers?.inline ?? g?.vars);
+  for (const g of groups) {
+    // as Ansible: a group's ansible_group_priority orders groups and is not itself a host variable
+    const { ansible_group_priority: _p, ...inline } = g?.varLayers?.inline ?? g?.vars ?? {};
+    Object.assign(out, inline);
+  }
   for (const g of groups) Object.assign(out, g?.varLayers?.files);
   const h = inv.hosts.get(host);
   Object.assign(out, h?.varLayers?.inline ?? h?.vars, h?.varLayers?.files);
