@@ -2,7 +2,7 @@
  * Keyword checks shared by plays, tasks and role entries: Ansible keywords Lifeboat does not support (with
  * what to do instead), unknown keywords with the nearest valid one, and ajv checks of keyword values.
  */
-import type { ErrorObject } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { compile, convertAjvErrors, type Described, didYouMean, expected, knownProperties, typeOfData } from './ajv-errors.js';
 import { KEYWORD_WORDS } from './schemas.js';
 import { at, type Loc, type Problems, srcOf } from './source.js';
@@ -54,6 +54,24 @@ export function reportUnsupported(key: string, loc: Loc, problems: Problems): bo
   return true;
 }
 
+const validators = new WeakMap<object, Map<string, ValidateFunction>>();
+
+/** One compiled schema per (properties, required, unknownKeys): ajv compiles are slow, loads are many. */
+function keywordValidator(properties: Record<string, unknown>, required: string[], unknownKeys: boolean): ValidateFunction {
+  let byOpts = validators.get(properties);
+  if (!byOpts) {
+    byOpts = new Map();
+    validators.set(properties, byOpts);
+  }
+  const key = `${required.join(',')}|${unknownKeys}`;
+  let v = byOpts.get(key);
+  if (!v) {
+    v = compile({ type: 'object', properties, required, ...(unknownKeys ? { additionalProperties: false } : {}) });
+    byOpts.set(key, v);
+  }
+  return v;
+}
+
 /**
  * Check keyword values against `properties` (a schema per keyword). `what` names the thing in messages
  * ("task", "play", "block"). With `unknownKeys`, keys without a schema are reported (nearest name suggested).
@@ -66,14 +84,8 @@ export function checkKeywords(
   problems: Problems,
   opts: { required?: string[]; unknownKeys?: boolean; ignore?: string[] } = {},
 ): void {
-  const schema = {
-    type: 'object',
-    properties,
-    required: opts.required ?? [],
-    ...(opts.unknownKeys ? { additionalProperties: false } : {}),
-  };
   const ignored = new Set(opts.ignore ?? []);
-  const v = compile(schema);
+  const v = keywordValidator(properties, opts.required ?? [], opts.unknownKeys ?? false);
   if (v(obj)) return;
   const errors = (v.errors ?? []).filter((e) => {
     if (e.keyword !== 'additionalProperties' || e.instancePath !== '') return true;
