@@ -1,0 +1,96 @@
+import type { ModuleResult } from '../modules/types.js';
+import type { EventBody, PlayCtx } from './context.js';
+import type { HostStatus } from './events.js';
+import type { ItemOutcome, ItemStatus } from './item.js';
+import { NO_LOG_TEXT, clip, maskDeep } from './output.js';
+
+export interface EventTarget {
+  pc: PlayCtx;
+  taskId: string;
+  taskName: string;
+  host: string;
+  noLog: boolean;
+}
+
+export function hostStatus(s: ItemStatus): HostStatus {
+  switch (s) {
+    case 'unknown':
+      return 'ok';
+    case 'interrupted':
+      return 'failed';
+    default:
+      return s;
+  }
+}
+
+/** A `host_result` event: output cut to 4 KiB, secrets masked, everything hidden under no_log. */
+export function resultEvent(
+  t: EventTarget,
+  status: ItemStatus,
+  result: ModuleResult,
+  o: { durationMs: number; item?: unknown; ignored?: boolean; delegatedTo?: string; steps?: ItemOutcome['steps'] },
+): EventBody {
+  const secrets = t.pc.run.secrets;
+  const text = (v: unknown): string | undefined =>
+    typeof v === 'string' ? (t.noLog ? NO_LOG_TEXT : clip(v, secrets)) : undefined;
+  const stdout = text(result.stdout);
+  const stderr = text(result.stderr);
+  const msg = text(result.msg);
+  return {
+    type: 'host_result',
+    taskId: t.taskId,
+    task: t.taskName,
+    host: t.host,
+    status: hostStatus(status),
+    changed: result.changed === true,
+    durationMs: Math.round(o.durationMs),
+    ...(o.delegatedTo ? { delegatedTo: o.delegatedTo } : {}),
+    ...(o.item !== undefined ? { item: t.noLog ? NO_LOG_TEXT : maskDeep(o.item, secrets) } : {}),
+    ...(typeof result.rc === 'number' ? { rc: result.rc } : {}),
+    ...(stdout !== undefined && stdout !== '' ? { stdout } : {}),
+    ...(stderr !== undefined && stderr !== '' ? { stderr } : {}),
+    ...(msg !== undefined ? { msg } : {}),
+    ...(o.ignored ? { ignored: true } : {}),
+    ...(o.steps?.length ? { steps: o.steps } : {}),
+  };
+}
+
+const PLAN_STATUS = {
+  ok: 'ok',
+  changed: 'change',
+  failed: 'fail',
+  skipped: 'skip',
+  unreachable: 'fail',
+  unknown: 'unknown',
+  interrupted: 'fail',
+} as const;
+
+/** A `host_plan` event (plan mode). */
+export function planEvent(
+  t: EventTarget,
+  o: ItemOutcome,
+  extra: { item?: unknown; runOn?: string; reason?: string; stepsHidden?: boolean },
+): EventBody {
+  const secrets = t.pc.run.secrets;
+  let reason = extra.reason ?? o.reason;
+  if (!reason && (o.status === 'failed' || o.status === 'unreachable') && typeof o.result.msg === 'string') {
+    reason = `${o.status === 'unreachable' ? 'unreachable: ' : ''}${t.noLog ? NO_LOG_TEXT : clip(o.result.msg, secrets)}`;
+  }
+  const runOn = extra.runOn ?? o.delegatedTo;
+  return {
+    type: 'host_plan',
+    play: t.pc.play.name,
+    taskId: t.taskId,
+    task: t.taskName,
+    host: t.host,
+    batchIndex: t.pc.batchIndex,
+    status: PLAN_STATUS[o.status],
+    steps: extra.stepsHidden ? [] : o.steps,
+    destructive: extra.stepsHidden ? [] : o.destructive.map((d) => clip(d, secrets)),
+    ...(reason ? { reason: clip(reason, secrets) } : {}),
+    ...(o.notes?.length ? { notes: o.notes.map((n) => clip(n, secrets)) } : {}),
+    ...(o.diff && !t.noLog && !extra.stepsHidden ? { diff: maskDeep(o.diff, secrets) as typeof o.diff } : {}),
+    ...(runOn ? { runOn } : {}),
+    ...(extra.item !== undefined ? { item: t.noLog ? NO_LOG_TEXT : maskDeep(extra.item, secrets) } : {}),
+  };
+}

@@ -1,0 +1,203 @@
+import { LifeboatError } from '../errors.js';
+import type { Vars } from '../inventory/types.js';
+import type { ControlAction, ModuleDef, ModuleResult } from '../modules/types.js';
+import type { ActionTask } from '../playbook/types.js';
+import { UnknownValueError, evalCondition, renderValue } from '../vars/index.js';
+import type { EventBody, PlayCtx } from './context.js';
+import type { Frame } from './frame.js';
+import { type EventTarget, planEvent, resultEvent } from './host-events.js';
+import { hostVars } from './host-vars.js';
+import { type ItemOutcome, type ItemStatus, runItem } from './item.js';
+import { sleep } from './lazy-conn.js';
+
+/** A task's outcome on one host: all loop items together, Ansible-shaped for `register`. */
+export interface HostOutcome {
+  host: string;
+  status: ItemStatus;
+  ignored: boolean;
+  result: ModuleResult;
+  /** Plan mode: the result is what the run will register. */
+  known: boolean;
+  control?: ControlAction;
+  /** host_result / host_plan events, in order (loop items first). */
+  events: EventBody[];
+  /** The last item's outcome (for run_once copies and plan steps). */
+  last?: ItemOutcome;
+}
+
+export interface HostTaskInput {
+  pc: PlayCtx;
+  task: ActionTask;
+  frame: Frame;
+  def: ModuleDef;
+  taskId: string;
+  taskName: string;
+  host: string;
+  /** rescue: ansible_failed_task / ansible_failed_result. */
+  top?: Vars;
+}
+
+export async function runHostTask(inp: HostTaskInput): Promise<HostOutcome> {
+  const { pc, task, frame, host } = inp;
+  const check = pc.run.opts.check;
+  const noLog = frame.noLog === true;
+  const target: EventTarget = { pc, taskId: inp.taskId, taskName: inp.taskName, host, noLog };
+  const where = { src: task.src, host, task: inp.taskName };
+  const vars0 = hostVars(pc, host, frame, { ...(Object.keys(task.vars).length ? { taskVars: task.vars } : {}), ...(inp.top ? { top: inp.top } : {}) });
+  const itemInput = { pc, task, frame, host, def: inp.def, taskName: inp.taskName, taskId: inp.taskId };
+
+  if (task.loop === undefined) {
+    const o = await runItem({ ...itemInput, vars: vars0 });
+    return finish(inp, o.status, o.result, o.known, [eventOf(target, o, undefined, check)], o);
+  }
+
+  let items: unknown[];
+  try {
+    items = loopItems(task.loop, vars0, where);
+  } catch (e) {
+    // A false `when` that guards the loop expression skips the task, as it would without the loop.
+    const falseWhen = firstFalseWhen(frame, vars0, where);
+    if (falseWhen !== undefined) {
+      const reason = `Conditional result was False: ${falseWhen}`;
+      const o: ItemOutcome = {
+        status: 'skipped',
+        result: { changed: false, skipped: true, skip_reason: reason },
+        known: true,
+        reason,
+        steps: [],
+        destructive: [],
+        durationMs: 0,
+      };
+      return finish(inp, 'skipped', o.result, true, [eventOf(target, o, undefined, check)], o);
+    }
+    const unknown = e instanceof UnknownValueError && check;
+    const msg = e instanceof LifeboatError ? e.format() : String(e);
+    const failed: ItemOutcome = {
+      status: unknown ? 'unknown' : 'failed',
+      result: unknown ? { changed: false } : { changed: false, failed: true, msg },
+      known: !unknown,
+      steps: [],
+      destructive: [],
+      durationMs: 0,
+      ...(unknown ? { reason: `loop depends on register \`${(e as UnknownValueError).variable}\`, unknown until run` } : {}),
+    };
+    return finish(inp, failed.status, failed.result, failed.known, [eventOf(target, failed, undefined, check)], failed);
+  }
+
+  const lc = task.loopControl;
+  const loopVar = lc?.loopVar ?? 'item';
+  const outcomes: ItemOutcome[] = [];
+  const events: EventBody[] = [];
+  const results: ModuleResult[] = [];
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0 && lc?.pause) await sleep(lc.pause * 1000, pc.run.opts.signal);
+    if (pc.run.opts.signal?.aborted) break;
+    const item = items[i];
+    const top: Vars = {
+      [loopVar]: item,
+      ansible_loop_var: loopVar,
+      ansible_loop: { index: i + 1, index0: i, first: i === 0, last: i === items.length - 1, length: items.length },
+      ...(lc?.indexVar ? { [lc.indexVar]: i } : {}),
+    };
+    const vars = { ...vars0, ...top };
+    let label: unknown = item;
+    if (lc?.label !== undefined) {
+      try {
+        label = renderValue(lc.label, vars, { ...where, field: 'loop_control.label' });
+      } catch {
+        label = lc.label;
+      }
+    }
+    const o = await runItem({ ...itemInput, vars, label });
+    outcomes.push(o);
+    events.push(eventOf(target, o, label, check));
+    results.push({ ...o.result, item, ansible_loop_var: loopVar, ...(lc?.indexVar ? { [lc.indexVar]: i } : {}) });
+    if (o.status === 'unreachable' || o.status === 'interrupted') break;
+  }
+  const status = aggregate(outcomes.map((o) => o.status));
+  const anyFailed = outcomes.some((o) => o.status === 'failed');
+  const result: ModuleResult = {
+    changed: outcomes.some((o) => o.result.changed === true),
+    msg: items.length === 0 ? 'No items in the list' : anyFailed ? 'One or more items failed' : 'All items completed',
+    results,
+    ...(anyFailed ? { failed: true } : {}),
+    ...(status === 'skipped' ? { skipped: true } : {}),
+  };
+  const known = outcomes.every((o) => o.known);
+  const durationMs = outcomes.reduce((s, o) => s + o.durationMs, 0);
+  if (!check) events.push(resultEvent(target, status, result, { durationMs, ignored: false }));
+  const last = outcomes[outcomes.length - 1];
+  return finish(inp, status, result, known, events, last, true);
+}
+
+function loopItems(loop: unknown, vars: Vars, where: { src: ActionTask['src']; host: string; task: string }): unknown[] {
+  const v = renderValue(loop, vars, { ...where, field: 'loop' });
+  if (Array.isArray(v)) return v;
+  throw new LifeboatError('E_TEMPLATE', `loop: expected a list, got ${v === null ? 'null' : typeof v}`, {
+    ...where,
+    hint: 'give loop a list, or an expression that makes one (e.g. "{{ groups.etcd }}", "{{ d | dict2items }}")',
+  });
+}
+
+function firstFalseWhen(frame: Frame, vars: Vars, where: { src: ActionTask['src']; host: string; task: string }): string | undefined {
+  try {
+    return frame.whens.find((w) => !evalCondition(w.expr, vars, { ...where, src: w.src, field: 'when' }))?.expr;
+  } catch {
+    return undefined;
+  }
+}
+
+function aggregate(statuses: ItemStatus[]): ItemStatus {
+  const order: ItemStatus[] = ['interrupted', 'unreachable', 'failed', 'unknown', 'changed', 'ok'];
+  for (const s of order) if (statuses.includes(s)) return s;
+  return 'skipped';
+}
+
+function eventOf(t: EventTarget, o: ItemOutcome, item: unknown, check: boolean): EventBody {
+  if (check) return planEvent(t, o, item !== undefined ? { item } : {});
+  return resultEvent(t, o.status, o.result, {
+    durationMs: o.durationMs,
+    ...(item !== undefined ? { item } : {}),
+    ...(o.delegatedTo ? { delegatedTo: o.delegatedTo } : {}),
+    steps: o.steps,
+  });
+}
+
+/** ignore_errors / ignore_unreachable (which may be templated), then the outcome. */
+function finish(
+  inp: HostTaskInput,
+  status: ItemStatus,
+  result: ModuleResult,
+  known: boolean,
+  events: EventBody[],
+  last: ItemOutcome | undefined,
+  aggregated = false,
+): HostOutcome {
+  let ignored = false;
+  const f = inp.frame;
+  if (status === 'failed' && f.ignoreErrors !== undefined) ignored = truthy(f.ignoreErrors, inp);
+  if (status === 'unreachable' && f.ignoreUnreachable) ignored = true;
+  if (ignored) {
+    const lastEv = events[events.length - 1];
+    if (lastEv && lastEv.type === 'host_result' && (aggregated || events.length === 1)) lastEv.ignored = true;
+  }
+  return {
+    host: inp.host,
+    status,
+    ignored,
+    result,
+    known,
+    events,
+    ...(last?.control ? { control: last.control } : {}),
+    ...(last ? { last } : {}),
+  };
+}
+
+function truthy(v: boolean | string, inp: HostTaskInput): boolean {
+  if (typeof v === 'boolean') return v;
+  try {
+    return evalCondition(v, hostVars(inp.pc, inp.host, inp.frame), { src: inp.task.src, host: inp.host, task: inp.taskName, field: 'ignore_errors' });
+  } catch {
+    return false;
+  }
+}

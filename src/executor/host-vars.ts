@@ -1,0 +1,84 @@
+import { groupNamesOf, groupsMap, hostInventoryVars } from '../inventory/index.js';
+import type { Vars } from '../inventory/types.js';
+import { buildMagicVars, layeredVars } from '../vars/index.js';
+import type { PlayCtx, RunCtx } from './context.js';
+import type { Frame } from './frame.js';
+
+/**
+ * The variables of one host for one task (docs/variables.md precedence via layeredVars). Inventory lookups
+ * are cached for the run; the rest is layered per call (cheap: shallow merges of small maps).
+ */
+export function inventoryVars(run: RunCtx, host: string): Vars {
+  let v = run.cache.inventoryVars.get(host);
+  if (!v) {
+    v = run.opts.inventory.hosts.has(host) ? hostInventoryVars(run.opts.inventory, host) : {};
+    run.cache.inventoryVars.set(host, v);
+  }
+  return v;
+}
+
+function groupNames(run: RunCtx, host: string): string[] {
+  let g = run.cache.groupNames.get(host);
+  if (!g) {
+    g = run.opts.inventory.hosts.has(host) ? groupNamesOf(run.opts.inventory, host) : [];
+    run.cache.groupNames.set(host, g);
+  }
+  return g;
+}
+
+function groups(run: RunCtx): Record<string, string[]> {
+  run.cache.groups ??= groupsMap(run.opts.inventory);
+  return run.cache.groups;
+}
+
+/** Gathered facts as variables: `ansible_facts` plus each fact as a top-level `ansible_*` name (as Ansible). */
+function factsLayer(run: RunCtx, host: string): Vars | undefined {
+  const g = run.state.gathered.get(host);
+  if (!g) return undefined;
+  const out: Vars = { ansible_facts: g };
+  for (const [k, v] of Object.entries(g)) out[k.startsWith('ansible_') ? k : `ansible_${k}`] = v;
+  return out;
+}
+
+export interface VarsExtra {
+  taskVars?: Vars;
+  /** Loop variables, ansible_failed_* in rescue: above every layer. */
+  top?: Vars;
+}
+
+export function hostVars(pc: PlayCtx, host: string, frame: Frame | undefined, extra: VarsExtra = {}): Vars {
+  const { run, play } = pc;
+  const own = frame?.role;
+  const others = play.roles.filter((r) => r !== own && r.path !== own?.path);
+  const roles = own ? [...others, own] : others;
+  const magic = buildMagicVars({
+    groups: groups(run),
+    hostvars: (h: string) => (run.opts.inventory.hosts.has(h) || h === host ? hostVars(pc, h, undefined) : undefined),
+    host,
+    groupNames: groupNames(run, host),
+    playHosts: pc.playHosts.filter((h) => !run.state.isDown(h)),
+    playHostsAll: pc.playHosts,
+    playBatch: pc.batch.filter((h) => !run.state.isDown(h)),
+    checkMode: run.opts.check || frame?.checkMode === true,
+    playbookDir: pc.playbook.dir,
+    ...(own ? { rolePath: own.path } : {}),
+  });
+  const top = own ? { ...magic, role_name: own.name, ...(extra.top ?? {}) } : { ...magic, ...(extra.top ?? {}) };
+  const facts = factsLayer(run, host);
+  const registered = run.state.registered.get(host);
+  return layeredVars({
+    roleDefaults: roles.map((r) => r.defaults),
+    inventory: inventoryVars(run, host),
+    ...(facts ? { facts } : {}),
+    playVars: play.vars,
+    varsFiles: play.varsFiles.map((f) => f.vars),
+    roleVars: roles.map((r) => r.vars),
+    roleParams: own ? [own.params] : [],
+    blockVars: frame?.vars ?? [],
+    ...(extra.taskVars ? { taskVars: extra.taskVars } : {}),
+    includeParams: frame?.params ?? [],
+    ...(registered ? { registered } : {}),
+    extraVars: run.opts.extraVars,
+    magic: top,
+  });
+}

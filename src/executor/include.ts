@@ -1,0 +1,141 @@
+import { LifeboatError, LifeboatErrors } from '../errors.js';
+import type { Vars } from '../inventory/types.js';
+import { loadRole, loadTasksFile } from '../playbook/index.js';
+import type { IncludeTask, RoleRef, TaskNode } from '../playbook/types.js';
+import { UnknownValueError, evalCondition, renderValue } from '../vars/index.js';
+import { type EventBody, type PlayCtx, isHostActive, taskIdFor } from './context.js';
+import { type Frame, childFrame } from './frame.js';
+import { hostVars } from './host-vars.js';
+import { type Scope, checkMaxFail, hostFailed } from './scope.js';
+import { taskLabel } from './task-name.js';
+import { runNodes } from './walk.js';
+
+/** One thing a host includes: a file (or role) with its parameters (loop variable included). */
+interface Inclusion {
+  target: string;
+  params: Vars;
+  hosts: string[];
+}
+
+type Decision = { kind: 'skip'; reason: string } | { kind: 'unknown'; reason: string } | { kind: 'fail'; msg: string } | { kind: 'include'; items: Array<{ target: string; params: Vars }> };
+
+/**
+ * include_tasks / include_role at run time: decided per host (when, loop, templated name), then hosts that
+ * include the same file with the same parameters walk it together. Included tasks inherit the include's
+ * keywords (tags, when, become, …), as imported ones do.
+ */
+export async function runInclude(pc: PlayCtx, inc: IncludeTask, parent: Frame, hosts: string[], scope: Scope | undefined, rescuing: boolean): Promise<void> {
+  const run = pc.run;
+  const frame = childFrame(parent, inc);
+  const live = hosts.filter((h) => isHostActive(pc, h));
+  if (live.length === 0) return;
+  const label = taskLabel(pc, inc, live[0] as string);
+  const taskId = taskIdFor(pc, inc);
+  const show = run.state.started;
+  if (show) run.emit({ type: 'task_start', play: pc.play.name, task: label, taskId, file: inc.src.file, line: inc.src.line, hosts: live });
+  const t0 = performance.now();
+  const groups: Inclusion[] = [];
+  for (const host of live) {
+    const d = decide(pc, inc, frame, host, label);
+    if (show) emitDecision(pc, d, taskId, label, host);
+    if (d.kind === 'skip') run.state.count(host, 'skipped');
+    else if (d.kind === 'unknown') run.state.count(host, 'ok');
+    else if (d.kind === 'fail') fail(pc, host, label, d.msg, scope, frame);
+    else {
+      run.state.count(host, 'ok');
+      for (const it of d.items) {
+        const key = JSON.stringify([it.target, it.params]);
+        const g = groups.find((x) => JSON.stringify([x.target, x.params]) === key);
+        if (g) g.hosts.push(host);
+        else groups.push({ ...it, hosts: [host] });
+      }
+    }
+  }
+  if (show) run.emit({ type: 'task_end', taskId, task: label, durationMs: Math.round(performance.now() - t0) });
+  checkMaxFail(pc);
+  for (const g of groups) {
+    let nodes: TaskNode[];
+    let role: RoleRef | undefined;
+    try {
+      const key = JSON.stringify([inc.what, inc.baseDir, g.target, inc.what === 'role' ? g.params : null, frame.role?.path ?? null]);
+      let loading = pc.includes.get(key);
+      if (!loading) {
+        loading = load(pc, inc, g, frame);
+        pc.includes.set(key, loading);
+      }
+      ({ nodes, role } = await loading);
+    } catch (e) {
+      const msg = e instanceof LifeboatErrors || e instanceof LifeboatError ? e.message : String(e);
+      for (const h of g.hosts) fail(pc, h, label, msg, scope, frame);
+      continue;
+    }
+    // The include's own `when` was decided above; its other keywords (tags, become, vars…) carry on.
+    const inner = childFrame(parent, { ...inc, when: [] }, g.params);
+    await runNodes(pc, nodes, role ? { ...inner, role } : inner, g.hosts, scope, rescuing);
+  }
+}
+
+function decide(pc: PlayCtx, inc: IncludeTask, frame: Frame, host: string, label: string): Decision {
+  const vars = hostVars(pc, host, frame);
+  const where = { src: inc.src, host, task: label };
+  try {
+    for (const w of frame.whens) {
+      if (!evalCondition(w.expr, vars, { ...where, src: w.src, field: 'when' })) return { kind: 'skip', reason: `Conditional result was False: ${w.expr}` };
+    }
+    const one = (v: Vars): { target: string; params: Vars } => ({
+      target: String(renderValue(inc.target, v, { ...where, field: `include_${inc.what}` })),
+      params: renderValue(inc.params, v, { ...where, field: 'vars' }) as Vars,
+    });
+    if (inc.loop === undefined) return { kind: 'include', items: [one(vars)] };
+    const items = renderValue(inc.loop, vars, { ...where, field: 'loop' });
+    if (!Array.isArray(items)) return { kind: 'fail', msg: `loop: expected a list, got ${typeof items}` };
+    const loopVar = inc.loopControl?.loopVar ?? 'item';
+    return {
+      kind: 'include',
+      items: items.map((item, i) => {
+        const top: Vars = { [loopVar]: item, ansible_loop_var: loopVar, ...(inc.loopControl?.indexVar ? { [inc.loopControl.indexVar]: i } : {}) };
+        const r = one({ ...vars, ...top });
+        return { target: r.target, params: { ...r.params, ...top } };
+      }),
+    };
+  } catch (e) {
+    if (e instanceof UnknownValueError && pc.run.opts.check) return { kind: 'unknown', reason: `depends on register \`${e.variable}\`, unknown until run` };
+    return { kind: 'fail', msg: e instanceof LifeboatError ? e.format() : String(e) };
+  }
+}
+
+async function load(pc: PlayCtx, inc: IncludeTask, g: Inclusion, frame: Frame): Promise<{ nodes: TaskNode[]; role?: RoleRef }> {
+  const opts = {
+    playbookDir: pc.playbook.dir,
+    ...(pc.run.opts.rolesPath ? { rolesPath: pc.run.opts.rolesPath } : {}),
+  };
+  if (inc.what === 'tasks') {
+    return { nodes: await loadTasksFile(g.target, { ...opts, baseDir: inc.baseDir, ...(frame.role ? { role: frame.role } : {}) }) };
+  }
+  const got = await loadRole(g.target, { ...opts, params: g.params, src: inc.src, ...(inc.tasksFrom ? { tasksFrom: inc.tasksFrom } : {}) });
+  for (const h of got.handlers) if (h.kind === 'action' && !pc.extraHandlers.includes(h)) pc.extraHandlers.push(h);
+  return { nodes: got.tasks, role: got.role };
+}
+
+function emitDecision(pc: PlayCtx, d: Decision, taskId: string, task: string, host: string): void {
+  const what = d.kind === 'include' ? d.items.map((i) => i.target).join(', ') : '';
+  let ev: EventBody;
+  if (pc.run.opts.check) {
+    const status = d.kind === 'include' ? 'ok' : d.kind === 'skip' ? 'skip' : d.kind;
+    ev = {
+      type: 'host_plan', play: pc.play.name, taskId, task, host, batchIndex: pc.batchIndex, status, steps: [], destructive: [],
+      ...(d.kind === 'include' ? { notes: [`includes ${what}`] } : { reason: d.kind === 'fail' ? d.msg : d.reason }),
+    };
+  } else {
+    ev = {
+      type: 'host_result', taskId, task, host, changed: false, durationMs: 0,
+      status: d.kind === 'include' ? 'ok' : d.kind === 'skip' ? 'skipped' : 'failed',
+      msg: d.kind === 'include' ? `included: ${what}` : d.kind === 'fail' ? d.msg : d.kind === 'skip' ? d.reason : '',
+    };
+  }
+  pc.run.emit(ev);
+}
+
+function fail(pc: PlayCtx, host: string, task: string, msg: string, scope: Scope | undefined, frame: Frame): void {
+  hostFailed(pc, host, { kind: 'failed', task: { name: task, module: 'include' }, result: { changed: false, failed: true, msg } }, scope, frame.anyErrorsFatal === true);
+}

@@ -1,0 +1,182 @@
+import { LifeboatError } from '../errors.js';
+import type { Vars } from '../inventory/types.js';
+import { applyOperation } from '../modules/apply.js';
+import type { ControlAction, FileDiff, ModuleContext, ModuleDef, ModuleResult, Operation } from '../modules/types.js';
+import type { ActionTask } from '../playbook/types.js';
+import { UnknownValueError, evalCondition, renderValue } from '../vars/index.js';
+import { checkArgs, dropOmitted } from './args.js';
+import type { PlayCtx } from './context.js';
+import type { PlannedStep } from './events.js';
+import type { Frame } from './frame.js';
+import { unplannedSteps } from './expect.js';
+import { OfflineError, isInterrupted, isUnreachableError, lazyConnection, sleep } from './lazy-conn.js';
+import { NO_LOG_TEXT, maskDeep, plannedStep } from './output.js';
+import { applyResultConditions, planOutcome } from './result.js';
+
+/** One run of a task's module on one host for one loop item (or the only run, without a loop). */
+export interface ItemInput {
+  pc: PlayCtx;
+  task: ActionTask;
+  /** The task's frame (its own settings merged in). */
+  frame: Frame;
+  host: string;
+  vars: Vars;
+  def: ModuleDef;
+  taskName: string;
+  taskId: string;
+  /** The loop item's label (apply: to find the plan's entry). */
+  label?: unknown;
+}
+
+export type ItemStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable' | 'unknown' | 'interrupted';
+
+export interface ItemOutcome {
+  status: ItemStatus;
+  result: ModuleResult;
+  /** Plan mode: whether `result` is what the run will register (read-only modules) or a guess. */
+  known: boolean;
+  reason?: string;
+  steps: PlannedStep[];
+  destructive: string[];
+  diff?: FileDiff[];
+  notes?: string[];
+  delegatedTo?: string;
+  control?: ControlAction;
+  durationMs: number;
+}
+
+const LOCALHOST = new Set(['localhost', '127.0.0.1', '::1']);
+
+export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
+  const t0 = performance.now();
+  const { pc, task, frame, host, vars } = inp;
+  const run = pc.run;
+  const where = { src: task.src, host, task: inp.taskName };
+  const base = (): Omit<ItemOutcome, 'status' | 'result'> => ({
+    known: true,
+    steps: [],
+    destructive: [],
+    durationMs: performance.now() - t0,
+  });
+  let delegatedTo: string | undefined;
+  try {
+    for (const w of frame.whens) {
+      if (!evalCondition(w.expr, vars, { ...where, src: w.src, field: 'when' })) {
+        const reason = `Conditional result was False: ${w.expr}`;
+        return { ...base(), status: 'skipped', reason, result: { changed: false, skipped: true, skip_reason: reason } };
+      }
+    }
+    if (frame.delegateTo !== undefined) {
+      delegatedTo = String(renderValue(frame.delegateTo, vars, { ...where, field: 'delegate_to' }));
+      if (!run.opts.inventory.hosts.has(delegatedTo) && !LOCALHOST.has(delegatedTo)) {
+        throw new LifeboatError('E_PATTERN', `delegate_to: "${delegatedTo}" is not an inventory host`, {
+          ...where,
+          hint: 'delegate to a host of the inventory, or to localhost',
+        });
+      }
+    }
+    const omit = typeof vars.omit === 'string' ? vars.omit : undefined;
+    const rendered = renderValue(task.args, vars, { ...where, field: 'arguments' });
+    const args = dropOmitted(rendered, omit) as Record<string, unknown>;
+    checkArgs(inp.def, args, where);
+    const become = frame.become ?? vars.ansible_become === true;
+    const becomeUser = frame.becomeUser ?? (typeof vars.ansible_become_user === 'string' ? vars.ansible_become_user : undefined);
+    const env = renderEnv(frame, vars, where);
+    const target = delegatedTo ?? host;
+    const offline = run.opts.check && run.opts.offline === true;
+    const conn = lazyConnection(run.opts.connections, target, offline);
+    const checkOnly = run.opts.check || frame.checkMode === true;
+    const ctx: ModuleContext = {
+      host,
+      args,
+      vars,
+      conn,
+      check: checkOnly,
+      become,
+      playbookDir: pc.playbook.dir,
+      ...(frame.role ? { roleDir: frame.role.path } : {}),
+      connect: (h: string) => (offline ? Promise.reject(new OfflineError(h)) : run.opts.connections.get(h)),
+      ...(run.opts.signal ? { signal: run.opts.signal } : {}),
+    };
+    const stepsOf = (op: Operation): PlannedStep[] =>
+      op.steps.map((s) => plannedStep(s, run.secrets, frame.noLog === true, become));
+    const extras = (op: Operation) => ({
+      steps: stepsOf(op),
+      destructive: op.steps.flatMap((s) => ('destructive' in s && s.destructive ? [s.destructive] : [])),
+      ...(op.diff && run.opts.diff ? { diff: op.diff } : {}),
+      ...(op.notes?.length ? { notes: op.notes } : {}),
+      ...(delegatedTo ? { delegatedTo } : {}),
+      ...(op.control ? { control: op.control } : {}),
+    });
+
+    if (run.opts.check) {
+      const op = await inp.def.plan(ctx);
+      const p = planOutcome(op, task, vars, where);
+      return { ...base(), ...extras(op), ...p };
+    }
+
+    const total = task.until === undefined ? 1 : task.retries === undefined ? 3 : Math.max(1, task.retries + 1);
+    for (let attempt = 1; ; attempt++) {
+      const op = await inp.def.plan(ctx);
+      let result: ModuleResult;
+      if (checkOnly) result = { ...(op.result ?? {}), changed: op.changed === true };
+      else {
+        const shownItem = inp.label === undefined ? undefined : frame.noLog ? NO_LOG_TEXT : maskDeep(inp.label, run.secrets);
+        const stale = unplannedSteps(pc, inp.taskId, host, shownItem, stepsOf(op));
+        if (stale !== undefined) {
+          run.state.stale = true;
+          run.state.stopped = true;
+          run.emit({ type: 'warning', msg: `plan stale: ${stale}; nothing more starts`, host });
+          return { ...base(), ...extras(op), status: 'failed', result: { changed: false, failed: true, msg: `plan stale: ${stale}` } };
+        }
+        result = await applyOperation(op, conn, {
+          become,
+          ...(becomeUser !== undefined ? { becomeUser } : {}),
+          ...(env ? { env } : {}),
+          ...(run.opts.signal ? { signal: run.opts.signal } : {}),
+        });
+      }
+      applyResultConditions(result, task, vars, where);
+      if (task.until !== undefined) {
+        result.attempts = attempt;
+        const scope = task.register ? { ...vars, [task.register]: result } : vars;
+        const done = evalCondition(task.until, scope, { ...where, field: 'until' });
+        if (!done && attempt < total && !run.opts.signal?.aborted) {
+          await sleep((task.delay ?? 5) * 1000, run.opts.signal);
+          continue;
+        }
+        if (!done) {
+          result.failed = true;
+          result.msg = `Retries exhausted: "until: ${task.until}" still false after ${attempt} attempts${result.msg ? ` (${result.msg})` : ''}`;
+        }
+      }
+      const status: ItemStatus = result.failed ? 'failed' : result.skipped ? 'skipped' : result.changed ? 'changed' : 'ok';
+      return { ...base(), ...extras(op), status, result };
+    }
+  } catch (e) {
+    const out = { ...base(), ...(delegatedTo ? { delegatedTo } : {}) };
+    if (e instanceof OfflineError) {
+      return { ...out, status: 'unknown', known: false, reason: 'offline: the module needs to look at the host', result: { changed: false } };
+    }
+    if (e instanceof UnknownValueError && run.opts.check) {
+      const reason = `depends on register \`${e.variable}\`, unknown until run`;
+      return { ...out, status: 'unknown', known: false, reason, result: { changed: false } };
+    }
+    if (isInterrupted(e, run.opts.signal)) return { ...out, status: 'interrupted', result: { changed: false, failed: true, msg: 'interrupted' } };
+    const msg = e instanceof LifeboatError ? e.format() : e instanceof Error ? e.message : String(e);
+    if (isUnreachableError(e)) return { ...out, status: 'unreachable', result: { changed: false, unreachable: true, msg } };
+    return { ...out, status: 'failed', result: { changed: false, failed: true, msg } };
+  }
+}
+
+function renderEnv(frame: Frame, vars: Vars, where: { src: ActionTask['src']; host: string; task: string }): Record<string, string> | undefined {
+  if (frame.environment.length === 0) return undefined;
+  const merged: Record<string, unknown> = Object.assign({}, ...frame.environment);
+  const rendered = renderValue(merged, vars, { ...where, field: 'environment' }) as Record<string, unknown>;
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(rendered)) {
+    if (v === undefined || v === null) continue;
+    env[k] = typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  }
+  return env;
+}

@@ -1,0 +1,58 @@
+import type { Connection } from '../connection/types.js';
+import type { ConnectionPool } from './options.js';
+
+/**
+ * A connection that opens (through the pool, which reuses one per host) only when a module first uses it,
+ * so controller-only modules (debug, set_fact, assert, meta) never connect, and a connect failure surfaces
+ * as the host being unreachable in the task that needed it.
+ */
+export function lazyConnection(pool: ConnectionPool, host: string, offline = false): Connection {
+  let conn: Promise<Connection> | undefined;
+  const open = (): Promise<Connection> => {
+    if (offline) return Promise.reject(new OfflineError(host));
+    conn ??= pool.get(host);
+    return conn;
+  };
+  return {
+    host,
+    exec: async (cmd, opts) => (await open()).exec(cmd, opts),
+    put: async (src, dest, opts) => (await open()).put(src, dest, opts),
+    get: async (src, dest, opts) => (await open()).get(src, dest, opts),
+    // The pool owns the connection; closing is the pool's job (closeAll at the end of the run).
+    close: async () => {},
+  };
+}
+
+/** Offline plan: a module tried to look at a host. */
+export class OfflineError extends Error {
+  constructor(readonly host: string) {
+    super(`offline plan: not connecting to ${host}`);
+    this.name = 'OfflineError';
+  }
+}
+
+const UNREACHABLE_CODES = new Set(['E_CONNECT', 'E_HOSTKEY', 'E_UNREACHABLE']);
+
+/** Errors that mean the host could not be reached (not that the task failed). */
+export function isUnreachableError(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && UNREACHABLE_CODES.has(String((e as { code?: unknown }).code));
+}
+
+export function isInterrupted(e: unknown, signal: AbortSignal | undefined): boolean {
+  if (typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'E_INTERRUPTED') return true;
+  return signal?.aborted === true;
+}
+
+/** Sleep that ends early (resolving) when the signal aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (ms <= 0 || signal?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

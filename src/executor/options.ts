@@ -1,0 +1,55 @@
+import type { Connection } from '../connection/types.js';
+import type { Inventory, Vars } from '../inventory/types.js';
+import type { Plan } from '../planner/types.js';
+import type { Playbook } from '../playbook/types.js';
+import type { HostCounts, Reporter } from './events.js';
+
+/** The pool the executor takes connections from (src/connection's createConnectionPool fits it). */
+export interface ConnectionPool {
+  get(host: string): Promise<Connection>;
+  closeAll(): Promise<void>;
+}
+
+export interface RunOptions {
+  inventory: Inventory;
+  playbooks: Playbook[];
+  /** A host pattern (`--limit`), intersected with each play's hosts. */
+  limit?: string;
+  tags?: string[];
+  skipTags?: string[];
+  /** `-e`: the highest variable precedence. */
+  extraVars: Vars;
+  /** Hosts a task runs on at the same time (default 20). */
+  forks: number;
+  /** Plan mode: the same walk and module.plan() calls, `host_plan` events, no step runs. */
+  check: boolean;
+  /** Include file diffs in events. */
+  diff: boolean;
+  startAtTask?: string;
+  connections: ConnectionPool;
+  reporter: Reporter;
+  signal?: AbortSignal;
+  /** Values masked in every event (become passwords, tokens, passphrases). The executor adds to it. */
+  secrets: string[];
+  rolesPath?: string[];
+  /**
+   * Plan mode without connecting (added field): no host is probed; whatever a module would need to read
+   * from a host is reported as unknown.
+   */
+  offline?: boolean;
+  /**
+   * `lifeboat apply` (added field): the reviewed plan. Before a task's steps run on a host, they are compared
+   * with the plan's; if they differ, nothing more starts and the run ends with exit code 5 (plan stale).
+   */
+  expect?: Plan;
+}
+
+export interface RunSummary {
+  exitCode: number;
+  hosts: Record<string, HostCounts>;
+  durationMs: number;
+}
+
+export const DEFAULT_FORKS = 20;
+/** Bytes of stdout/stderr an event carries (the rest is cut, with a marker). */
+export const OUTPUT_LIMIT = 4096;
