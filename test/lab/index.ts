@@ -10,7 +10,7 @@ import { destroyLab } from './teardown.js';
 import { type HostSpec, writeHostFiles } from './hostfiles.js';
 import { buildInit } from './init-bin.js';
 import { writeClientFiles } from './inventory.js';
-import { makeLab } from './lab.js';
+import { type Lab, makeLab } from './lab.js';
 import { createBridge } from './net.js';
 import { hostAddress, hostDir, labDir, MAX_HOSTS } from './paths.js';
 import { makePki } from './pki.js';
@@ -64,7 +64,7 @@ function specs(id: number, o: Required<Pick<LabOptions, 'hosts' | 'etcd' | 'mast
   });
 }
 
-export async function startLab(opts: LabOptions) {
+export async function startLab(opts: LabOptions): Promise<Lab> {
   const n = opts.hosts;
   const o = {
     hosts: n,
@@ -88,6 +88,7 @@ export async function startLab(opts: LabOptions) {
   const dir = labDir(id);
   try {
     const hosts = specs(id, o);
+    state.summary = { ...o, seedKeys: opts.seedKeys ?? 0, hosts: hosts.map(({ name, address, etcd, master }) => ({ name, address, etcd, master })) };
     const clientKey = path.join(dir, 'id_ed25519');
     const files = {
       clientKey,

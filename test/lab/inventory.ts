@@ -97,7 +97,7 @@ export function inventoryYamlText(i: ClientFilesInput): string {
       },
     },
   };
-  return `# Lifeboat lab ${i.labId} — written by test/lab; gone when the lab stops.\n${stringify(doc, { nullStr: '' })}`;
+  return `# Lifeboat lab ${i.labId} — written by test/lab; gone when the lab stops.\n${stringify(doc, { nullStr: '', lineWidth: 0 })}`;
 }
 
 const iniValue = (v: string | boolean): string => {

@@ -2,6 +2,7 @@
  * Teardown of one lab, also of a lab whose owner crashed: delete its links, kill every process in its hosts'
  * namespaces (the hosts' inits last, so they reap the rest at once), remove its dir. Idempotent.
  */
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { LifeboatError } from '../../src/errors.js';
@@ -31,7 +32,10 @@ export async function killHosts(id: number, state: LabState | undefined): Promis
     }
     const victims = procs.filter((p) => nsKeys.has(`${p.mnt}|${p.net}`) && !inits.has(p.pid));
     const liveInits = [...inits].filter(([pid, start]) => procAlive(pid, start)).map(([pid]) => pid);
-    if (victims.length === 0 && liveInits.length === 0) return;
+    if (victims.length === 0 && liveInits.length === 0) {
+      await waitReaped([...inits.keys()]);
+      return;
+    }
     if (Date.now() > deadline) {
       throw new LifeboatError('E_INTERNAL', `lab ${id}: processes survive SIGKILL: ${victims.map((v) => v.pid).join(' ')}`, {
         hint: 'look at them with `ps -o pid,stat,cmd -p <pids>`',
@@ -41,6 +45,13 @@ export async function killHosts(id: number, state: LabState | undefined): Promis
     else for (const pid of liveInits) kill(pid, 'SIGKILL');
     await sleep(victims.length > 0 ? 5 : 10);
   }
+}
+
+/** Wait (up to 3 s) until killed inits are reaped: an init whose parent is PID 1 (the CLI's labs) stays a zombie
+ * until PID 1 gets to it, and "teardown leaves no process" means none, not even a zombie. */
+async function waitReaped(pids: number[]): Promise<void> {
+  const deadline = Date.now() + 3000;
+  while (pids.some((p) => existsSync(`/proc/${p}`)) && Date.now() < deadline) await sleep(20);
 }
 
 export async function destroyLab(id: number, state: LabState | undefined = readState(id)): Promise<void> {

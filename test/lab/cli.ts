@@ -1,0 +1,122 @@
+/**
+ * npm run lab -- up 3 [--tls|--no-tls] [--etcd N] [--masters N] [--seed N] [--prefix P] [--etcd-user etcd|root]
+ * npm run lab -- down [ID|--all]      npm run lab -- status      npm run lab -- sh ID HOST 'command'
+ */
+import { LifeboatError } from '../../src/errors.js';
+import { cleanupStaleLabs, type LabOptions, startLab, stopLabById } from './index.js';
+import { hostDir } from './paths.js';
+import { procAlive, run } from './proc.js';
+import { labIds, readState } from './state.js';
+import { HOST_PATH } from './paths.js';
+
+function flag(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  if (i < 0) return undefined;
+  const v = args[i + 1];
+  if (v === undefined) throw new LifeboatError('E_USAGE', `${name} needs a value`);
+  return v;
+}
+
+function int(v: string | undefined, what: string): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v)) throw new LifeboatError('E_USAGE', `${what} must be a number, got "${v}"`);
+  return Number(v);
+}
+
+async function up(args: string[]): Promise<void> {
+  const hosts = int(args.find((a) => /^\d+$/.test(a)) ?? '3', 'hosts') ?? 3;
+  const user = flag(args, '--etcd-user');
+  if (user !== undefined && user !== 'etcd' && user !== 'root') throw new LifeboatError('E_USAGE', '--etcd-user is etcd or root');
+  const opts: LabOptions = { hosts, tls: !args.includes('--no-tls'), persistent: true };
+  const etcd = int(flag(args, '--etcd'), '--etcd');
+  const masters = int(flag(args, '--masters'), '--masters');
+  const seed = int(flag(args, '--seed'), '--seed');
+  const prefix = flag(args, '--prefix');
+  if (etcd !== undefined) opts.etcd = etcd;
+  if (masters !== undefined) opts.masters = masters;
+  if (seed !== undefined) opts.seedKeys = seed;
+  if (prefix !== undefined) opts.prefix = prefix;
+  if (user) opts.etcdUser = user;
+  const t0 = performance.now();
+  const lab = await startLab(opts);
+  const ms = Math.round(performance.now() - t0);
+  console.log(`lab ${lab.id} up in ${ms} ms: ${lab.hosts.length} hosts, TLS ${opts.tls ? 'on' : 'off'}`);
+  for (const h of lab.hosts) {
+    const roles = [h.etcd ? `etcd ${h.etcdName}` : '', h.master ? 'kube_master' : 'kube_node'].filter(Boolean).join(', ');
+    console.log(`  ${h.name.padEnd(10)} ${h.address.padEnd(14)} ${roles}`);
+  }
+  console.log(`inventory:  ${lab.inventoryYaml}  (INI: ${lab.inventoryIni})`);
+  console.log(`ssh:        ssh -F ${lab.sshConfig} ${lab.hosts[0]?.name ?? 'node1'}`);
+  if (lab.pki) console.log(`etcdctl:    etcdctl --endpoints=${lab.hosts.find((h) => h.etcd)?.clientUrl} --cacert=${lab.pki.ca} --cert=${lab.pki.cert} --key=${lab.pki.key} member list`);
+  console.log(`down:       npm run lab -- down ${lab.id}`);
+}
+
+async function down(args: string[]): Promise<void> {
+  const ids = args.includes('--all') ? labIds() : args.filter((a) => /^\d+$/.test(a)).map(Number);
+  if (ids.length === 0) {
+    const all = labIds();
+    if (all.length !== 1) throw new LifeboatError('E_USAGE', `which lab? running: ${all.join(', ') || 'none'}`, { hint: 'npm run lab -- down ID|--all' });
+    ids.push(...all);
+  }
+  for (const id of ids) console.log((await stopLabById(id)) ? `lab ${id} down` : `lab ${id}: not found (or being stopped)`);
+}
+
+async function status(): Promise<void> {
+  await cleanupStaleLabs();
+  const ids = labIds();
+  if (ids.length === 0) console.log('no labs');
+  for (const id of ids) {
+    const s = readState(id);
+    if (!s) {
+      console.log(`lab ${id}: starting (no state yet)`);
+      continue;
+    }
+    const owner = procAlive(s.owner.pid, s.owner.start) ? `owner pid ${s.owner.pid}` : 'owner gone';
+    console.log(`lab ${id}: ${s.persistent ? 'persistent (lab up)' : owner}, since ${s.created}`);
+    for (const h of s.hosts) {
+      const alive = procAlive(h.initPid, h.initStart);
+      let svc = '';
+      if (alive) {
+        const r = await run('nsenter', ['-t', String(h.initPid), '-m', '-u', '-n', '--', '/bin/sh', '-c',
+          'for s in etcd kube-apiserver kube-controller-manager kube-scheduler; do [ -x /etc/init.d/$s ] && service $s status; done; true'], { env: { PATH: HOST_PATH } });
+        svc = r.stdout.trim().split('\n').filter(Boolean).join('; ');
+      }
+      console.log(`  ${h.name.padEnd(10)} init ${h.initPid} ${alive ? 'up' : 'DOWN'}  ${svc}  (${hostDir(id, h.name)})`);
+    }
+  }
+}
+
+async function sh(args: string[]): Promise<number> {
+  const [idS, host, ...cmd] = args;
+  const s = readState(int(idS, 'lab id') ?? 0);
+  const h = s?.hosts.find((x) => x.name === host);
+  if (!h) throw new LifeboatError('E_USAGE', `no host "${host}" in lab ${idS}`, { hint: 'npm run lab -- status' });
+  const r = await run('nsenter', ['-t', String(h.initPid), '-m', '-u', '-n', '-w', '--', '/bin/sh', '-c', cmd.join(' ')], {
+    env: { PATH: HOST_PATH, HOME: '/root', LANG: 'C.UTF-8' },
+  });
+  process.stdout.write(r.stdout);
+  process.stderr.write(r.stderr);
+  return r.rc;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (cmd === 'up') await up(rest);
+  else if (cmd === 'down') await down(rest);
+  else if (cmd === 'status') await status();
+  else if (cmd === 'sh') return sh(rest);
+  else {
+    console.error('usage: npm run lab -- up N [--no-tls] [--etcd N] [--masters N] [--seed N] [--prefix P] [--etcd-user etcd|root]\n' +
+      '       npm run lab -- down [ID|--all] | status | sh ID HOST CMD');
+    return 2;
+  }
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (rc) => process.exit(rc),
+  (e: unknown) => {
+    console.error(e instanceof LifeboatError ? `error: ${e.format()}` : e);
+    process.exit(1);
+  },
+);
