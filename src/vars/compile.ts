@@ -1,35 +1,25 @@
-import { LifeboatError } from "../errors.js";
-import { getAttr } from "./attr.js";
-import { callFilter, callFunction, callMethod, callTest } from "./call.js";
-import { pyAdd, pyArith } from "./ops.js";
-import {
-	TemplateTypeError,
-	pyCompare,
-	pyEquals,
-	pyIn,
-	pyStr,
-	truthy,
-} from "./python.js";
-import type { Scope } from "./scope.js";
-import { Undefined, strict } from "./undefined.js";
+import { LifeboatError } from '../errors.js';
+import { getAttr } from './attr.js';
+import { callFilter, callFunction, callMethod, callTest } from './call.js';
+import { pyAdd, pyArith } from './ops.js';
+import { TemplateTypeError, pyCompare, pyEquals, pyIn, pyStr, truthy } from './python.js';
+import type { Scope } from './scope.js';
+import { Undefined, strict } from './undefined.js';
 
 /** nunjucks AST nodes (its parser's output), as far as we read them. */
 export interface Node {
-	typename: string;
-	lineno: number;
-	colno: number;
-	value?: unknown;
-	children?: Node[];
-	[field: string]: unknown;
+  typename: string;
+  lineno: number;
+  colno: number;
+  value?: unknown;
+  children?: Node[];
+  [field: string]: unknown;
 }
 
 export type Expr = (s: Scope) => unknown;
 
 export function syntaxError(node: Node, msg: string): LifeboatError {
-	return new LifeboatError(
-		"E_TEMPLATE",
-		`${msg} (template line ${node.lineno + 1}, column ${node.colno + 1})`,
-	);
+  return new LifeboatError('E_TEMPLATE', `${msg} (template line ${node.lineno + 1}, column ${node.colno + 1})`);
 }
 
 const field = (n: Node, f: string): Node => n[f] as Node;
@@ -38,262 +28,227 @@ const ok = <T>(s: Scope, v: T) => strict(v, s.state.where, s.state.chain);
 
 /** The expression as written, for messages: `result.stdout`, `hostvars['n1'].x`. */
 export function pathText(n: Node): string {
-	if (n.typename === "Symbol") return String(n.value);
-	if (n.typename === "LookupVal") {
-		const t = pathText(field(n, "target"));
-		const v = field(n, "val");
-		if (v.typename === "Literal" && typeof v.value === "string")
-			return /^[A-Za-z_][A-Za-z0-9_]*$/.test(v.value)
-				? `${t}.${v.value}`
-				: `${t}['${v.value}']`;
-		if (v.typename === "Literal") return `${t}[${String(v.value)}]`;
-		return `${t}[${pathText(v)}]`;
-	}
-	if (n.typename === "FunCall") return `${pathText(field(n, "name"))}(…)`;
-	if (n.typename === "Literal") return JSON.stringify(n.value);
-	return "(expression)";
+  if (n.typename === 'Symbol') return String(n.value);
+  if (n.typename === 'LookupVal') {
+    const t = pathText(field(n, 'target'));
+    const v = field(n, 'val');
+    if (v.typename === 'Literal' && typeof v.value === 'string')
+      return /^[A-Za-z_][A-Za-z0-9_]*$/.test(v.value) ? `${t}.${v.value}` : `${t}['${v.value}']`;
+    if (v.typename === 'Literal') return `${t}[${String(v.value)}]`;
+    return `${t}[${pathText(v)}]`;
+  }
+  if (n.typename === 'FunCall') return `${pathText(field(n, 'name'))}(…)`;
+  if (n.typename === 'Literal') return JSON.stringify(n.value);
+  return '(expression)';
 }
 
 /** Positional and keyword arguments of a call node. */
-function compileArgs(
-	nodes: Node[],
-): (s: Scope) => { args: unknown[]; kw: Record<string, unknown> } {
-	const pos: Expr[] = [];
-	const named: Array<[string, Expr]> = [];
-	for (const a of nodes) {
-		if (a.typename === "KeywordArgs")
-			for (const p of kids(a))
-				named.push([
-					String(field(p, "key").value),
-					compileExpr(field(p, "value")),
-				]);
-		else pos.push(compileExpr(a));
-	}
-	return (s) => {
-		const kw: Record<string, unknown> = {};
-		for (const [k, e] of named) kw[k] = e(s);
-		return { args: pos.map((e) => e(s)), kw };
-	};
+function compileArgs(nodes: Node[]): (s: Scope) => { args: unknown[]; kw: Record<string, unknown> } {
+  const pos: Expr[] = [];
+  const named: Array<[string, Expr]> = [];
+  for (const a of nodes) {
+    if (a.typename === 'KeywordArgs')
+      for (const p of kids(a)) named.push([String(field(p, 'key').value), compileExpr(field(p, 'value'))]);
+    else pos.push(compileExpr(a));
+  }
+  return (s) => {
+    const kw: Record<string, unknown> = {};
+    for (const [k, e] of named) kw[k] = e(s);
+    return { args: pos.map((e) => e(s)), kw };
+  };
 }
 
-const ARITH: Record<string, "-" | "*" | "/" | "//" | "%" | "**"> = {
-	Sub: "-",
-	Mul: "*",
-	Div: "/",
-	FloorDiv: "//",
-	Mod: "%",
-	Pow: "**",
+const ARITH: Record<string, '-' | '*' | '/' | '//' | '%' | '**'> = {
+  Sub: '-',
+  Mul: '*',
+  Div: '/',
+  FloorDiv: '//',
+  Mod: '%',
+  Pow: '**',
 };
 
 export function compileExpr(n: Node): Expr {
-	switch (n.typename) {
-		case "Literal": {
-			const v = n.value;
-			if (v instanceof RegExp)
-				throw syntaxError(
-					n,
-					"regular expression literals are not supported; use a string",
-				);
-			return () => v;
-		}
-		case "Symbol": {
-			const name = String(n.value);
-			return (s) => s.lookup(name, GLOBALS);
-		}
-		case "Group": {
-			const items = kids(n).map(compileExpr);
-			if (items.length === 1) return items[0] as Expr;
-			return (s) => items.map((e) => e(s));
-		}
-		case "Array": {
-			const items = kids(n).map(compileExpr);
-			return (s) => items.map((e) => e(s));
-		}
-		case "Dict": {
-			const pairs = kids(n).map(
-				(p) =>
-					[
-						compileExpr(field(p, "key")),
-						compileExpr(field(p, "value")),
-					] as const,
-			);
-			return (s) => {
-				const o: Record<string, unknown> = {};
-				for (const [k, v] of pairs) o[pyStr(ok(s, k(s)))] = v(s);
-				return o;
-			};
-		}
-		case "LookupVal": {
-			const target = compileExpr(field(n, "target"));
-			const key = compileExpr(field(n, "val"));
-			const path = pathText(n);
-			const tpath = pathText(field(n, "target"));
-			return (s) => getAttr(ok(s, target(s)), ok(s, key(s)), path, tpath);
-		}
-		case "FunCall":
-			return compileCall(n);
-		case "Filter": {
-			const name = String(field(n, "name").value);
-			const [subject, ...rest] = kids(field(n, "args"));
-			if (!subject) throw syntaxError(n, `filter '${name}' without a value`);
-			const value = compileExpr(subject);
-			const args = compileArgs(rest);
-			return (s) => {
-				const a = args(s);
-				return callFilter(s, name, value(s), a.args, a.kw);
-			};
-		}
-		case "Is":
-			return compileIs(n);
-		case "In": {
-			const l = compileExpr(field(n, "left"));
-			const r = compileExpr(field(n, "right"));
-			return (s) => pyIn(ok(s, l(s)), ok(s, r(s)));
-		}
-		case "Not": {
-			const t = compileExpr(field(n, "target"));
-			return (s) => !truthy(ok(s, t(s)));
-		}
-		case "And": {
-			const l = compileExpr(field(n, "left"));
-			const r = compileExpr(field(n, "right"));
-			return (s) => {
-				const a = ok(s, l(s));
-				return truthy(a) ? ok(s, r(s)) : a;
-			};
-		}
-		case "Or": {
-			const l = compileExpr(field(n, "left"));
-			const r = compileExpr(field(n, "right"));
-			return (s) => {
-				const a = ok(s, l(s));
-				return truthy(a) ? a : ok(s, r(s));
-			};
-		}
-		case "InlineIf": {
-			const c = compileExpr(field(n, "cond"));
-			const b = compileExpr(field(n, "body"));
-			const e = n.else_ ? compileExpr(field(n, "else_")) : undefined;
-			return (s) =>
-				truthy(ok(s, c(s)))
-					? b(s)
-					: e
-						? e(s)
-						: new Undefined(
-								"(inline if)",
-								[],
-								"the inline if was false and has no else",
-							);
-		}
-		case "Concat": {
-			const l = compileExpr(field(n, "left"));
-			const r = compileExpr(field(n, "right"));
-			return (s) => pyStr(ok(s, l(s))) + pyStr(ok(s, r(s)));
-		}
-		case "Add": {
-			const l = compileExpr(field(n, "left"));
-			const r = compileExpr(field(n, "right"));
-			return (s) => pyAdd(ok(s, l(s)), ok(s, r(s)));
-		}
-		case "Neg":
-		case "Pos": {
-			const t = compileExpr(field(n, "target"));
-			const neg = n.typename === "Neg";
-			return (s) => {
-				const v = ok(s, t(s));
-				if (typeof v !== "number" && typeof v !== "boolean")
-					throw new TemplateTypeError(
-						`bad operand for unary ${neg ? "-" : "+"}: ${pyStr(v)}`,
-					);
-				return neg ? -Number(v) : Number(v);
-			};
-		}
-		case "Compare":
-			return compileCompare(n);
-		default: {
-			const op = ARITH[n.typename];
-			if (op) {
-				const l = compileExpr(field(n, "left"));
-				const r = compileExpr(field(n, "right"));
-				return (s) => pyArith(op, ok(s, l(s)), ok(s, r(s)));
-			}
-			throw syntaxError(n, `unsupported expression (${n.typename})`);
-		}
-	}
+  switch (n.typename) {
+    case 'Literal': {
+      const v = n.value;
+      if (v instanceof RegExp) throw syntaxError(n, 'regular expression literals are not supported; use a string');
+      return () => v;
+    }
+    case 'Symbol': {
+      const name = String(n.value);
+      return (s) => s.lookup(name, GLOBALS);
+    }
+    case 'Group': {
+      const items = kids(n).map(compileExpr);
+      if (items.length === 1) return items[0] as Expr;
+      return (s) => items.map((e) => e(s));
+    }
+    case 'Array': {
+      const items = kids(n).map(compileExpr);
+      return (s) => items.map((e) => e(s));
+    }
+    case 'Dict': {
+      const pairs = kids(n).map((p) => [compileExpr(field(p, 'key')), compileExpr(field(p, 'value'))] as const);
+      return (s) => {
+        const o: Record<string, unknown> = {};
+        for (const [k, v] of pairs) o[pyStr(ok(s, k(s)))] = v(s);
+        return o;
+      };
+    }
+    case 'LookupVal': {
+      const target = compileExpr(field(n, 'target'));
+      const key = compileExpr(field(n, 'val'));
+      const path = pathText(n);
+      const tpath = pathText(field(n, 'target'));
+      return (s) => getAttr(ok(s, target(s)), ok(s, key(s)), path, tpath);
+    }
+    case 'FunCall':
+      return compileCall(n);
+    case 'Filter': {
+      const name = String(field(n, 'name').value);
+      const [subject, ...rest] = kids(field(n, 'args'));
+      if (!subject) throw syntaxError(n, `filter '${name}' without a value`);
+      const value = compileExpr(subject);
+      const args = compileArgs(rest);
+      return (s) => {
+        const a = args(s);
+        return callFilter(s, name, value(s), a.args, a.kw);
+      };
+    }
+    case 'Is':
+      return compileIs(n);
+    case 'In': {
+      const l = compileExpr(field(n, 'left'));
+      const r = compileExpr(field(n, 'right'));
+      return (s) => pyIn(ok(s, l(s)), ok(s, r(s)));
+    }
+    case 'Not': {
+      const t = compileExpr(field(n, 'target'));
+      return (s) => !truthy(ok(s, t(s)));
+    }
+    case 'And': {
+      const l = compileExpr(field(n, 'left'));
+      const r = compileExpr(field(n, 'right'));
+      return (s) => {
+        const a = ok(s, l(s));
+        return truthy(a) ? ok(s, r(s)) : a;
+      };
+    }
+    case 'Or': {
+      const l = compileExpr(field(n, 'left'));
+      const r = compileExpr(field(n, 'right'));
+      return (s) => {
+        const a = ok(s, l(s));
+        return truthy(a) ? a : ok(s, r(s));
+      };
+    }
+    case 'InlineIf': {
+      const c = compileExpr(field(n, 'cond'));
+      const b = compileExpr(field(n, 'body'));
+      const e = n.else_ ? compileExpr(field(n, 'else_')) : undefined;
+      return (s) =>
+        truthy(ok(s, c(s)))
+          ? b(s)
+          : e
+            ? e(s)
+            : new Undefined('(inline if)', [], 'the inline if was false and has no else');
+    }
+    case 'Concat': {
+      const l = compileExpr(field(n, 'left'));
+      const r = compileExpr(field(n, 'right'));
+      return (s) => pyStr(ok(s, l(s))) + pyStr(ok(s, r(s)));
+    }
+    case 'Add': {
+      const l = compileExpr(field(n, 'left'));
+      const r = compileExpr(field(n, 'right'));
+      return (s) => pyAdd(ok(s, l(s)), ok(s, r(s)));
+    }
+    case 'Neg':
+    case 'Pos': {
+      const t = compileExpr(field(n, 'target'));
+      const neg = n.typename === 'Neg';
+      return (s) => {
+        const v = ok(s, t(s));
+        if (typeof v !== 'number' && typeof v !== 'boolean')
+          throw new TemplateTypeError(`bad operand for unary ${neg ? '-' : '+'}: ${pyStr(v)}`);
+        return neg ? -Number(v) : Number(v);
+      };
+    }
+    case 'Compare':
+      return compileCompare(n);
+    default: {
+      const op = ARITH[n.typename];
+      if (op) {
+        const l = compileExpr(field(n, 'left'));
+        const r = compileExpr(field(n, 'right'));
+        return (s) => pyArith(op, ok(s, l(s)), ok(s, r(s)));
+      }
+      throw syntaxError(n, `unsupported expression (${n.typename})`);
+    }
+  }
 }
 
 function compileCompare(n: Node): Expr {
-	const first = compileExpr(field(n, "expr"));
-	const ops = kids({ ...n, children: n.ops as Node[] }).map(
-		(o) => [String(o.type), compileExpr(field(o, "expr"))] as const,
-	);
-	return (s) => {
-		let left = ok(s, first(s));
-		for (const [op, e] of ops) {
-			const right = ok(s, e(s));
-			let r: boolean;
-			if (op === "==" || op === "===") r = pyEquals(left, right);
-			else if (op === "!=" || op === "!==") r = !pyEquals(left, right);
-			else {
-				const c = pyCompare(left, right);
-				r =
-					op === "<"
-						? c < 0
-						: op === ">"
-							? c > 0
-							: op === "<="
-								? c <= 0
-								: c >= 0;
-			}
-			if (!r) return false;
-			left = right;
-		}
-		return true;
-	};
+  const first = compileExpr(field(n, 'expr'));
+  const ops = kids({ ...n, children: n.ops as Node[] }).map(
+    (o) => [String(o.type), compileExpr(field(o, 'expr'))] as const,
+  );
+  return (s) => {
+    let left = ok(s, first(s));
+    for (const [op, e] of ops) {
+      const right = ok(s, e(s));
+      let r: boolean;
+      if (op === '==' || op === '===') r = pyEquals(left, right);
+      else if (op === '!=' || op === '!==') r = !pyEquals(left, right);
+      else {
+        const c = pyCompare(left, right);
+        r = op === '<' ? c < 0 : op === '>' ? c > 0 : op === '<=' ? c <= 0 : c >= 0;
+      }
+      if (!r) return false;
+      left = right;
+    }
+    return true;
+  };
 }
 
 function compileIs(n: Node): Expr {
-	const subject = compileExpr(field(n, "left"));
-	const t = field(n, "right");
-	let name: string;
-	let args: ReturnType<typeof compileArgs> = () => ({ args: [], kw: {} });
-	if (t.typename === "Symbol") name = String(t.value);
-	else if (t.typename === "Literal" && t.value === null) name = "none";
-	else if (t.typename === "Literal" && typeof t.value === "boolean")
-		name = t.value ? "true" : "false";
-	else if (t.typename === "FunCall" && field(t, "name").typename === "Symbol") {
-		name = String(field(t, "name").value);
-		args = compileArgs(kids(field(t, "args")));
-	} else throw syntaxError(n, `expected a test name after 'is'`);
-	return (s) => {
-		const a = args(s);
-		return callTest(s, name, subject(s), a.args, a.kw);
-	};
+  const subject = compileExpr(field(n, 'left'));
+  const t = field(n, 'right');
+  let name: string;
+  let args: ReturnType<typeof compileArgs> = () => ({ args: [], kw: {} });
+  if (t.typename === 'Symbol') name = String(t.value);
+  else if (t.typename === 'Literal' && t.value === null) name = 'none';
+  else if (t.typename === 'Literal' && typeof t.value === 'boolean') name = t.value ? 'true' : 'false';
+  else if (t.typename === 'FunCall' && field(t, 'name').typename === 'Symbol') {
+    name = String(field(t, 'name').value);
+    args = compileArgs(kids(field(t, 'args')));
+  } else throw syntaxError(n, `expected a test name after 'is'`);
+  return (s) => {
+    const a = args(s);
+    return callTest(s, name, subject(s), a.args, a.kw);
+  };
 }
 
 function compileCall(n: Node): Expr {
-	const callee = field(n, "name");
-	const args = compileArgs(kids(field(n, "args")));
-	if (
-		callee.typename === "LookupVal" &&
-		field(callee, "val").typename === "Literal"
-	) {
-		const target = compileExpr(field(callee, "target"));
-		const method = String(field(callee, "val").value);
-		const tpath = pathText(field(callee, "target"));
-		return (s) => {
-			const a = args(s);
-			return callMethod(s, ok(s, target(s)), method, a.args, a.kw, tpath);
-		};
-	}
-	if (callee.typename === "Symbol") {
-		const name = String(callee.value);
-		return (s) => {
-			const a = args(s);
-			return callFunction(s, name, a.args, a.kw);
-		};
-	}
-	throw syntaxError(n, `cannot call ${pathText(callee)}`);
+  const callee = field(n, 'name');
+  const args = compileArgs(kids(field(n, 'args')));
+  if (callee.typename === 'LookupVal' && field(callee, 'val').typename === 'Literal') {
+    const target = compileExpr(field(callee, 'target'));
+    const method = String(field(callee, 'val').value);
+    const tpath = pathText(field(callee, 'target'));
+    return (s) => {
+      const a = args(s);
+      return callMethod(s, ok(s, target(s)), method, a.args, a.kw, tpath);
+    };
+  }
+  if (callee.typename === 'Symbol') {
+    const name = String(callee.value);
+    return (s) => {
+      const a = args(s);
+      return callFunction(s, name, a.args, a.kw);
+    };
+  }
+  throw syntaxError(n, `cannot call ${pathText(callee)}`);
 }
 
 /** Names that resolve to functions (only callable, never printed). */

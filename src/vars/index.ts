@@ -1,25 +1,25 @@
 /** Variables and templates: Jinja rendering, plan-mode unknowns, precedence, magic variables, masking. */
 export {
-	renderValue,
-	renderString,
-	evalExpression,
-	evalCondition,
-	toText,
-} from "./render.js";
+  renderValue,
+  renderString,
+  evalExpression,
+  evalCondition,
+  toText,
+} from './render.js';
 export {
-	makeUnknown,
-	isUnknown,
-	UnknownValue,
-	UnknownValueError,
-} from "./unknown.js";
-export { layeredVars } from "./layered.js";
-export { buildMagicVars, makeHostvars } from "./magic.js";
-export { OMIT, isOmit } from "./omit.js";
-export { maskSecrets } from "./secrets.js";
-export { hasTemplate } from "./scope.js";
+  makeUnknown,
+  isUnknown,
+  UnknownValue,
+  UnknownValueError,
+} from './unknown.js';
+export { layeredVars } from './layered.js';
+export { buildMagicVars, makeHostvars } from './magic.js';
+export { OMIT, isOmit } from './omit.js';
+export { maskSecrets } from './secrets.js';
+export { hasTemplate } from './scope.js';
 export type {
-	Where,
-	RenderOptions,
-	LayeredVarsInput,
-	MagicVarsInput,
-} from "./types.js";
+  Where,
+  RenderOptions,
+  LayeredVarsInput,
+  MagicVarsInput,
+} from './types.js';

@@ -1,58 +1,54 @@
-import { describe, expect, it } from "vitest";
-import { layeredVars } from "./index.js";
-import type { LayeredVarsInput } from "./types.js";
+import { describe, expect, it } from 'vitest';
+import { layeredVars } from './index.js';
+import type { LayeredVarsInput } from './types.js';
 
 /** The levels, lowest first, each given a layer that sets `v` to the level's name. */
 const LEVELS: Array<[string, (v: string) => LayeredVarsInput]> = [
-	["role defaults", (v) => ({ roleDefaults: [{ v }] })],
-	["inventory", (v) => ({ inventory: { v } })],
-	["facts", (v) => ({ facts: { v } })],
-	["play vars", (v) => ({ playVars: { v } })],
-	["vars_files", (v) => ({ varsFiles: [{ v }] })],
-	["role vars", (v) => ({ roleVars: [{ v }] })],
-	["role params", (v) => ({ roleParams: [{ v }] })],
-	["block vars", (v) => ({ blockVars: [{ v }] })],
-	["task vars", (v) => ({ taskVars: { v } })],
-	["include params", (v) => ({ includeParams: [{ v }] })],
-	["registered / set_fact", (v) => ({ registered: { v } })],
-	["extra vars", (v) => ({ extraVars: { v } })],
-	["magic", (v) => ({ magic: { v } })],
+  ['role defaults', (v) => ({ roleDefaults: [{ v }] })],
+  ['inventory', (v) => ({ inventory: { v } })],
+  ['facts', (v) => ({ facts: { v } })],
+  ['play vars', (v) => ({ playVars: { v } })],
+  ['vars_files', (v) => ({ varsFiles: [{ v }] })],
+  ['role vars', (v) => ({ roleVars: [{ v }] })],
+  ['role params', (v) => ({ roleParams: [{ v }] })],
+  ['block vars', (v) => ({ blockVars: [{ v }] })],
+  ['task vars', (v) => ({ taskVars: { v } })],
+  ['include params', (v) => ({ includeParams: [{ v }] })],
+  ['registered / set_fact', (v) => ({ registered: { v } })],
+  ['extra vars', (v) => ({ extraVars: { v } })],
+  ['magic', (v) => ({ magic: { v } })],
 ];
 
-describe("layeredVars precedence", () => {
-	for (let i = 0; i + 1 < LEVELS.length; i++) {
-		const [lowName, low] = LEVELS[i] as (typeof LEVELS)[number];
-		const [highName, high] = LEVELS[i + 1] as (typeof LEVELS)[number];
-		it(`${highName} beats ${lowName}`, () => {
-			expect(layeredVars({ ...low("low"), ...high("high") }).v).toBe("high");
-			expect(layeredVars(low("low")).v).toBe("low");
-		});
-	}
-	it("every level beats every lower one, all given at once", () => {
-		const all: LayeredVarsInput = {};
-		LEVELS.forEach(([name, f], i) => {
-			Object.assign(all, f(name));
-			expect(layeredVars(all).v).toBe(LEVELS[i]?.[0]);
-		});
-	});
-	it("the inner block and the later list entry win", () => {
-		expect(
-			layeredVars({ blockVars: [{ v: "outer", o: 1 }, { v: "inner" }] }),
-		).toEqual({ v: "inner", o: 1 });
-		expect(layeredVars({ roleDefaults: [{ v: "dep" }, { v: "role" }] }).v).toBe(
-			"role",
-		);
-	});
-	it("replaces whole values (no deep merge) and keeps variables of lower layers", () => {
-		const out = layeredVars({
-			inventory: { m: { a: 1, b: 2 }, keep: true },
-			taskVars: { m: { a: 9 } },
-		});
-		expect(out).toEqual({ m: { a: 9 }, keep: true });
-	});
-	it("does not modify its inputs", () => {
-		const inv = { a: 1 };
-		layeredVars({ inventory: inv, extraVars: { a: 2 } });
-		expect(inv).toEqual({ a: 1 });
-	});
+describe('layeredVars precedence', () => {
+  for (let i = 0; i + 1 < LEVELS.length; i++) {
+    const [lowName, low] = LEVELS[i] as (typeof LEVELS)[number];
+    const [highName, high] = LEVELS[i + 1] as (typeof LEVELS)[number];
+    it(`${highName} beats ${lowName}`, () => {
+      expect(layeredVars({ ...low('low'), ...high('high') }).v).toBe('high');
+      expect(layeredVars(low('low')).v).toBe('low');
+    });
+  }
+  it('every level beats every lower one, all given at once', () => {
+    const all: LayeredVarsInput = {};
+    LEVELS.forEach(([name, f], i) => {
+      Object.assign(all, f(name));
+      expect(layeredVars(all).v).toBe(LEVELS[i]?.[0]);
+    });
+  });
+  it('the inner block and the later list entry win', () => {
+    expect(layeredVars({ blockVars: [{ v: 'outer', o: 1 }, { v: 'inner' }] })).toEqual({ v: 'inner', o: 1 });
+    expect(layeredVars({ roleDefaults: [{ v: 'dep' }, { v: 'role' }] }).v).toBe('role');
+  });
+  it('replaces whole values (no deep merge) and keeps variables of lower layers', () => {
+    const out = layeredVars({
+      inventory: { m: { a: 1, b: 2 }, keep: true },
+      taskVars: { m: { a: 9 } },
+    });
+    expect(out).toEqual({ m: { a: 9 }, keep: true });
+  });
+  it('does not modify its inputs', () => {
+    const inv = { a: 1 };
+    layeredVars({ inventory: inv, extraVars: { a: 2 } });
+    expect(inv).toEqual({ a: 1 });
+  });
 });

@@ -1,33 +1,29 @@
-import { LifeboatError } from "../errors.js";
-import type { Vars } from "../inventory/types.js";
-import { OMIT } from "./omit.js";
-import { renderValue } from "./render.js";
-import { LAZY } from "./scope.js";
-import type { MagicVarsInput } from "./types.js";
+import { LifeboatError } from '../errors.js';
+import type { Vars } from '../inventory/types.js';
+import { OMIT } from './omit.js';
+import { renderValue } from './render.js';
+import { LAZY } from './scope.js';
+import type { MagicVarsInput } from './types.js';
 
 /** A read-only map whose members are computed on access (never walked whole by the renderer). */
-function lazyMap(
-	keys: () => string[],
-	get: (k: string) => unknown,
-): Record<string, unknown> {
-	const has = (k: string | symbol): k is string =>
-		typeof k === "string" && keys().includes(k);
-	return new Proxy({} as Record<string, unknown>, {
-		get: (_t, k) => (k === LAZY ? true : has(k) ? get(k) : undefined),
-		has: (_t, k) => has(k),
-		ownKeys: () => keys(),
-		getOwnPropertyDescriptor: (_t, k) =>
-			has(k)
-				? {
-						value: get(k),
-						enumerable: true,
-						configurable: true,
-						writable: false,
-					}
-				: undefined,
-		set: () => false,
-		deleteProperty: () => false,
-	});
+function lazyMap(keys: () => string[], get: (k: string) => unknown): Record<string, unknown> {
+  const has = (k: string | symbol): k is string => typeof k === 'string' && keys().includes(k);
+  return new Proxy({} as Record<string, unknown>, {
+    get: (_t, k) => (k === LAZY ? true : has(k) ? get(k) : undefined),
+    has: (_t, k) => has(k),
+    ownKeys: () => keys(),
+    getOwnPropertyDescriptor: (_t, k) =>
+      has(k)
+        ? {
+            value: get(k),
+            enumerable: true,
+            configurable: true,
+            writable: false,
+          }
+        : undefined,
+    set: () => false,
+    deleteProperty: () => false,
+  });
 }
 
 /**
@@ -38,71 +34,67 @@ const busy = new Set<string>();
 
 /** One host's variables as seen through `hostvars[h]`: each rendered in that host's own context, once. */
 function hostView(host: string, vars: Vars): Record<string, unknown> {
-	const done = new Map<string, unknown>();
-	return lazyMap(
-		() => Object.keys(vars).filter((k) => vars[k] !== undefined),
-		(k) => {
-			if (done.has(k)) return done.get(k);
-			const id = `${host}\0${k}`;
-			if (busy.has(id))
-				throw new LifeboatError(
-					"E_TEMPLATE",
-					`hostvars['${host}'].${k} refers to itself`,
-					{
-						host,
-						hint: "a variable reached through hostvars must not depend on itself",
-					},
-				);
-			busy.add(id);
-			try {
-				const v = renderValue(vars[k], vars, {
-					host,
-					field: `hostvars['${host}'].${k}`,
-				});
-				done.set(k, v);
-				return v;
-			} finally {
-				busy.delete(id);
-			}
-		},
-	);
+  const done = new Map<string, unknown>();
+  return lazyMap(
+    () => Object.keys(vars).filter((k) => vars[k] !== undefined),
+    (k) => {
+      if (done.has(k)) return done.get(k);
+      const id = `${host}\0${k}`;
+      if (busy.has(id))
+        throw new LifeboatError('E_TEMPLATE', `hostvars['${host}'].${k} refers to itself`, {
+          host,
+          hint: 'a variable reached through hostvars must not depend on itself',
+        });
+      busy.add(id);
+      try {
+        const v = renderValue(vars[k], vars, {
+          host,
+          field: `hostvars['${host}'].${k}`,
+        });
+        done.set(k, v);
+        return v;
+      } finally {
+        busy.delete(id);
+      }
+    },
+  );
 }
 
 /** `hostvars`: lazy, `hostvars[h]` is looked up (and rendered) on first access. */
 export function makeHostvars(
-	hosts: () => string[],
-	accessor: (host: string) => Vars | undefined,
+  hosts: () => string[],
+  accessor: (host: string) => Vars | undefined,
 ): Record<string, unknown> {
-	const views = new Map<string, Record<string, unknown>>();
-	return lazyMap(hosts, (h) => {
-		let v = views.get(h);
-		if (!v) {
-			const vars = accessor(h);
-			if (!vars) return undefined;
-			v = hostView(h, vars);
-			views.set(h, v);
-		}
-		return v;
-	});
+  const views = new Map<string, Record<string, unknown>>();
+  return lazyMap(hosts, (h) => {
+    let v = views.get(h);
+    if (!v) {
+      const vars = accessor(h);
+      if (!vars) return undefined;
+      v = hostView(h, vars);
+      views.set(h, v);
+    }
+    return v;
+  });
 }
 
 /** The magic variables of one host (Ansible's names). */
 export function buildMagicVars(input: MagicVarsInput): Vars {
-	const all = input.groups.all ?? [];
-	const out: Vars = {
-		inventory_hostname: input.host,
-		inventory_hostname_short: input.host.split(".")[0] ?? input.host,
-		groups: input.groups,
-		group_names: input.groupNames,
-		hostvars: makeHostvars(() => all, input.hostvars),
-		ansible_play_hosts: input.playHosts,
-		ansible_play_hosts_all: input.playHostsAll ?? input.playHosts,
-		play_hosts: input.playHosts,
-		ansible_play_batch: input.playBatch,
-		ansible_check_mode: input.checkMode,
-		playbook_dir: input.playbookDir,
-		omit: OMIT,
-	};
-	if (input.rolePath !== undefined) out.role_path = input.rolePath;
-	return out;
+  const all = input.groups.all ?? [];
+  const out: Vars = {
+    inventory_hostname: input.host,
+    inventory_hostname_short: input.host.split('.')[0] ?? input.host,
+    groups: input.groups,
+    group_names: input.groupNames,
+    hostvars: makeHostvars(() => all, input.hostvars),
+    ansible_play_hosts: input.playHosts,
+    ansible_play_hosts_all: input.playHostsAll ?? input.playHosts,
+    play_hosts: input.playHosts,
+    ansible_play_batch: input.playBatch,
+    ansible_check_mode: input.checkMode,
+    playbook_dir: input.playbookDir,
+    omit: OMIT,
+  };
+  if (input.rolePath !== undefined) out.role_path = input.rolePath;
+  return out;
 }

@@ -1,6 +1,6 @@
-import nunjucks from "nunjucks";
-import { LifeboatError } from "../errors.js";
-import type { Node } from "./compile.js";
+import nunjucks from 'nunjucks';
+import { LifeboatError } from '../errors.js';
+import type { Node } from './compile.js';
 
 /**
  * Jinja source → AST, with nunjucks' lexer and parser (the maintained part of nunjucks we keep; its
@@ -9,92 +9,82 @@ import type { Node } from "./compile.js";
  */
 
 interface Tokenizer {
-	forward(): void;
-	current(): string;
-	isFinished(): boolean;
-	_parseString(delim: string): string;
+  forward(): void;
+  current(): string;
+  isFinished(): boolean;
+  _parseString(delim: string): string;
 }
 interface NunjucksInternals {
-	lexer: {
-		lex(
-			src: string,
-			opts: { trimBlocks?: boolean; lstripBlocks?: boolean },
-		): Tokenizer;
-	};
-	parser: { Parser: new (tokens: Tokenizer) => { parseAsRoot(): Node } };
+  lexer: {
+    lex(src: string, opts: { trimBlocks?: boolean; lstripBlocks?: boolean }): Tokenizer;
+  };
+  parser: { Parser: new (tokens: Tokenizer) => { parseAsRoot(): Node } };
 }
 const nj = nunjucks as unknown as NunjucksInternals;
 
 const SIMPLE: Record<string, string> = {
-	n: "\n",
-	t: "\t",
-	r: "\r",
-	"\\": "\\",
-	"'": "'",
-	'"': '"',
-	a: "\x07",
-	b: "\b",
-	f: "\f",
-	v: "\v",
-	"\n": "",
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  v: '\v',
+  '\n': '',
 };
 
 function pythonString(this: Tokenizer, delim: string): string {
-	this.forward();
-	let out = "";
-	const take = (n: number, re: RegExp): string => {
-		let s = "";
-		while (s.length < n && re.test(this.current())) {
-			s += this.current();
-			this.forward();
-		}
-		return s;
-	};
-	while (!this.isFinished() && this.current() !== delim) {
-		const c = this.current();
-		this.forward();
-		if (c !== "\\") {
-			out += c;
-			continue;
-		}
-		const e = this.current();
-		if (Object.hasOwn(SIMPLE, e)) {
-			out += SIMPLE[e];
-			this.forward();
-		} else if (/[0-7]/.test(e))
-			out += String.fromCharCode(Number.parseInt(take(3, /[0-7]/), 8));
-		else if (e === "x" || e === "u" || e === "U") {
-			this.forward();
-			const hex = take(e === "x" ? 2 : e === "u" ? 4 : 8, /[0-9a-fA-F]/);
-			out += hex ? String.fromCodePoint(Number.parseInt(hex, 16)) : `\\${e}`;
-		} else out += "\\";
-	}
-	this.forward();
-	return out;
+  this.forward();
+  let out = '';
+  const take = (n: number, re: RegExp): string => {
+    let s = '';
+    while (s.length < n && re.test(this.current())) {
+      s += this.current();
+      this.forward();
+    }
+    return s;
+  };
+  while (!this.isFinished() && this.current() !== delim) {
+    const c = this.current();
+    this.forward();
+    if (c !== '\\') {
+      out += c;
+      continue;
+    }
+    const e = this.current();
+    if (Object.hasOwn(SIMPLE, e)) {
+      out += SIMPLE[e];
+      this.forward();
+    } else if (/[0-7]/.test(e)) out += String.fromCharCode(Number.parseInt(take(3, /[0-7]/), 8));
+    else if (e === 'x' || e === 'u' || e === 'U') {
+      this.forward();
+      const hex = take(e === 'x' ? 2 : e === 'u' ? 4 : 8, /[0-9a-fA-F]/);
+      out += hex ? String.fromCodePoint(Number.parseInt(hex, 16)) : `\\${e}`;
+    } else out += '\\';
+  }
+  this.forward();
+  return out;
 }
 
 export interface ParseOptions {
-	trimBlocks: boolean;
-	lstripBlocks: boolean;
+  trimBlocks: boolean;
+  lstripBlocks: boolean;
 }
 
 export function parseTemplate(src: string, opts: ParseOptions): Node {
-	const tokens = nj.lexer.lex(src, opts);
-	tokens._parseString = pythonString;
-	try {
-		return new nj.parser.Parser(tokens).parseAsRoot();
-	} catch (e) {
-		const err = e as Error & { lineno?: number; colno?: number };
-		const msg = String(err.message)
-			.replace(/^\(unknown path\)\s*(\[Line \d+, Column \d+\])?\s*/, "")
-			.trim();
-		const pos =
-			err.lineno !== undefined
-				? ` (template line ${err.lineno}, column ${err.colno ?? 1})`
-				: "";
-		throw new LifeboatError(
-			"E_TEMPLATE",
-			`template syntax error: ${msg}${pos}`,
-		);
-	}
+  const tokens = nj.lexer.lex(src, opts);
+  tokens._parseString = pythonString;
+  try {
+    return new nj.parser.Parser(tokens).parseAsRoot();
+  } catch (e) {
+    const err = e as Error & { lineno?: number; colno?: number };
+    const msg = String(err.message)
+      .replace(/^\(unknown path\)\s*(\[Line \d+, Column \d+\])?\s*/, '')
+      .trim();
+    const pos = err.lineno !== undefined ? ` (template line ${err.lineno}, column ${err.colno ?? 1})` : '';
+    throw new LifeboatError('E_TEMPLATE', `template syntax error: ${msg}${pos}`);
+  }
 }

@@ -1,110 +1,99 @@
-import { LifeboatError } from "../errors.js";
-import type { Vars } from "../inventory/types.js";
-import type { RenderOptions, Where } from "./types.js";
-import { Undefined, whereOpts } from "./undefined.js";
+import { LifeboatError } from '../errors.js';
+import type { Vars } from '../inventory/types.js';
+import type { RenderOptions, Where } from './types.js';
+import { Undefined, whereOpts } from './undefined.js';
 
 /** How deep variables may refer to variables before we call it a loop. */
 export const MAX_VAR_DEPTH = 40;
 
 /** Per-render state: the variables, where we are (for errors), and the chain of variables being resolved. */
 export interface State {
-	ctx: Vars;
-	where: Where;
-	chain: string[];
-	opts: RenderOptions;
-	/** Renders a variable's raw value (strings, lists, maps) in this state. */
-	renderRaw: (raw: unknown, state: State) => unknown;
+  ctx: Vars;
+  where: Where;
+  chain: string[];
+  opts: RenderOptions;
+  /** Renders a variable's raw value (strings, lists, maps) in this state. */
+  renderRaw: (raw: unknown, state: State) => unknown;
 }
 
 /** True when a raw value needs rendering (holds a template somewhere). */
 export function hasTemplate(v: unknown): boolean {
-	if (typeof v === "string")
-		return v.includes("{{") || v.includes("{%") || v.includes("{#");
-	if (Array.isArray(v)) return v.some(hasTemplate);
-	if (v !== null && typeof v === "object" && !isLazy(v))
-		return Object.values(v).some(hasTemplate);
-	return false;
+  if (typeof v === 'string') return v.includes('{{') || v.includes('{%') || v.includes('{#');
+  if (Array.isArray(v)) return v.some(hasTemplate);
+  if (v !== null && typeof v === 'object' && !isLazy(v)) return Object.values(v).some(hasTemplate);
+  return false;
 }
 
 /** Objects (such as `hostvars`) that render their own members on access and are never walked whole. */
-export const LAZY = Symbol.for("lifeboat.vars.lazy");
+export const LAZY = Symbol.for('lifeboat.vars.lazy');
 export function isLazy(v: unknown): boolean {
-	return (
-		v !== null &&
-		typeof v === "object" &&
-		(v as Record<symbol, unknown>)[LAZY] === true
-	);
+  return v !== null && typeof v === 'object' && (v as Record<symbol, unknown>)[LAZY] === true;
 }
 
 const LITERALS: Record<string, unknown> = {
-	True: true,
-	False: false,
-	None: null,
-	true: true,
-	false: false,
-	none: null,
+  True: true,
+  False: false,
+  None: null,
+  true: true,
+  false: false,
+  none: null,
 };
 
 /** Local variables of a template (`{% set %}`, loop variables), chained to the outer scope, then to ctx. */
 export class Scope {
-	private readonly vars = new Map<string, unknown>();
-	constructor(
-		readonly state: State,
-		private readonly parent?: Scope,
-	) {}
+  private readonly vars = new Map<string, unknown>();
+  constructor(
+    readonly state: State,
+    private readonly parent?: Scope,
+  ) {}
 
-	child(): Scope {
-		return new Scope(this.state, this);
-	}
+  child(): Scope {
+    return new Scope(this.state, this);
+  }
 
-	set(name: string, value: unknown): void {
-		this.vars.set(name, value);
-	}
+  set(name: string, value: unknown): void {
+    this.vars.set(name, value);
+  }
 
-	lookup(name: string, globals: Record<string, unknown>): unknown {
-		for (let s: Scope | undefined = this; s; s = s.parent)
-			if (s.vars.has(name)) return s.vars.get(name);
-		if (Object.hasOwn(LITERALS, name)) return LITERALS[name];
-		const ctx = this.state.ctx;
-		if (Object.hasOwn(ctx, name) && ctx[name] !== undefined)
-			return resolveVar(this.state, name, ctx[name]);
-		if (Object.hasOwn(globals, name)) return globals[name];
-		return new Undefined(name, this.names());
-	}
+  lookup(name: string, globals: Record<string, unknown>): unknown {
+    for (let s: Scope | undefined = this; s; s = s.parent) if (s.vars.has(name)) return s.vars.get(name);
+    if (Object.hasOwn(LITERALS, name)) return LITERALS[name];
+    const ctx = this.state.ctx;
+    if (Object.hasOwn(ctx, name) && ctx[name] !== undefined) return resolveVar(this.state, name, ctx[name]);
+    if (Object.hasOwn(globals, name)) return globals[name];
+    return new Undefined(name, this.names());
+  }
 
-	names(): string[] {
-		const out = Object.keys(this.state.ctx);
-		for (let s: Scope | undefined = this; s; s = s.parent)
-			out.push(...s.vars.keys());
-		return out;
-	}
+  names(): string[] {
+    const out = Object.keys(this.state.ctx);
+    for (let s: Scope | undefined = this; s; s = s.parent) out.push(...s.vars.keys());
+    return out;
+  }
 }
 
 function resolveVar(state: State, name: string, raw: unknown): unknown {
-	if (!hasTemplate(raw)) return raw;
-	if (state.chain.includes(name)) {
-		const loop = [...state.chain.slice(state.chain.indexOf(name)), name].join(
-			" → ",
-		);
-		throw new LifeboatError(
-			"E_TEMPLATE",
-			`variable '${name}' refers to itself (${loop})`,
-			whereOpts(
-				state.where,
-				`give one of ${loop.split(" → ").slice(0, -1).join(", ")} a value that does not depend on the others`,
-			),
-		);
-	}
-	if (state.chain.length >= MAX_VAR_DEPTH)
-		throw new LifeboatError(
-			"E_TEMPLATE",
-			`variables refer to variables more than ${MAX_VAR_DEPTH} levels deep (${state.chain.join(" → ")})`,
-			whereOpts(state.where),
-		);
-	state.chain.push(name);
-	try {
-		return state.renderRaw(raw, state);
-	} finally {
-		state.chain.pop();
-	}
+  if (!hasTemplate(raw)) return raw;
+  if (state.chain.includes(name)) {
+    const loop = [...state.chain.slice(state.chain.indexOf(name)), name].join(' → ');
+    throw new LifeboatError(
+      'E_TEMPLATE',
+      `variable '${name}' refers to itself (${loop})`,
+      whereOpts(
+        state.where,
+        `give one of ${loop.split(' → ').slice(0, -1).join(', ')} a value that does not depend on the others`,
+      ),
+    );
+  }
+  if (state.chain.length >= MAX_VAR_DEPTH)
+    throw new LifeboatError(
+      'E_TEMPLATE',
+      `variables refer to variables more than ${MAX_VAR_DEPTH} levels deep (${state.chain.join(' → ')})`,
+      whereOpts(state.where),
+    );
+  state.chain.push(name);
+  try {
+    return state.renderRaw(raw, state);
+  } finally {
+    state.chain.pop();
+  }
 }

@@ -1,14 +1,14 @@
-import type { FilterFn } from "../registry.js";
-import { coreFilters } from "./core.js";
-import { dataFilters } from "./data.js";
-import { listFilters } from "./lists.js";
-import { stringFilters } from "./strings.js";
+import type { FilterFn } from '../registry.js';
+import { coreFilters } from './core.js';
+import { dataFilters } from './data.js';
+import { listFilters } from './lists.js';
+import { stringFilters } from './strings.js';
 
 /** Every filter by name (FQCN prefixes are stripped by the caller). */
 export const FILTERS: Record<string, FilterFn> = {
-	...coreFilters,
-	...stringFilters,
-	...listFilters,
-	...dataFilters,
+  ...coreFilters,
+  ...stringFilters,
+  ...listFilters,
+  ...dataFilters,
 };
 FILTERS.d = coreFilters.default as FilterFn;
