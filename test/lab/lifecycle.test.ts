@@ -1,0 +1,116 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { labSkipReason } from './fixture.js';
+import { footprint } from './footprint.js';
+import { cleanupStaleLabs, type Lab, startLab } from './index.js';
+import { LAB_SRC_DIR } from './paths.js';
+import { nsOf, run } from './proc.js';
+
+const why = labSkipReason();
+if (why) console.warn(`[lab] skipping lab lifecycle tests: ${why}`);
+
+const ssh = (lab: Lab, host: string, cmd: string) => run('ssh', ['-F', lab.sshConfig, host, cmd], { timeoutMs: 30_000 });
+
+function hostNamespaces(lab: Lab): string[] {
+  return lab.hosts.flatMap((h) => [nsOf(lab.initPid(h.name), 'net'), nsOf(lab.initPid(h.name), 'mnt')]).filter((x): x is string => !!x);
+}
+
+async function expectAllUp(lab: Lab): Promise<void> {
+  for (const h of lab.hosts) expect(await ssh(lab, h.name, 'hostname')).toMatchObject({ rc: 0, stdout: `${h.hostname}\n` });
+  const etcd = lab.hosts.filter((h) => h.etcd);
+  if (etcd.length === 0) return;
+  const r = await lab.etcdctl(etcd[0]?.name ?? '', ['endpoint', 'status', '--cluster', '-w', 'json']);
+  expect(r.rc).toBe(0);
+  const st = JSON.parse(r.stdout) as { Status: { leader: number } }[];
+  expect(st).toHaveLength(etcd.length);
+  expect(new Set(st.map((s) => s.Status.leader)).size).toBe(1);
+}
+
+describe.skipIf(why !== undefined)(`lab lifecycle${why ? ` (skipped: ${why})` : ''}`, () => {
+  it('gives labs started at the same time their own ids and addresses, and teardown leaves nothing', async () => {
+    const t0 = performance.now();
+    const [a, b] = await Promise.all([startLab({ hosts: 2, etcd: 0, masters: 0 }), startLab({ hosts: 2, tls: false })]);
+    console.log(`[lab] two labs (2 hosts each) up side by side in ${Math.round(performance.now() - t0)} ms`);
+    const up = [a, b];
+    try {
+      expect(a.id).not.toBe(b.id);
+      const addrA = new Set(a.hosts.map((h) => h.address));
+      expect(b.hosts.some((h) => addrA.has(h.address))).toBe(false);
+      await expectAllUp(a);
+      await expectAllUp(b);
+      // same host name in both labs, different machines: each lab's ssh_config reaches its own
+      const [ka, kb] = await Promise.all([ssh(a, 'node1', 'cat /etc/ssh/ssh_host_ed25519_key.pub'), ssh(b, 'node1', 'cat /etc/ssh/ssh_host_ed25519_key.pub')]);
+      expect(ka.stdout).not.toBe(kb.stdout);
+
+      const ns = up.map(hostNamespaces);
+      const live = await Promise.all(up.map((l, i) => footprint(l.id, ns[i] ?? [])));
+      for (const f of live) {
+        expect(f.links.length).toBeGreaterThan(0);
+        expect(f.procs.length).toBeGreaterThan(0);
+        expect(f.namespaces.length).toBe(4); // 2 hosts × (net, mnt)
+        expect(f.mounts).toBeGreaterThan(0);
+        expect(f.dirExists).toBe(true);
+      }
+      await Promise.all(up.map((l) => l.stop()));
+      const gone = await Promise.all(up.map((l, i) => footprint(l.id, ns[i] ?? [])));
+      for (const f of gone) expect(f).toEqual({ links: [], procs: [], namespaces: [], mounts: 0, dirExists: false });
+    } finally {
+      await Promise.all(up.map((l) => l.stop()));
+    }
+  });
+
+  it('cleans up, at the next start, a lab whose owner was killed', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(LAB_SRC_DIR, 'testdata', 'orphan-lab.ts')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (b: Buffer) => {
+      err += b.toString();
+    });
+    const info = await new Promise<{ id: number; dir: string; init: number }>((resolve, reject) => {
+      child.stdout.on('data', (b: Buffer) => {
+        out += b.toString();
+        const line = out.split('\n').find((l) => l.startsWith('{'));
+        if (line) resolve(JSON.parse(line));
+      });
+      child.on('exit', (code) => reject(new Error(`orphan-lab exited ${code}: ${err}`)));
+    });
+    const ns = [nsOf(info.init, 'net'), nsOf(info.init, 'mnt')].filter((x): x is string => !!x);
+    expect(ns).toHaveLength(2);
+    const before = await footprint(info.id, ns);
+    expect(before.procs.length).toBeGreaterThan(3); // init, sshd, etcd, apiserver stand-in …
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('close', r));
+    // the hosts survive their owner …
+    expect((await footprint(info.id, ns)).namespaces).toHaveLength(2);
+    // … until the next cleanup (every startLab runs it first)
+    await cleanupStaleLabs();
+    expect(await footprint(info.id, ns)).toEqual({ links: [], procs: [], namespaces: [], mounts: 0, dirExists: false });
+  });
+
+  it('brings up a 1-host lab', async () => {
+    const lab = await startLab({ hosts: 1 });
+    try {
+      expect(lab.hosts).toMatchObject([{ name: 'node1', etcd: true, master: true }]);
+      await expectAllUp(lab);
+    } finally {
+      await lab.stop();
+    }
+  });
+
+  it('brings up a 5-host lab: 5 etcd members, 3 masters, 2 nodes', async () => {
+    const t0 = performance.now();
+    const lab = await startLab({ hosts: 5, prefix: 'cp' });
+    console.log(`[lab] 5 hosts with etcd and TLS up in ${Math.round(performance.now() - t0)} ms`);
+    try {
+      expect(lab.hosts.map((h) => `${h.name}:${h.master ? 'm' : 'n'}`)).toEqual(['cp1:m', 'cp2:m', 'cp3:m', 'cp4:n', 'cp5:n']);
+      await expectAllUp(lab);
+      const nodeSvc = await ssh(lab, 'cp5', 'service etcd status; test -x /etc/init.d/kube-apiserver || echo no-apiserver');
+      expect(nodeSvc.stdout).toMatch(/etcd is running \(pid \d+\)\nno-apiserver\n/);
+    } finally {
+      await lab.stop();
+    }
+  });
+});
