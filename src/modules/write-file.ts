@@ -109,6 +109,11 @@ export async function planWrite(ctx: ModuleContext<unknown>, spec: WriteSpec): P
         description: `back up ${dest}`,
       });
     }
+    const replaces = st.exists ? { destructive: `replaces ${dest}${spec.backup ? ' (backup kept)' : ''}` } : {};
+    // The connection's put is atomic (temporary file beside dest, then rename). A remote copy or a validated
+    // write goes through our own temporary file so that dest only ever holds a whole, checked file.
+    const direct = spec.source.kind !== 'remote' && !spec.validate;
+    const target = direct ? dest : tmp;
     if (spec.source.kind === 'remote') {
       const attrs: string[] = [`cp -f -- ${shellQuote(spec.source.path)} ${qt}`];
       if (mode !== undefined) attrs.push(`chmod ${formatMode(mode)} -- ${qt}`);
@@ -116,20 +121,23 @@ export async function planWrite(ctx: ModuleContext<unknown>, spec: WriteSpec): P
         attrs.push(`chown ${shellQuote(`${owner ?? ''}${group !== undefined ? `:${group}` : ''}`)} -- ${qt}`);
       steps.push({
         kind: 'exec',
-        cmd: attrs.join(' && '),
+        cmd: `${attrs.join(' && ')} || { rc=$?; rm -f -- ${qt}; exit $rc; }`,
         description: `copy ${spec.source.path} to ${tmp}`,
       });
     } else {
       steps.push({
         kind: 'put',
-        dest: tmp,
+        dest: target,
         ...(spec.source.kind === 'content'
           ? { content: spec.source.data.toString('utf8') }
           : { src: spec.source.path }),
         ...(mode !== undefined ? { mode } : {}),
         ...(owner !== undefined ? { owner } : {}),
         ...(group !== undefined ? { group } : {}),
-        description: `upload ${spec.size} bytes to ${tmp}`,
+        description: direct
+          ? `${st.exists ? 'replace' : 'create'} ${dest} (${spec.size} bytes)`
+          : `upload ${spec.size} bytes to ${tmp}`,
+        ...(direct ? replaces : {}),
       });
     }
     if (spec.validate) {
@@ -140,16 +148,14 @@ export async function planWrite(ctx: ModuleContext<unknown>, spec: WriteSpec): P
         description: `validate ${tmp}`,
       });
     }
-    steps.push({
-      kind: 'exec',
-      cmd: shellJoin(['mv', '-f', '--', tmp, dest]),
-      description: `${st.exists ? 'replace' : 'create'} ${dest}`,
-      ...(st.exists
-        ? {
-            destructive: `replaces ${dest}${spec.backup ? ' (backup kept)' : ''}`,
-          }
-        : {}),
-    });
+    if (!direct) {
+      steps.push({
+        kind: 'exec',
+        cmd: shellJoin(['mv', '-f', '--', tmp, dest]),
+        description: `${st.exists ? 'replace' : 'create'} ${dest}`,
+        ...replaces,
+      });
+    }
   } else if (st.exists) {
     if (wantMode !== undefined && wantMode !== curMode) {
       steps.push({
