@@ -3,6 +3,6 @@
  * compute each host's inventory variables, and resolve host patterns. See docs/architecture.md.
  */
 export { loadInventory } from './load.js';
-export { type PatternOptions, resolvePattern } from './pattern.js';
+export { type HostOrder, orderHosts, type PatternOptions, resolvePattern } from './pattern.js';
 export type { Inventory, InventoryGroup, InventoryHost, VarLayers, Vars } from './types.js';
 export { groupNamesOf, groupsMap, hostGroupsSorted, hostInventoryVars, hostsOfGroup } from './vars.js';

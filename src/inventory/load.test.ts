@@ -79,7 +79,8 @@ describe('INI values and entries (each checked against ansible-inventory 2.14)',
     const g = groupsMap(inv);
     expect(g.web).toEqual(['w1', 'w2', 'node01', 'node02', 'node03']);
     expect(g.db).toEqual(['10.0.0.11', '10.0.0.12', '10.0.0.13', 'db-a', 'db-b', 'db-c']);
-    expect(g.dbs).toEqual(['w1', 'w2', 'node01', 'node02', 'node03', '10.0.0.11', '10.0.0.12', '10.0.0.13', 'db-a', 'db-b', 'db-c']);
+    // group order (as Ansible's groups['dbs']): child groups in declared order, db before web
+    expect(g.dbs).toEqual(['10.0.0.11', '10.0.0.12', '10.0.0.13', 'db-a', 'db-b', 'db-c', 'w1', 'w2', 'node01', 'node02', 'node03']);
     expect(g.ungrouped).toEqual(['first_host', 'lonely']);
     expect(hostInventoryVars(inv, 'w2')).toMatchObject({ ansible_port: 2222, ansible_host: '10.0.0.9' });
     expect(hostInventoryVars(inv, 'db-b').ansible_port).toBe(2200);
@@ -94,7 +95,8 @@ describe('nested YAML inventory', async () => {
     const g = groupsMap(inv);
     expect(g.etcd).toEqual(['etcd1', 'etcd2', 'etcd3']);
     expect(g.control_plane).toEqual(['etcd1', 'etcd2', 'etcd3', 'master01', 'master02']);
-    expect(g.k8s).toEqual(['etcd1', 'etcd2', 'etcd3', 'master01', 'master02', 'node01', 'node02', 'node03']);
+    // group order: children level by level (workers is a child, etcd a grandchild)
+    expect(g.k8s).toEqual(['node01', 'node02', 'node03', 'etcd1', 'etcd2', 'etcd3', 'master01', 'master02']);
     expect(g.monitoring).toEqual(['etcd1', 'prom']);
     expect(g.ungrouped).toEqual(['bastion']);
     expect([...(inv.groups.get('all')?.children ?? [])]).toEqual(['ungrouped', 'k8s', 'monitoring']);

@@ -5,7 +5,8 @@
  *   a pattern of only `&`/`!` parts starts from `all`); subscripts `group[0]`, `group[-1]`, `group[0:2]`
  *   (when the part before the brackets is a group or host, else the brackets are a glob class);
  *   `@file` — one pattern a line (blank lines and `#` comments skipped).
- * The result is in inventory order. A plain name that is neither a group nor a host is an error (with
+ * The result is in inventory order (the order hosts were first declared; `opts.order` gives the other
+ * orders of a play's `order:` keyword). A subscript counts in group order (see `hostsOfGroup`). A plain name that is neither a group nor a host is an error (with
  * the nearest name as a hint) — also after `!`, where a typo would otherwise silently exclude nothing.
  */
 import { readFileSync } from 'node:fs';
@@ -21,6 +22,30 @@ export interface PatternOptions {
   baseDir?: string;
   /** Where the pattern was written, for error messages. */
   src?: SourceRef;
+  /** As a play's `order:` keyword; default `inventory`. */
+  order?: HostOrder;
+}
+
+export type HostOrder = 'inventory' | 'reverse_inventory' | 'sorted' | 'reverse_sorted' | 'shuffle';
+
+export function orderHosts(hosts: string[], order: HostOrder = 'inventory'): string[] {
+  const out = [...hosts];
+  switch (order) {
+    case 'inventory':
+      return out;
+    case 'reverse_inventory':
+      return out.reverse();
+    case 'sorted':
+      return out.sort();
+    case 'reverse_sorted':
+      return out.sort().reverse();
+    case 'shuffle':
+      for (let i = out.length - 1; i > 0; i--) {
+        const j = Math.floor(Math.random() * (i + 1));
+        [out[i], out[j]] = [out[j] as string, out[i] as string];
+      }
+      return out;
+  }
 }
 
 const SUBSCRIPT = /^(.+)\[(?:(-?\d+)|(\d+)([:-])(\d+)?)\]$/;
@@ -178,7 +203,10 @@ class Resolver {
       result = new Set([...result].filter((h) => m.has(h)));
     }
     for (const p of excl) for (const h of this.match(p)) result.delete(h);
-    const hosts = this.inv.order.filter((h) => result.has(h));
+    const hosts = orderHosts(
+      this.inv.order.filter((h) => result.has(h)),
+      this.opts.order,
+    );
     if (this.opts.strict && hosts.length === 0) {
       throw this.error(`host pattern "${this.pattern}" matches no hosts`, 'check it with `lifeboat inventory --graph`, or widen the pattern / --limit');
     }

@@ -92,24 +92,35 @@ export function groupNamesOf(inv: Inventory, host: string): string[] {
     .sort();
 }
 
-/** Every host of a group, directly or through its children, in inventory order. */
+/**
+ * Every host of a group, in Ansible's group order: the hosts listed in the group (in the order they were
+ * added), then those of its child groups, level by level, each level in declared order. This is the order
+ * of `groups['etcd']` (so `groups['etcd'][0]` is the first host listed under etcd). `all`: every host in
+ * the order first declared.
+ */
 export function hostsOfGroup(inv: Inventory, group: string): string[] {
   if (group === 'all') return [...inv.order];
-  const members = new Set<string>();
-  const seen = new Set<string>();
-  const walk = (name: string) => {
-    if (seen.has(name)) return;
-    seen.add(name);
-    const g = inv.groups.get(name);
-    if (!g) return;
-    for (const h of g.hosts) members.add(h);
-    for (const c of g.children) walk(c);
-  };
-  walk(group);
-  return inv.order.filter((h) => members.has(h));
+  const out = new Set<string>();
+  const seen = new Set<string>([group]);
+  let level = [group];
+  while (level.length) {
+    const next: string[] = [];
+    for (const name of level) {
+      const g = inv.groups.get(name);
+      if (!g) continue;
+      for (const h of g.hosts) out.add(h);
+      for (const c of g.children) {
+        if (seen.has(c)) continue;
+        seen.add(c);
+        next.push(c);
+      }
+    }
+    level = next;
+  }
+  return [...out];
 }
 
-/** Ansible's `groups`: every group (with `all` and `ungrouped`) → its hosts, in inventory order. */
+/** Ansible's `groups`: every group (with `all` and `ungrouped`) → its hosts, in group order (above). */
 export function groupsMap(inv: Inventory): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const name of inv.groups.keys()) out[name] = hostsOfGroup(inv, name);
