@@ -1,0 +1,166 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LifeboatErrors } from '../errors.js';
+import { loadPlaybook } from './index.js';
+import type { ActionTask, Play } from './types.js';
+
+const root = mkdtempSync(join(tmpdir(), 'lifeboat-playbook-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+let n = 0;
+
+/** Write files into a fresh directory; returns the path of `site.yml` in it. */
+function project(files: Record<string, string>): string {
+  const dir = join(root, String(n++));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return join(dir, 'site.yml');
+}
+
+async function errorsOf(site: string): Promise<Array<[number | undefined, string, string | undefined]>> {
+  try {
+    await loadPlaybook(site);
+  } catch (e) {
+    if (e instanceof LifeboatErrors) return e.errors.map((x) => [x.src?.line, x.message, x.hint]);
+    throw e;
+  }
+  return [];
+}
+
+const play = (tasks: string) => `- hosts: all\n  tasks:\n${tasks}`;
+
+describe('task keywords', () => {
+  it('rejects Ansible keywords Lifeboat leaves out, saying what to do instead', async () => {
+    const site = project({ 'site.yml': play('    - local_action: command echo\n') });
+    expect(await errorsOf(site)).toContainEqual([
+      3,
+      '`local_action` is not supported by Lifeboat',
+      'write the module as the key and add `delegate_to: localhost`',
+    ]);
+  });
+
+  it('allows listen on handlers only', async () => {
+    const site = project({ 'site.yml': play('    - command: echo\n      listen: x\n') });
+    expect(await errorsOf(site)).toEqual([[4, '`listen` is for handlers only', 'move this task under `handlers:`']]);
+  });
+
+  it('allows one loop per task', async () => {
+    const site = project({ 'site.yml': play('    - command: echo\n      loop: [1]\n      with_items: [2]\n') });
+    expect((await errorsOf(site)).map((e) => e.slice(0, 2))).toEqual([
+      [5, 'a task can have only one loop, and this one has `loop` and `with_items`'],
+    ]);
+  });
+
+  it('needs literal booleans where the model holds booleans', async () => {
+    const site = project({ 'site.yml': play('    - command: echo\n      become: "{{ b }}"\n') });
+    const [e] = await errorsOf(site);
+    expect(e?.[0]).toBe(4);
+    expect(e?.[1]).toMatch(/^`become` must be a boolean \(true\/false\) or one of "yes", "no", .*got the string "\{\{ b \}\}"$/);
+  });
+
+  it('says when a task names no module', async () => {
+    const site = project({ 'site.yml': play('    - name: nothing\n') });
+    expect((await errorsOf(site)).map((e) => e.slice(0, 2))).toEqual([[3, 'this task names no module']]);
+  });
+
+  it('rejects loops on a block', async () => {
+    const site = project({ 'site.yml': play('    - block:\n        - command: echo\n      loop: [1]\n') });
+    expect((await errorsOf(site)).map((e) => e.slice(0, 2))).toEqual([[5, 'unknown block keyword `loop`']]);
+  });
+
+  it('rejects free text for a module that takes key=value arguments', async () => {
+    const site = project({ 'site.yml': play('    - copy: dest=/x oops\n') });
+    expect((await errorsOf(site)).map((e) => e.slice(0, 2))).toEqual([
+      [3, 'module `copy` takes key=value arguments, and `oops` is not one'],
+    ]);
+  });
+
+  it('suggests the nearest include_role option', async () => {
+    const site = project({ 'site.yml': play('    - include_role:\n        name: x\n        task_from: y\n') });
+    expect((await errorsOf(site)).map((e) => e.slice(0, 2))).toEqual([
+      [5, 'unknown option `task_from` in `include_role` — did you mean `tasks_from`?'],
+    ]);
+  });
+});
+
+describe('normalised values', async () => {
+  const site = project({
+    'site.yml': play(
+      [
+        '    - name: a',
+        '      command: echo',
+        '      when: "{{ x }}"',
+        '      become: "yes"',
+        '      until: r.rc == 0',
+        '      tags: "a, b"',
+        '    - name: b',
+        '      ansible.builtin.include_tasks: other.yml',
+        '      become: yes',
+        '',
+      ].join('\n'),
+    ),
+  });
+  const pb = await loadPlaybook(site);
+  const [a, b] = (pb.plays[0] as Play).tasks;
+
+  it('strips {{ }} from conditions, reads "yes", and gives until Ansible’s default retries', () => {
+    expect(a).toMatchObject({ when: ['x'], become: true, until: 'r.rc == 0', retries: 3, delay: 5, tags: ['a', 'b'] });
+    expect((a as ActionTask).module).toBe('command');
+  });
+
+  it('reads fully-qualified include_tasks, and YAML 1.1 booleans', () => {
+    expect(b).toMatchObject({ kind: 'include', what: 'tasks', target: 'other.yml', become: true });
+  });
+});
+
+describe('files', () => {
+  it('finds an import_tasks cycle', async () => {
+    const site = project({
+      'site.yml': play('    - import_tasks: a.yml\n'),
+      'a.yml': '- import_tasks: b.yml\n',
+      'b.yml': '- import_tasks: a.yml\n',
+    });
+    const [e] = await errorsOf(site);
+    expect(e?.[0]).toBe(1);
+    expect(e?.[1]).toMatch(/^import cycle: .*site\.yml → .*a\.yml → .*b\.yml → .*a\.yml$/);
+  });
+
+  it('finds an import_playbook cycle and reads the fully-qualified form', async () => {
+    const site = project({
+      'site.yml': '- ansible.builtin.import_playbook: other.yml\n',
+      'other.yml': '- import_playbook: site.yml\n',
+    });
+    const [e] = await errorsOf(site);
+    expect(e?.[0]).toBe(1);
+    expect(e?.[1]).toMatch(/^import_playbook cycle: .*site\.yml → .*other\.yml → .*site\.yml$/);
+  });
+
+  it('points a missing vars file at its entry', async () => {
+    const site = project({ 'site.yml': '- hosts: all\n  vars_files:\n    - nope.yml\n' });
+    expect((await errorsOf(site)).map((e) => e.slice(0, 2))).toEqual([[3, `cannot read file ${join(dirname(site), 'nope.yml')}`]]);
+  });
+
+  it('needs hosts on a play', async () => {
+    const site = project({ 'site.yml': '- name: x\n  tasks: []\n' });
+    expect((await errorsOf(site)).map((e) => e.slice(0, 2))).toEqual([[1, 'a play needs `hosts`']]);
+  });
+
+  it('runs a role used twice with the same parameters once, unless allow_duplicates', async () => {
+    const site = project({
+      'site.yml': '- hosts: all\n  roles: [r, r, {role: r, p: 1}, d, d]\n',
+      'roles/r/tasks/main.yml': '- command: echo r\n',
+      'roles/d/tasks/main.yml': '- command: echo d\n',
+      'roles/d/meta/main.yml': 'allow_duplicates: true\n',
+    });
+    const [p] = (await loadPlaybook(site)).plays;
+    expect(p?.tasks.map((t) => t.kind === 'action' && [t.args._raw_params, t.role?.params])).toEqual([
+      ['echo r', {}],
+      ['echo r', { p: 1 }],
+      ['echo d', {}],
+      ['echo d', {}],
+    ]);
+  });
+});

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { parseFreeForm, parseKv, splitArgs, unquote } from './kv.js';
+
+describe('splitArgs', () => {
+  it('keeps quoted strings and Jinja blocks whole', () => {
+    expect(splitArgs(`echo "a b" 'c d' {{ x | default('y z') }} e=f`).map((t) => t.text)).toEqual([
+      'echo',
+      '"a b"',
+      "'c d'",
+      "{{ x | default('y z') }}",
+      'e=f',
+    ]);
+  });
+
+  it('keeps an escaped quote inside double quotes', () => {
+    expect(splitArgs(String.raw`msg="say \"hi\" now" x=1`).map((t) => t.text)).toEqual([String.raw`msg="say \"hi\" now"`, 'x=1']);
+  });
+});
+
+describe('parseKv', () => {
+  it('reads key=value pairs, unquoting values', () => {
+    expect(parseKv(`path=/x state=directory msg="hello world" mode='0644'`)).toEqual({
+      ok: true,
+      args: { path: '/x', state: 'directory', msg: 'hello world', mode: '0644' },
+    });
+  });
+
+  it('names the first word that is not key=value', () => {
+    expect(parseKv('path=/x oops')).toEqual({ ok: false, bad: 'oops' });
+  });
+
+  it('keeps `=` inside a value', () => {
+    expect(parseKv('line=a=b')).toEqual({ ok: true, args: { line: 'a=b' } });
+  });
+});
+
+describe('parseFreeForm', () => {
+  const opts = new Set(['creates', 'removes', 'chdir']);
+
+  it('cuts out known options anywhere, leaving the rest', () => {
+    expect(parseFreeForm('ls -l /x creates=/x chdir=/y', opts)).toEqual({ raw: 'ls -l /x', options: { creates: '/x', chdir: '/y' } });
+    expect(parseFreeForm('chdir=/y ls -l', opts)).toEqual({ raw: 'ls -l', options: { chdir: '/y' } });
+  });
+
+  it('leaves unknown key=value words (program arguments) alone', () => {
+    expect(parseFreeForm('env FOO=bar make', opts)).toEqual({ raw: 'env FOO=bar make', options: {} });
+  });
+
+  it('does not look inside quotes or templates', () => {
+    expect(parseFreeForm(`echo "creates=/x" {{ 'chdir=/y' }}`, opts)).toEqual({
+      raw: `echo "creates=/x" {{ 'chdir=/y' }}`,
+      options: {},
+    });
+  });
+
+  it('keeps a multi-line script exactly when nothing is cut', () => {
+    const script = 'set -e\nif true; then\n  echo   spaced  \nfi\n';
+    expect(parseFreeForm(script, opts)).toEqual({ raw: script, options: {} });
+  });
+});
+
+describe('unquote', () => {
+  it('strips one pair of matching quotes only', () => {
+    expect(unquote('"a"')).toBe('a');
+    expect(unquote(`'a'`)).toBe('a');
+    expect(unquote(`"a'`)).toBe(`"a'`);
+    expect(unquote('a')).toBe('a');
+  });
+});

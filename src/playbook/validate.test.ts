@@ -1,0 +1,80 @@
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Inventory, InventoryGroup } from '../inventory/types.js';
+import { validate } from './index.js';
+
+const FIX = resolve(import.meta.dirname, '../../test/fixtures/playbooks');
+
+function inventory(groups: Record<string, string[]>): Inventory {
+  const inv: Inventory = { hosts: new Map(), groups: new Map(), order: [], sources: [] };
+  const group = (name: string): InventoryGroup => {
+    let g = inv.groups.get(name);
+    if (!g) {
+      g = { name, hosts: new Set(), children: new Set(), vars: {} };
+      inv.groups.set(name, g);
+    }
+    return g;
+  };
+  group('all');
+  group('ungrouped');
+  for (const [name, hosts] of Object.entries(groups)) {
+    for (const h of hosts) {
+      if (!inv.hosts.has(h)) {
+        inv.hosts.set(h, { name: h, vars: {} });
+        inv.order.push(h);
+      }
+      group(name).hosts.add(h);
+    }
+  }
+  return inv;
+}
+
+const INV = inventory({ etcd: ['e1', 'e2', 'e3'], linux: ['e1', 'e2', 'e3'], retired: ['e3'] });
+
+function rows(errs: Array<{ src?: { file: string; line: number; col: number } | undefined; message: string }>) {
+  return errs.map((e) => [e.src?.file.slice(FIX.length + 1), e.src?.line, e.src?.col, e.message]);
+}
+
+describe('validate', () => {
+  afterEach(() => {
+    delete process.env.LIFEBOAT_ROLES_PATH;
+  });
+
+  it('finds nothing wrong with the feature fixture (includes loaded, notify names resolved)', async () => {
+    expect(await validate({ playbooks: [join(FIX, 'good/site.yml')], inventory: INV })).toEqual([]);
+  });
+
+  it('checks hosts patterns against the inventory and notify against handlers, besides load errors', async () => {
+    const errs = await validate({ playbooks: [join(FIX, 'bad/many.yml')], inventory: INV });
+    const got = rows(errs);
+    expect(got).toContainEqual(['bad/many.yml', 14, 15, '`notify` names no handler of this play: `restart etdc` — did you mean `restart etcd`?']);
+    expect(got).toContainEqual(['bad/many.yml', 21, 10, 'hosts: `etcdd` is no group or host of the inventory — did you mean `etcd`?']);
+    expect(got).toContainEqual(['bad/many.yml', 23, 7, 'role `comon` not found']);
+    expect(errs.find((e) => e.message.startsWith('hosts:'))?.code).toBe('E_PATTERN');
+    expect(errs).toHaveLength(7);
+  });
+
+  it('does not check hosts without an inventory', async () => {
+    const errs = await validate({ playbooks: [join(FIX, 'bad/many.yml')] });
+    expect(errs.some((e) => e.message.startsWith('hosts:'))).toBe(false);
+    expect(errs).toHaveLength(6);
+  });
+
+  it('loads statically named include_tasks / include_role targets and reports their problems', async () => {
+    const errs = await validate({ playbooks: [join(FIX, 'bad/include-missing.yml')] });
+    expect(rows(errs)).toEqual([
+      ['bad/include-missing.yml', 3, 7, `cannot read file ${join(FIX, 'bad/tasks/nowhere.yml')}`],
+      ['bad/include-missing.yml', 5, 7, 'role `nothere` not found'],
+      ['bad/tasks/broken.yml', 4, 3, 'unknown module `shel` — did you mean `shell`?'],
+    ]);
+  });
+
+  it('finds roles through rolesPath and LIFEBOAT_ROLES_PATH (dependencies beside the role too)', async () => {
+    const play = join(FIX, 'rolespath/play.yml');
+    const missing = await validate({ playbooks: [play] });
+    expect(rows(missing)).toEqual([['rolespath/play.yml', 3, 7, 'role `shared` not found']]);
+    expect(await validate({ playbooks: [play], rolesPath: [join(FIX, 'shared-roles')] })).toEqual([]);
+    process.env.LIFEBOAT_ROLES_PATH = `/nonexistent:${join(FIX, 'shared-roles')}`;
+    expect(await validate({ playbooks: [play] })).toEqual([]);
+  });
+});
