@@ -101,7 +101,7 @@ export function clusterPlan(vars: Vars, self: string, args: ClusterArgs = {}): C
   }
   validate(members, self);
   const initial_cluster = members.map((m) => `${m.name}=${m.peer_url}`).join(',');
-  let token = str(args.token) ?? str(vars.etcd_cluster_token);
+  let token = str(args.token) ?? str(vars.etcd_cluster_token) ?? str(vars.etcd_initial_cluster_token);
   if (!token) {
     const found = new Set<string>();
     for (const m of members) {
