@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { layeredVars } from './index.js';
+import { layeredVars, renderValue } from './index.js';
 import type { LayeredVarsInput } from './types.js';
 
 /** The levels, lowest first, each given a layer that sets `v` to the level's name. */
@@ -50,5 +50,39 @@ describe('layeredVars precedence', () => {
     const inv = { a: 1 };
     layeredVars({ inventory: inv, extraVars: { a: 2 } });
     expect(inv).toEqual({ a: 1 });
+  });
+});
+
+describe('data layers are never rendered again', () => {
+  const vars = layeredVars({
+    inventory: { who: 'inv', tpl_var: '{{ who }}' },
+    facts: { ansible_motd: 'hello {{ not_a_var }}' },
+    registered: { out: { stdout: 'printed {{ literally }}', rc: 0 } },
+    extraVars: { ev: '{{ who }}!' },
+    magic: { item: 'line with {{ braces }}', inventory_hostname: 'n1' },
+  });
+  it('keeps registered output, facts and loop items as they are', () => {
+    expect(renderValue('{{ out.stdout }}', vars)).toBe('printed {{ literally }}');
+    expect(renderValue('{{ ansible_motd }}', vars)).toBe('hello {{ not_a_var }}');
+    expect(renderValue('<{{ item }}>', vars)).toBe('<line with {{ braces }}>');
+  });
+  it('still renders variables from the other layers, extra vars included', () => {
+    expect(renderValue('{{ tpl_var }}', vars)).toBe('inv');
+    expect(renderValue('{{ ev }}', vars)).toBe('inv!');
+  });
+  it('a higher templated layer makes the name rendered again', () => {
+    const v = layeredVars({ registered: { x: '{{ y }}' }, extraVars: { x: '{{ y }}' }, inventory: { y: 1 } });
+    expect(renderValue('{{ x }}', v)).toBe(1);
+  });
+  it('survives a spread of the vars object', () => {
+    expect(renderValue('{{ out.stdout }}', { ...vars, extra: 1 })).toBe('printed {{ literally }}');
+  });
+  it('templates cannot change the variables (each lookup is a copy, as in Ansible)', () => {
+    const v = layeredVars({ inventory: { l: [1] }, registered: { r: { lines: ['a'] } } });
+    expect(renderValue('{% set acc = [] %}{% for x in l %}{% set _ = acc.append(x * 2) %}{% endfor %}{{ acc }}', v)).toEqual('[2]');
+    expect(renderValue('{% set _ = l.append(2) %}{{ l }}', v)).toEqual('[1]');
+    expect(renderValue('{% set lines = r.lines %}{% set _ = lines.append(2) %}{{ lines | length }}', v)).toBe('2');
+    expect(v.l).toEqual([1]);
+    expect(v.r).toEqual({ lines: ['a'] });
   });
 });

@@ -1,4 +1,5 @@
 import type { Vars } from '../inventory/types.js';
+import { UNSAFE_KEYS } from './scope.js';
 import type { LayeredVarsInput } from './types.js';
 
 /**
@@ -6,22 +7,33 @@ import type { LayeredVarsInput } from './types.js';
  * a later layer replaces a variable of an earlier one whole (no deep merge, as Ansible's default).
  */
 export function layeredVars(l: LayeredVarsInput): Vars {
-  const layers: Array<Vars | undefined> = [
-    ...(l.roleDefaults ?? []),
-    l.inventory,
-    l.facts,
-    l.playVars,
-    ...(l.varsFiles ?? []),
-    ...(l.roleVars ?? []),
-    ...(l.roleParams ?? []),
-    ...(l.blockVars ?? []),
-    l.taskVars,
-    ...(l.includeParams ?? []),
-    l.registered,
-    l.extraVars,
-    l.magic,
+  const layers: Array<[Vars | undefined, boolean]> = [
+    ...(l.roleDefaults ?? []).map((v) => [v, false] as [Vars, boolean]),
+    [l.inventory, false],
+    [l.facts, true],
+    [l.playVars, false],
+    ...(l.varsFiles ?? []).map((v) => [v, false] as [Vars, boolean]),
+    ...(l.roleVars ?? []).map((v) => [v, false] as [Vars, boolean]),
+    ...(l.roleParams ?? []).map((v) => [v, false] as [Vars, boolean]),
+    ...(l.blockVars ?? []).map((v) => [v, false] as [Vars, boolean]),
+    [l.taskVars, false],
+    ...(l.includeParams ?? []).map((v) => [v, false] as [Vars, boolean]),
+    [l.registered, true],
+    [l.extraVars, false],
+    [l.magic, true],
   ];
   const out: Vars = {};
-  for (const layer of layers) if (layer) for (const [k, v] of Object.entries(layer)) if (v !== undefined) out[k] = v;
+  const unsafe = new Set<string>();
+  for (const [layer, isData] of layers) {
+    if (!layer) continue;
+    for (const [k, v] of Object.entries(layer)) {
+      if (v === undefined) continue;
+      out[k] = v;
+      if (isData) unsafe.add(k);
+      else unsafe.delete(k);
+    }
+  }
+  // Facts, registered results, set_fact values and magic variables are data: never rendered again.
+  if (unsafe.size) (out as Record<symbol, unknown>)[UNSAFE_KEYS] = unsafe;
   return out;
 }

@@ -2,7 +2,7 @@ import { LifeboatError } from '../errors.js';
 import type { Vars } from '../inventory/types.js';
 import { OMIT } from './omit.js';
 import { renderValue } from './render.js';
-import { LAZY } from './scope.js';
+import { LAZY, copyDeep, unsafeKeys } from './scope.js';
 import type { MagicVarsInput } from './types.js';
 
 /** A read-only map whose members are computed on access (never walked whole by the renderer). */

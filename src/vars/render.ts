@@ -2,8 +2,8 @@ import type { Vars } from '../inventory/types.js';
 import { LifeboatError } from '../errors.js';
 import { toBool } from './filters/core.js';
 import { OMIT } from './omit.js';
-import { isMapping, pyStr, truthy } from './python.js';
-import { Scope, type State, hasTemplate, isLazy } from './scope.js';
+import { pyStr, truthy } from './python.js';
+import { Scope, type State, hasTemplate, isPlainMapping } from './scope.js';
 import { compileTemplate } from './template.js';
 import type { RenderOptions, Where } from './types.js';
 import { strict, whereOpts } from './undefined.js';
@@ -56,7 +56,7 @@ function evalTemplate(src: string, state: State, native: boolean): unknown {
 function renderDeep(v: unknown, state: State): unknown {
   if (typeof v === 'string') return hasTemplate(v) ? evalTemplate(v, state, true) : v;
   if (Array.isArray(v)) return v.map((x) => renderDeep(x, state));
-  if (isMapping(v) && !isLazy(v)) {
+  if (isPlainMapping(v)) {
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v)) {
       const r = renderDeep(x, state);

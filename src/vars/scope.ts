@@ -20,8 +20,37 @@ export interface State {
 export function hasTemplate(v: unknown): boolean {
   if (typeof v === 'string') return v.includes('{{') || v.includes('{%') || v.includes('{#');
   if (Array.isArray(v)) return v.some(hasTemplate);
-  if (v !== null && typeof v === 'object' && !isLazy(v)) return Object.values(v).some(hasTemplate);
+  if (isPlainMapping(v)) return Object.values(v).some(hasTemplate);
   return false;
+}
+
+/**
+ * Set (by layeredVars) on a Vars object: names whose values are never rendered again — gathered facts,
+ * registered results and set_fact values, magic and loop variables (Ansible's "unsafe"): command output
+ * that happens to contain `{{` is data, not a template.
+ */
+export const UNSAFE_KEYS = Symbol.for('lifeboat.vars.unsafe');
+
+export function unsafeKeys(ctx: Vars): ReadonlySet<string> | undefined {
+  return (ctx as Record<symbol, ReadonlySet<string> | undefined>)[UNSAFE_KEYS];
+}
+
+/** A plain list/map (not a class instance such as an unknown value, not a lazy map). */
+export function isPlainMapping(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v) || isLazy(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/** A deep copy of plain lists and maps (templates may call `list.append`; the variables must not change). */
+export function copyDeep(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(copyDeep);
+  if (isPlainMapping(v)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = copyDeep(x);
+    return out;
+  }
+  return v;
 }
 
 /** Objects (such as `hostvars`) that render their own members on access and are never walked whole. */
@@ -59,7 +88,10 @@ export class Scope {
     for (let s: Scope | undefined = this; s; s = s.parent) if (s.vars.has(name)) return s.vars.get(name);
     if (Object.hasOwn(LITERALS, name)) return LITERALS[name];
     const ctx = this.state.ctx;
-    if (Object.hasOwn(ctx, name) && ctx[name] !== undefined) return resolveVar(this.state, name, ctx[name]);
+    if (Object.hasOwn(ctx, name) && ctx[name] !== undefined) {
+      if (unsafeKeys(ctx)?.has(name)) return copyDeep(ctx[name]);
+      return resolveVar(this.state, name, ctx[name]);
+    }
     if (Object.hasOwn(globals, name)) return globals[name];
     return new Undefined(name, this.names());
   }
@@ -72,7 +104,7 @@ export class Scope {
 }
 
 function resolveVar(state: State, name: string, raw: unknown): unknown {
-  if (!hasTemplate(raw)) return raw;
+  if (!hasTemplate(raw)) return copyDeep(raw);
   if (state.chain.includes(name)) {
     const loop = [...state.chain.slice(state.chain.indexOf(name)), name].join(' → ');
     throw new LifeboatError(
