@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LifeboatErrors } from '../errors.js';
+import { renderValue } from '../vars/index.js';
 import { loadPlaybook } from './index.js';
 import type { ActionTask, Play } from './types.js';
 
@@ -161,6 +162,33 @@ describe('files', () => {
       ['echo r', { p: 1 }],
       ['echo d', {}],
       ['echo d', {}],
+    ]);
+  });
+});
+
+describe('templated with_items / with_dict, rendered by the vars layer', async () => {
+  const site = project({
+    'site.yml': play(
+      [
+        '    - command: echo {{ item }}',
+        '      with_items: "{{ nested }}"',
+        '    - command: echo {{ item.key }}',
+        '      with_dict: "{{ ports }}"',
+        '',
+      ].join('\n'),
+    ),
+  });
+  const [items, dict] = ((await loadPlaybook(site)).plays[0] as Play).tasks as [ActionTask, ActionTask];
+
+  it('with_items flattens one level, as Ansible does', () => {
+    expect(items.loop).toBe('{{ (nested) | flatten(levels=1) }}');
+    expect(renderValue(items.loop, { nested: [[1, [2]], 3] })).toEqual([1, [2], 3]);
+  });
+
+  it('with_dict gives key/value items', () => {
+    expect(renderValue(dict.loop, { ports: { client: 2379, peer: 2380 } })).toEqual([
+      { key: 'client', value: 2379 },
+      { key: 'peer', value: 2380 },
     ]);
   });
 });

@@ -16,7 +16,7 @@ function* walk(nodes: TaskNode[]): Generator<TaskNode> {
 function action(play: Play, name: string): ActionTask {
   const all = [...play.preTasks, ...play.tasks, ...play.postTasks, ...play.handlers];
   const t = [...walk(all)].find((n) => n.kind === 'action' && n.name === name);
-  if (!t || t.kind !== 'action') throw new Error(`no action task named ${name}`);
+  if (t?.kind !== 'action') throw new Error(`no action task named ${name}`);
   return t;
 }
 

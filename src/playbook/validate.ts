@@ -29,13 +29,26 @@ export async function validate(opts: ValidateOptions): Promise<LifeboatError[]> 
       errors.push(...checkNotify(tasks, [...play.handlers, ...handlers]));
     }
   }
+  return sortByPlace(errors);
+}
+
+/** Without duplicates; by file (in the order files were first seen), then line and column. */
+function sortByPlace(errors: LifeboatError[]): LifeboatError[] {
   const seen = new Set<string>();
-  return errors.filter((e) => {
+  const fileOrder = new Map<string, number>();
+  const unique = errors.filter((e) => {
     const k = `${e.src?.file}:${e.src?.line}:${e.src?.col}:${e.message}`;
     if (seen.has(k)) return false;
     seen.add(k);
+    if (e.src && !fileOrder.has(e.src.file)) fileOrder.set(e.src.file, fileOrder.size);
     return true;
   });
+  const rank = (e: LifeboatError): [number, number, number] =>
+    e.src ? [fileOrder.get(e.src.file) ?? 0, e.src.line, e.src.col] : [Number.MAX_SAFE_INTEGER, 0, 0];
+  return unique
+    .map((e, i) => ({ e, i, r: rank(e) }))
+    .sort((a, b) => a.r[0] - b.r[0] || a.r[1] - b.r[1] || a.r[2] - b.r[2] || a.i - b.i)
+    .map((x) => x.e);
 }
 
 function* walk(nodes: TaskNode[]): Generator<TaskNode> {
