@@ -136,6 +136,9 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
           ...(run.opts.signal ? { signal: run.opts.signal } : {}),
         });
       }
+      if (run.opts.signal?.aborted && !checkOnly) {
+        return { ...base(), ...extras(op), status: 'interrupted', result: { ...result, failed: true, msg: 'interrupted' } };
+      }
       applyResultConditions(result, task, vars, where);
       if (task.until !== undefined) {
         result.attempts = attempt;
