@@ -8,12 +8,15 @@ H=$1
 fail() { echo "LAB-BOOT-FAIL: $*"; exit 1; }
 step() { "$@" || fail "$*"; }
 
+# t WHAT: how long the boot has taken so far, in the boot log (test/lab/README.md: "slow start")
+T0=$(date +%s%N)
+t() { echo "boot: $(( ($(date +%s%N) - T0) / 1000000 )) ms $*"; }
 step hostname "$LAB_HOSTNAME"
 read -r SERVICES < "$H/fs/services" || SERVICES=
 
 # Own filesystem view: copy-on-write /etc, /var, /usr/local; own directories for the paths that matter.
 for d in etc var usr/local; do
-  u=$(echo "$d" | tr -d /)
+  u=$(echo "$d" | tr -d /) # usr/local -> usrlocal
   step mount -t overlay "lab-$u" -o "lowerdir=/$d,upperdir=$H/fs/$u.upper,workdir=$H/fs/$u.work" "/$d"
 done
 step mkdir -p /etc/etcd /etc/kubernetes /var/lib/etcd /var/log
@@ -24,6 +27,7 @@ step mount --bind "$H/fs/var-log" /var/log
 step mount --bind "$H/fs/run" /run
 step mount --bind "$H/fs/root" /root
 step mount --bind "$H/fs/tmp" /tmp # last: $H lives under /tmp and is hidden from here on
+t "mounts done"
 mkdir -p /run/sshd /run/lock && chmod 0755 /run/sshd
 
 # Network: the controller moves our end of a veth pair in as eth0.
@@ -33,10 +37,12 @@ until ip link show eth0 >/dev/null 2>&1; do
   [ $i -le 1000 ] || fail "eth0 did not appear in 10 s"
   sleep 0.01
 done
+t "eth0 present"
 step ip link set lo up
 step ip addr add "$LAB_ADDR/24" dev eth0
 step ip link set eth0 up
 
+t "network up"
 step /usr/sbin/sshd -f /etc/ssh/sshd_config -E /var/log/sshd.log
 i=0
 until [ -s /run/sshd.pid ]; do
@@ -45,8 +51,15 @@ until [ -s /run/sshd.pid ]; do
   sleep 0.01
 done
 
+t "sshd listening"
+# Services start side by side (the apiserver stand-in retries until etcd has a leader).
+pids=
 for s in $SERVICES; do
-  out=$(service "$s" start 2>&1) || fail "service $s start: $out"
-  echo "$out"
+  (out=$(service "$s" start 2>&1) || fail "service $s start: $out"; echo "$out") &
+  pids="$pids $!"
 done
+ok=yes
+for p in $pids; do wait "$p" || ok=; done
+[ -n "$ok" ] || exit 1
+t "services started"
 echo LAB-BOOT-OK

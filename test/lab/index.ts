@@ -82,6 +82,10 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
 
   const { cleanupStaleLabs } = await import('./cleanup.js');
   await cleanupStaleLabs();
+  const t0 = performance.now();
+  const trace = (what: string): void => {
+    if (process.env.LIFEBOAT_LAB_TRACE) console.error(`[lab] ${Math.round(performance.now() - t0)} ms ${what}`);
+  };
   const initBin = await buildInit();
   const state = claimLabId(opts.persistent ?? false);
   const id = state.id;
@@ -104,6 +108,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
       runOk('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `lifeboat-lab-${id}`, '-f', clientKey]),
       o.tls ? makePki(path.join(dir, 'pki'), id, etcdHosts) : Promise.resolve(undefined),
     ]);
+    trace('bridge, keys, pki');
     const clientPubKey = await readFile(`${clientKey}.pub`, 'utf8');
     const etcdUser = opts.etcdUser ?? 'etcd';
     const hostKeys = new Map<string, string>();
@@ -115,6 +120,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
         hostKeys.set(h.name, key);
       }),
     );
+    trace('host files');
     await writeClientFiles({ dir: dir, hosts, hostKeys, ...files, tls: o.tls, etcdUser, labId: id });
 
     const started = hosts.map((spec) => ({ spec, dir: hostDir(id, spec.name), state: spawnHost(initBin, spec, hostDir(id, spec.name)) }));
@@ -126,11 +132,14 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
       s.state.net = nsOf(s.state.initPid, 'net');
     }
     writeState(state);
+    trace('hosts spawned and wired');
     await waitBooted(started);
+    trace('hosts booted (sshd, services started)');
 
     const controllerPki = pki ? { ca: pki.ca.crt, cert: pki.client.crt, key: pki.client.key } : undefined;
     const lab = makeLab({ id, dir: dir, hosts, started, files, ...(controllerPki ? { pki: controllerPki } : {}), state });
     if (etcdHosts.length > 0) await waitEtcdCluster(lab.etcdTarget());
+    trace('etcd cluster has a leader');
     if (opts.seedKeys) await lab.seed(opts.seedKeys);
     return lab;
   } catch (e) {

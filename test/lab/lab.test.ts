@@ -121,6 +121,17 @@ describeLab('lab: 3 hosts with etcd over TLS', { hosts: 3 }, (lab) => {
     expect(await eventually(async () => (await lab().etcdctl('node3', ['endpoint', 'health', '--cluster'])).rc === 0)).toBe(true);
   });
 
+  it('never takes another host\'s process for its own (one PID namespace, pid files per host)', async () => {
+    const node1Pid = (await lab().sh('node1', 'cat /run/etcd.pid')).stdout.trim();
+    expect(node1Pid).toMatch(/^\d+$/);
+    // node3's pid file names node1's etcd: node3 must call its etcd stopped, and `stop` must not touch node1's
+    const r = await lab().sh('node3', `service etcd stop >/dev/null; echo ${node1Pid} > /run/etcd.pid; service etcd status; echo "rc=$?"; service etcd stop`);
+    expect(r.stdout).toBe('etcd is not running\nrc=3\netcd is not running\n');
+    expect(await lab().sh('node1', 'service etcd status')).toMatchObject({ rc: 0, stdout: `etcd is running (pid ${node1Pid})\n` });
+    expect((await ssh(lab(), 'node3', 'service etcd start')).rc).toBe(0);
+    expect(await eventually(async () => (await lab().etcdctl('node3', ['endpoint', 'health', '--cluster'])).rc === 0)).toBe(true);
+  });
+
   it('seeds keys, deletes some in a "disaster", and reads every key back', async () => {
     await lab().seed(2000);
     const expected = lab().expectedSeed();

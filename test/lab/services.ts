@@ -65,13 +65,8 @@ do_start() {
   # shellcheck disable=SC2086
   start-stop-daemon --start --quiet --background --make-pidfile --pidfile "$PIDFILE" \\
     --chuid "$RUN_AS" --chdir / --output "$LOGFILE" --startas "$DAEMON" -- $DAEMON_ARGS || return 1
-  # a daemon that dies at once (bad flags, bad data dir) is a failed start
-  i=0
-  while [ $i -lt 5 ]; do
-    sleep 0.05
-    i=$((i + 1))
-    running || [ $i -lt 2 ] || break
-  done
+  # a daemon that dies at once (bad flags, a data dir it cannot use) is a failed start
+  sleep 0.15
   if running; then echo "Started $NAME (pid $pid)"; return 0; fi
   echo "$NAME failed to start; the end of $LOGFILE:" >&2
   tail -n 15 "$LOGFILE" >&2
