@@ -75,6 +75,7 @@ export async function runAction(pc: PlayCtx, task: ActionTask, parent: Frame, ho
       ? await runHostTask({ pc, task, frame, def, taskId, taskName, host, ...(o.rescuing ? { top: failedVars(pc, host) } : {}) })
       : unknownModule(pc, task, host, taskId, taskName);
     if (o.handler?.maybe.has(host)) markMaybe(out);
+    if (frame.runOnce) for (const e of out.events) if (e.type === 'host_plan') e.runOn ??= host;
     ordered.done(i, out.events);
     return out;
   });
@@ -143,7 +144,6 @@ function copyRunOnce(pc: PlayCtx, first: HostOutcome | undefined, live: string[]
   if (!first) return [];
   if (first.status === 'unreachable' || first.status === 'interrupted') return [first];
   const out: HostOutcome[] = [first];
-  const check = pc.run.opts.check;
   for (const host of live.slice(1)) {
     const events = first.events.map((e) => {
       if (e.type === 'host_plan') {
@@ -155,7 +155,6 @@ function copyRunOnce(pc: PlayCtx, first: HostOutcome | undefined, live: string[]
     pc.run.emit({ type: 'host_start', taskId, task, host });
     for (const e of events) pc.run.emit(e);
   }
-  if (check) for (const e of first.events) if (e.type === 'host_plan') e.runOn ??= first.host;
   return out;
 }
 

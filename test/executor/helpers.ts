@@ -123,6 +123,7 @@ ensure({
     const token = typeof ctx.args.token === 'string' ? ctx.args.token : undefined;
     return {
       changed: true,
+      diff: [{ path: p, before: '', after: 'created\n' }],
       steps: [{ kind: 'exec', cmd: `touch ${p}${token ? ` --token=${token}` : ''}`, destructive: `replaces ${p}`, ...(token ? { secrets: [token] } : {}) }],
     };
   },
