@@ -1,13 +1,12 @@
-import { posix } from 'node:path';
 import { shellQuote } from '../connection/quote.js';
-import { argError, failedOp, parseKeyValues, pick, probe } from './common.js';
+import { argError, failedOp, pick, probe } from './common.js';
 import { modeArg } from './copy.js';
 import { absent, type EditSpec, present, readLines } from './lineinfile-edit.js';
 import { digestBuffer } from './local-files.js';
 import { registerModule } from './registry.js';
 import { parseStat, statCommand } from './remote-stat.js';
 import type { ModuleDef, Operation } from './types.js';
-import { planWrite } from './write-file.js';
+import { destExtrasCommand, parseDestExtras, planWrite } from './write-file.js';
 
 /**
  * lineinfile — make sure one line is in a file (or, state: absent, that no line matches). Reads the file with one
@@ -115,14 +114,13 @@ export const lineinfileModule: ModuleDef<LineinfileArgs> = {
     const q = shellQuote(path);
     const r = await probe(
       ctx,
-      `(${statCommand(path, { follow: true, checksum: false })}); if [ -d ${shellQuote(posix.dirname(path))} ]; then echo parent=1; fi; echo ${MARK}; if [ -f ${q} ]; then cat -- ${q}; fi`,
+      `(${statCommand(path, { follow: true, checksum: false })}); ${destExtrasCommand(path)}; echo ${MARK}; if [ -f ${q} ]; then cat -- ${q}; fi`,
     );
     const at = r.stdout.indexOf(`${MARK}\n`);
     if (r.rc !== 0 || at < 0) throw argError('lineinfile', ctx, `cannot read ${path}: ${r.stderr.trim()}`);
     const head = r.stdout.slice(0, at);
     const before = r.stdout.slice(at + MARK.length + 1);
     const st = parseStat(head);
-    const parentExists = parseKeyValues(head).get('parent') === '1';
     if (st.exists && st.type === 'directory') return failedOp(`Path ${path} is a directory !`, { rc: 256 });
 
     if (!st.exists) {
@@ -147,7 +145,7 @@ export const lineinfileModule: ModuleDef<LineinfileArgs> = {
       ...(a.backup !== undefined ? { backup: a.backup } : {}),
       ...(a.validate !== undefined ? { validate: a.validate } : {}),
       makeParents: true,
-      known: { stat: st, parentExists, before },
+      known: { stat: st, ...parseDestExtras(head), before },
       extra: { msg: edit.msg, ...(edit.found !== undefined ? { found: edit.found } : {}) },
     });
     return op;

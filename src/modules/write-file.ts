@@ -43,22 +43,31 @@ export interface WriteSpec {
   /** Extra values for the result (src, …). */
   extra?: Record<string, unknown>;
   /** Already-known stat of dest (lineinfile reads the file first). */
-  known?: { stat: RemoteStat; parentExists: boolean; before?: string };
+  known?: DestFacts & { before?: string };
 }
 
 /** Probe dest: stat (following links, with checksums) plus whether its parent directory exists. */
-export async function probeDest(
-  ctx: ModuleContext<unknown>,
-  dest: string,
-): Promise<{ stat: RemoteStat; parentExists: boolean }> {
-  const parent = posix.dirname(dest);
-  const cmd = `(${statCommand(dest, { follow: true })}); if [ -d ${shellQuote(parent)} ]; then echo parent=1; fi`;
-  const r = await probe(ctx, cmd);
+export interface DestFacts {
+  stat: RemoteStat;
+  parentExists: boolean;
+  /** The probe (and so the write) runs as root: an existing file's owner and group can be kept. */
+  root: boolean;
+}
+
+/** Shell that prints `parent=1` when dest's directory exists and `self_uid=N` (the effective user). */
+export function destExtrasCommand(dest: string): string {
+  return `if [ -d ${shellQuote(posix.dirname(dest))} ]; then echo parent=1; fi; echo self_uid=$(id -u)`;
+}
+
+export function parseDestExtras(stdout: string): Omit<DestFacts, 'stat'> {
+  const kv = parseKeyValues(stdout);
+  return { parentExists: kv.get('parent') === '1', root: kv.get('self_uid') === '0' };
+}
+
+export async function probeDest(ctx: ModuleContext<unknown>, dest: string): Promise<DestFacts> {
+  const r = await probe(ctx, `(${statCommand(dest, { follow: true })}); ${destExtrasCommand(dest)}`);
   if (r.rc !== 0) throw new Error(`could not stat ${dest}: ${r.stderr.trim()}`);
-  return {
-    stat: parseStat(r.stdout),
-    parentExists: parseKeyValues(r.stdout).get('parent') === '1',
-  };
+  return { stat: parseStat(r.stdout), ...parseDestExtras(r.stdout) };
 }
 
 async function readSmall(ctx: ModuleContext<unknown>, path: string): Promise<string | undefined> {
@@ -68,7 +77,7 @@ async function readSmall(ctx: ModuleContext<unknown>, path: string): Promise<str
 }
 
 export async function planWrite(ctx: ModuleContext<unknown>, spec: WriteSpec): Promise<Operation> {
-  const { stat: st, parentExists } = spec.known ?? (await probeDest(ctx, spec.dest));
+  const { stat: st, parentExists, root } = spec.known ?? (await probeDest(ctx, spec.dest));
   if (st.exists && st.type === 'directory') {
     return failedOp(`${spec.module}: destination ${spec.dest} is a directory`, {
       dest: spec.dest,
@@ -94,8 +103,8 @@ export async function planWrite(ctx: ModuleContext<unknown>, spec: WriteSpec): P
     const qt = shellQuote(tmp);
     // Keep an existing file's mode and (when root) its owner, as Ansible's atomic move does.
     const mode = wantMode ?? (st.exists ? curMode : undefined);
-    const owner = spec.owner ?? (st.exists && ctx.become ? st.owner : undefined);
-    const group = spec.group ?? (st.exists && ctx.become ? st.group : undefined);
+    const owner = spec.owner ?? (st.exists && root ? st.owner : undefined);
+    const group = spec.group ?? (st.exists && root ? st.group : undefined);
     if (!parentExists)
       steps.push({
         kind: 'exec',
