@@ -125,7 +125,8 @@ export class InventoryBuilder {
         const top = [...this.groupDrafts.keys()].filter((n) => n !== 'all' && n !== 'ungrouped' && !hasParent.has(n));
         children = new Set(['ungrouped', ...g.children, ...top]);
       } else if (g.name === 'ungrouped') {
-        ghosts = new Set(order.filter((h) => !grouped.has(h)));
+        // as Ansible: hosts listed under [ungrouped] (or before any section) first, then the others
+        ghosts = new Set([...g.hosts, ...order].filter((h) => !grouped.has(h)));
       }
       groups.set(g.name, {
         name: g.name,

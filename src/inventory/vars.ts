@@ -21,7 +21,7 @@ function parentsOf(inv: Inventory): Map<string, string[]> {
   return parents;
 }
 
-function depthFn(inv: Inventory, parents: Map<string, string[]>): (g: string) => number {
+function depthFn(parents: Map<string, string[]>): (g: string) => number {
   const memo = new Map<string, number>();
   const depth = (g: string, seen: Set<string>): number => {
     if (g === 'all') return 0;
@@ -61,7 +61,7 @@ export function hostGroupsSorted(inv: Inventory, host: string): string[] {
     found.add(g);
     queue.push(...(parents.get(g) ?? []));
   }
-  const depth = depthFn(inv, parents);
+  const depth = depthFn(parents);
   const key = (g: string) => [depth(g), priorityOf(inv.groups.get(g))] as const;
   return [...found].sort((a, b) => {
     const [da, pa] = key(a);

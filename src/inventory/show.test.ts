@@ -1,0 +1,95 @@
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadInventory } from './index.js';
+import { inventoryGraph, inventoryHost, inventoryList } from './show.js';
+
+const FIX = resolve(import.meta.dirname, '../../test/fixtures/inventory');
+const dir = await loadInventory([join(FIX, 'dir')]);
+const kubeasz = await loadInventory([join(FIX, 'kubeasz/hosts')]);
+
+describe('inventoryGraph', () => {
+  it('draws the tree as ansible-inventory --graph does', () => {
+    // byte-for-byte the output of ansible-inventory 2.14 -i dir --graph
+    expect(inventoryGraph(dir)).toBe(
+      [
+        '@all:',
+        '  |--@ungrouped:',
+        '  |--@backup:',
+        '  |  |--store1',
+        '  |--@k8s:',
+        '  |  |--@etcd:',
+        '  |  |  |--etcd1',
+        '  |  |  |--etcd2',
+        '  |  |  |--etcd3',
+        '  |  |--@kube_master:',
+        '  |  |  |--etcd1',
+        '  |  |  |--etcd2',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('starts at a group, and shows variables when asked', () => {
+    expect(inventoryGraph(dir, { group: 'kube_master', vars: true })).toBe(
+      [
+        '@kube_master:',
+        '  |--etcd1',
+        '  |  |--{ansible_host = 192.168.0.11}',
+        '  |  |--{etcd_name = etcd-a}',
+        '  |--etcd2',
+        '  |  |--{ansible_host = 10.0.0.12}',
+        '  |  |--{etcd_name = etcd-b}',
+        '  |--{apiserver_port = 6443}',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('names an unknown group with the nearest one', () => {
+    expect(() => inventoryGraph(dir, { group: 'etcdd' })).toThrow(/no group "etcdd"/);
+    try {
+      inventoryGraph(dir, { group: 'etcdd' });
+    } catch (e) {
+      expect((e as { code: string; hint: string }).code).toBe('E_PATTERN');
+      expect((e as { hint: string }).hint).toBe('did you mean "etcd"?');
+    }
+  });
+});
+
+describe('inventoryList', () => {
+  it('has the ansible-inventory --list shape: _meta.hostvars (merged), groups with hosts/children', () => {
+    const l = inventoryList(kubeasz);
+    expect(Object.keys(l)).toEqual(['_meta', 'all', 'etcd', 'kube_master', 'kube_node']);
+    expect(l.all).toEqual({ children: ['ungrouped', 'etcd', 'kube_master', 'kube_node', 'harbor', 'ex_lb', 'chrony'] });
+    expect(l.etcd).toEqual({ hosts: ['192.168.1.1', '192.168.1.2', '192.168.1.3'] });
+    expect(l._meta.hostvars['192.168.1.4']).toMatchObject({ k8s_nodename: 'worker-01', SECURE_PORT: '6443' });
+    expect(Object.keys(l._meta.hostvars)).toHaveLength(5);
+  });
+
+  it('with export, puts each group\'s vars on the group and only own vars on hosts', () => {
+    const l = inventoryList(kubeasz, { export: true });
+    expect(l.all?.vars).toMatchObject({ CLUSTER_NETWORK: 'calico', cluster_dir: '{{ base_dir }}/clusters/k8s-01' });
+    expect(l._meta.hostvars['192.168.1.4']).toEqual({ k8s_nodename: 'worker-01' });
+    expect(l._meta.hostvars['192.168.1.1']).toEqual({ k8s_nodename: 'master-01' });
+  });
+
+  it('is plain JSON', () => {
+    const l = inventoryList(dir);
+    expect(JSON.parse(JSON.stringify(l))).toEqual(l);
+  });
+});
+
+describe('inventoryHost', () => {
+  it('gives one host\'s merged variables', () => {
+    expect(inventoryHost(dir, 'etcd3')).toEqual({
+      ansible_host: '10.0.0.13',
+      etcd_port: 1111,
+      etcd_snapshot_dir: '/srv/etcd-snapshots',
+      etcd_version: '3.4.23',
+      ntp_server: 'ntp.example.org',
+    });
+  });
+  it('rejects an unknown host', () => {
+    expect(() => inventoryHost(dir, 'etcd4')).toThrow(/no host "etcd4" in the inventory/);
+  });
+});
