@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LifeboatErrors } from '../errors.js';
 import { renderValue } from '../vars/index.js';
-import { loadPlaybook } from './index.js';
+import { loadPlaybook, validate } from './index.js';
 import type { ActionTask, Play } from './types.js';
 
 const root = mkdtempSync(join(tmpdir(), 'lifeboat-playbook-'));
@@ -190,5 +190,31 @@ describe('templated with_items / with_dict, rendered by the vars layer', async (
       { key: 'client', value: 2379 },
       { key: 'peer', value: 2380 },
     ]);
+  });
+});
+
+describe('documented details', () => {
+  it('reads a role given as a path, and lets notify name `role : handler`', async () => {
+    const site = project({
+      'site.yml': '- hosts: all\n  roles: [./lib/r]\n  tasks:\n    - command: echo\n      notify: "r : bounce"\n',
+      'lib/r/handlers/main.yml': '- name: bounce\n  command: echo bounce\n',
+    });
+    const [p] = (await loadPlaybook(site)).plays;
+    expect(p?.roles.map((r) => [r.name, r.path])).toEqual([['r', join(dirname(site), 'lib/r')]]);
+    expect(await validate({ playbooks: [site] })).toEqual([]);
+  });
+
+  it('rejects a loop on an import', async () => {
+    const site = project({ 'site.yml': play('    - import_tasks: x.yml\n      loop: [1]\n'), 'x.yml': '[]\n' });
+    expect((await errorsOf(site)).map((e) => e.slice(0, 2))).toEqual([[4, '`import_tasks` is static and cannot loop']]);
+  });
+
+  it('gives imported plays the import’s vars under their own and adds its tags', async () => {
+    const site = project({
+      'site.yml': '- import_playbook: other.yml\n  vars: { a: 1, b: 1 }\n  tags: [t]\n',
+      'other.yml': '- hosts: all\n  vars: { b: 2 }\n  tags: [own]\n',
+    });
+    const [p] = (await loadPlaybook(site)).plays;
+    expect([p?.vars, p?.tags]).toEqual([{ a: 1, b: 2 }, ['t', 'own']]);
   });
 });

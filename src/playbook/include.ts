@@ -33,6 +33,8 @@ export async function loadBlock(t: Record<string, unknown>, loc: TaskLoc, ctx: L
   return [node];
 }
 
+const LOOP_KEYS = ['loop', 'with_items', 'with_list', 'with_dict', 'loop_control'];
+
 const SCHEMAS: Record<string, Record<string, unknown>> = {
   include_tasks: INCLUDE_TASKS_KEYWORDS,
   import_tasks: IMPORT_TASKS_KEYWORDS,
@@ -49,7 +51,12 @@ export async function loadInclude(
 ): Promise<TaskNode[]> {
   const schema = SCHEMAS[kind] ?? {};
   const before = ctx.problems.count;
-  checkKeywords(t, loc, schema, kind, ctx.problems, { unknownKeys: true });
+  const loops = kind.startsWith('import_') ? LOOP_KEYS.filter((k) => k in t) : [];
+  for (const k of loops) {
+    const dynamic = kind.replace('import', 'include');
+    ctx.problems.add('E_SCHEMA', at(loc, k), `\`${kind}\` is static and cannot loop`, `use \`${dynamic}\` to loop`, { key: true });
+  }
+  checkKeywords(t, loc, schema, kind, ctx.problems, { unknownKeys: true, ignore: loops });
   const spec = t[kind];
   const target = typeof spec === 'string' ? spec : isMapping(spec) ? spec.file ?? spec.name : undefined;
   const tasksFrom = isMapping(spec) && typeof spec.tasks_from === 'string' ? spec.tasks_from : undefined;

@@ -1,0 +1,34 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { packageRoot, roleSearchPath, splitRolesPath } from './role-path.js';
+
+describe('role search path', () => {
+  afterEach(() => {
+    delete process.env.LIFEBOAT_ROLES_PATH;
+  });
+
+  it("finds Lifeboat's package root from the module's own location", () => {
+    const root = packageRoot();
+    expect(root).toBe(resolve(import.meta.dirname, '../..'));
+    expect(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).name).toBe('lifeboat');
+    expect(existsSync(join(root, 'roles'))).toBe(true);
+  });
+
+  it('orders: playbook roles, package roles, --roles-path, LIFEBOAT_ROLES_PATH (no duplicates)', () => {
+    process.env.LIFEBOAT_ROLES_PATH = '/env/a::/opt/x';
+    expect(roleSearchPath('/pb', ['/opt/x:/opt/y', 'rel'])).toEqual([
+      '/pb/roles',
+      join(packageRoot(), 'roles'),
+      '/opt/x',
+      '/opt/y',
+      resolve('rel'),
+      '/env/a',
+    ]);
+  });
+
+  it('splits colon-separated entries, dropping empty ones', () => {
+    expect(splitRolesPath('a::b:')).toEqual(['a', 'b']);
+    expect(splitRolesPath(undefined)).toEqual([]);
+  });
+});
