@@ -176,6 +176,10 @@ export function compileExpr(n: Node): Expr {
     }
     case 'Compare':
       return compileCompare(n);
+    case 'Slice':
+      return compileSlice(n);
+    case 'Capture':
+      throw syntaxError(n, '{% filter %} blocks are not supported; apply the filter to an expression');
     default: {
       const op = ARITH[n.typename];
       if (op) {
@@ -186,6 +190,39 @@ export function compileExpr(n: Node): Expr {
       throw syntaxError(n, `unsupported expression (${n.typename})`);
     }
   }
+}
+
+function sliceIndex(v: unknown, what: string): number | undefined {
+  if (v === null || v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw new TemplateTypeError(`slice ${what} must be an integer`);
+  return v;
+}
+
+/** Python slicing of lists and strings: `x[1:]`, `x[:-1]`, `x[::2]`, `x[::-1]`. */
+export function pySlice(seq: unknown, start?: number, stop?: number, step = 1): unknown {
+  if (typeof seq !== 'string' && !Array.isArray(seq)) throw new TemplateTypeError(`cannot slice ${pyStr(seq)}`);
+  if (step === 0) throw new TemplateTypeError('slice step cannot be zero');
+  const items: unknown[] = typeof seq === 'string' ? [...seq] : seq;
+  const len = items.length;
+  const norm = (i: number | undefined, dflt: number, lo: number, hi: number) =>
+    i === undefined ? dflt : Math.min(Math.max(i < 0 ? i + len : i, lo), hi);
+  const out: unknown[] = [];
+  if (step > 0) for (let i = norm(start, 0, 0, len); i < norm(stop, len, 0, len); i += step) out.push(items[i]);
+  else for (let i = norm(start, len - 1, -1, len - 1); i > norm(stop, -1, -1, len - 1); i += step) out.push(items[i]);
+  return typeof seq === 'string' ? out.join('') : out;
+}
+
+function compileSlice(n: Node): Expr {
+  const target = compileExpr(field(n, 'target'));
+  const part = (f: string): Expr => (n[f] ? compileExpr(field(n, f)) : () => undefined);
+  const [start, stop, step] = [part('start'), part('stop'), part('step')];
+  return (s) =>
+    pySlice(
+      ok(s, target(s)),
+      sliceIndex(ok(s, start(s)), 'start'),
+      sliceIndex(ok(s, stop(s)), 'stop'),
+      sliceIndex(ok(s, step(s)), 'step'),
+    );
 }
 
 function compileCompare(n: Node): Expr {

@@ -79,7 +79,9 @@ describe('data layers are never rendered again', () => {
   });
   it('templates cannot change the variables (each lookup is a copy, as in Ansible)', () => {
     const v = layeredVars({ inventory: { l: [1] }, registered: { r: { lines: ['a'] } } });
-    expect(renderValue('{% set acc = [] %}{% for x in l %}{% set _ = acc.append(x * 2) %}{% endfor %}{{ acc }}', v)).toEqual('[2]');
+    expect(
+      renderValue('{% set acc = [] %}{% for x in l %}{% set _ = acc.append(x * 2) %}{% endfor %}{{ acc }}', v),
+    ).toEqual('[2]');
     expect(renderValue('{% set _ = l.append(2) %}{{ l }}', v)).toEqual('[1]');
     expect(renderValue('{% set lines = r.lines %}{% set _ = lines.append(2) %}{{ lines | length }}', v)).toBe('2');
     expect(v.l).toEqual([1]);

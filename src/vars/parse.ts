@@ -1,6 +1,7 @@
 import nunjucks from 'nunjucks';
 import { LifeboatError } from '../errors.js';
 import type { Node } from './compile.js';
+import { type ParserLike, extendParser } from './parse-ext.js';
 
 /**
  * Jinja source → AST, with nunjucks' lexer and parser (the maintained part of nunjucks we keep; its
@@ -18,7 +19,8 @@ interface NunjucksInternals {
   lexer: {
     lex(src: string, opts: { trimBlocks?: boolean; lstripBlocks?: boolean }): Tokenizer;
   };
-  parser: { Parser: new (tokens: Tokenizer) => { parseAsRoot(): Node } };
+  parser: { Parser: new (tokens: Tokenizer) => ParserLike & { parseAsRoot(): Node } };
+  nodes: Parameters<typeof extendParser>[1];
 }
 const nj = nunjucks as unknown as NunjucksInternals;
 
@@ -78,7 +80,9 @@ export function parseTemplate(src: string, opts: ParseOptions): Node {
   const tokens = nj.lexer.lex(src, opts);
   tokens._parseString = pythonString;
   try {
-    return new nj.parser.Parser(tokens).parseAsRoot();
+    const parser = new nj.parser.Parser(tokens);
+    extendParser(parser, nj.nodes);
+    return parser.parseAsRoot();
   } catch (e) {
     const err = e as Error & { lineno?: number; colno?: number };
     const msg = String(err.message)

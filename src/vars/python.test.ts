@@ -111,6 +111,16 @@ describe('python-ish expressions', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  it('slices of lists and strings', () => {
+    expect(r('{{ hosts[1:] }}')).toEqual(['n2']);
+    expect(r('{{ hosts[:1] }}')).toEqual(['n1']);
+    expect(r('{{ hosts[::-1] }}')).toEqual(['n2', 'n1']);
+    expect(r('{{ s[:6] }}')).toBe('etcd-1');
+    expect(r('{{ s[-3:] }}')).toBe('com');
+    expect(r('{{ s[::2][:3] }}')).toBe('ec-');
+    expect(r('{{ hosts[5:] }}')).toEqual([]);
+    expect(() => r('{{ n[1:] }}')).toThrow(/cannot slice 7/);
+  });
   it('string literals use Python escapes', () => {
     expect(r("{{ '\\d+' }}")).toBe('\\d+');
     expect(r("{{ 'a\\nb' }}")).toBe('a\nb');

@@ -162,6 +162,15 @@ describe('statements', () => {
     );
     expect(r('{% for k in member %}{{ k }} {% endfor %}')).toBe('name peer ');
   });
+  it('loop filters, break / continue and do (the extensions Ansible enables)', () => {
+    expect(r('{% for h in hosts if h != "n2" %}{{ loop.index }}{{ h }}{% endfor %}')).toBe('1n12n3');
+    expect(r('{% for h in hosts %}{% if h == "n2" %}{% break %}{% endif %}{{ h }}{% endfor %}')).toBe('n1');
+    expect(r('{% for h in hosts %}{% if h == "n2" %}{% continue %}{% endif %}{{ h }}{% endfor %}')).toBe('n1n3');
+    expect(r('{% set acc = [] %}{% for h in hosts %}{% do acc.append(h | upper) %}{% endfor %}{{ acc | join }}')).toBe(
+      'N1N2N3',
+    );
+    expect(() => r('{% break %}')).toThrow(/\{% break %\} outside a for loop/);
+  });
   it('set, including block set, with loop scoping', () => {
     expect(r('{% set x = port * 2 %}{{ x }}')).toBe('4758');
     expect(r('{% set x %}a{{ port }}{% endset %}[{{ x }}]')).toBe('[a2379]');

@@ -20,6 +20,8 @@ function short(src: string): string {
 
 /** Give an error the place it happened: where (file, host, task, field), the template, the variable chain. */
 function locate(e: unknown, state: State, src: string): unknown {
+  if (typeof e === 'symbol')
+    e = new LifeboatError('E_TEMPLATE', `{% ${e.description ?? 'break'} %} outside a for loop`);
   if (!(e instanceof Error) || located.has(e) || e instanceof UnknownValueError) return e;
   let out: LifeboatError;
   if (e instanceof LifeboatError && (e.src || e.host || e.task || e.code === 'E_UNDEFINED')) out = e;

@@ -64,6 +64,18 @@ function compileStmt(n: Node): Stmt {
     }
     case 'For':
       return compileFor(n);
+    case 'Do': {
+      const e = compileExpr(field(n, 'expr'));
+      return (s) => void ok(s, e(s));
+    }
+    case 'Break':
+      return () => {
+        throw BREAK;
+      };
+    case 'Continue':
+      return () => {
+        throw CONTINUE;
+      };
     case 'Set':
       return compileSet(n);
     case 'Include': {
@@ -100,17 +112,36 @@ function assign(s: Scope, targets: string[], value: unknown): void {
   for (const [i, t] of targets.entries()) s.set(t, items[i]);
 }
 
+/** `{% break %}` / `{% continue %}` unwind to the innermost loop. */
+const BREAK = Symbol('break');
+const CONTINUE = Symbol('continue');
+
 function compileFor(n: Node): Stmt {
-  const arr = compileExpr(field(n, 'arr'));
+  let arrNode = field(n, 'arr');
+  let cond: Expr | undefined;
+  // `{% for x in xs if x.ok %}` parses as an inline if without else: Jinja's loop filter.
+  if (arrNode.typename === 'InlineIf' && !arrNode.else_) {
+    cond = compileExpr(field(arrNode, 'cond'));
+    arrNode = field(arrNode, 'body');
+  }
+  const arr = compileExpr(arrNode);
   const targets = names(field(n, 'name'));
   const body = compileBranch(field(n, 'body'));
   const other = compileBranch(n.else_ as Node | null);
   return (s, out) => {
     const seq = ok(s, arr(s));
-    const items = seq === null ? [] : pyIter(seq, 'the for loop');
+    let items = seq === null ? [] : pyIter(seq, 'the for loop');
+    if (cond) {
+      const test = cond;
+      items = items.filter((item) => {
+        const inner = s.child();
+        assign(inner, targets, item);
+        return truthy(ok(inner, test(inner)));
+      });
+    }
     if (!items.length) return other(s, out);
     const len = pyLen(items);
-    items.forEach((item, i) => {
+    for (const [i, item] of items.entries()) {
       const inner = s.child();
       assign(inner, targets, item);
       inner.set('loop', {
@@ -124,8 +155,13 @@ function compileFor(n: Node): Stmt {
         previtem: i > 0 ? items[i - 1] : new Undefined('loop.previtem'),
         nextitem: i < len - 1 ? items[i + 1] : new Undefined('loop.nextitem'),
       });
-      body(inner, out);
-    });
+      try {
+        body(inner, out);
+      } catch (e) {
+        if (e === BREAK) break;
+        if (e !== CONTINUE) throw e;
+      }
+    }
   };
 }
 
