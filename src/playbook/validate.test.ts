@@ -1,35 +1,11 @@
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Inventory, InventoryGroup } from '../inventory/types.js';
+import { loadInventory } from '../inventory/index.js';
 import { validate } from './index.js';
 
 const FIX = resolve(import.meta.dirname, '../../test/fixtures/playbooks');
 
-function inventory(groups: Record<string, string[]>): Inventory {
-  const inv: Inventory = { hosts: new Map(), groups: new Map(), order: [], sources: [] };
-  const group = (name: string): InventoryGroup => {
-    let g = inv.groups.get(name);
-    if (!g) {
-      g = { name, hosts: new Set(), children: new Set(), vars: {} };
-      inv.groups.set(name, g);
-    }
-    return g;
-  };
-  group('all');
-  group('ungrouped');
-  for (const [name, hosts] of Object.entries(groups)) {
-    for (const h of hosts) {
-      if (!inv.hosts.has(h)) {
-        inv.hosts.set(h, { name: h, vars: {} });
-        inv.order.push(h);
-      }
-      group(name).hosts.add(h);
-    }
-  }
-  return inv;
-}
-
-const INV = inventory({ etcd: ['e1', 'e2', 'e3'], linux: ['e1', 'e2', 'e3'], retired: ['e3'] });
+const INV = await loadInventory([join(FIX, 'hosts.ini')]);
 
 function rows(errs: Array<{ src?: { file: string; line: number; col: number } | undefined; message: string }>) {
   return errs.map((e) => [e.src?.file.slice(FIX.length + 1), e.src?.line, e.src?.col, e.message]);
