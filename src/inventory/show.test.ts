@@ -93,3 +93,35 @@ describe('inventoryHost', () => {
     expect(() => inventoryHost(dir, 'etcd4')).toThrow(/no host "etcd4" in the inventory/);
   });
 });
+
+describe('secrets', async () => {
+  const inv = await loadInventory([join(FIX, 'secrets.yml')]);
+
+  it('never shows a password, passphrase, token or key in any view', () => {
+    const outputs = [
+      inventoryGraph(inv, { vars: true }),
+      JSON.stringify(inventoryList(inv)),
+      JSON.stringify(inventoryList(inv, { export: true })),
+      JSON.stringify(inventoryHost(inv, 'etcd1')),
+    ];
+    for (const out of outputs) {
+      expect(out).not.toMatch(/s3cret/);
+      expect(out).toContain('********');
+    }
+  });
+
+  it('keeps key file paths and empty values visible, and the real values for the run', () => {
+    const shown = inventoryHost(inv, 'etcd1');
+    expect(shown).toMatchObject({
+      ansible_become_password: '********',
+      ansible_ssh_pass: '********',
+      etcd_initial_cluster_token: '********',
+      vault_api_key: '********',
+      creds: { user: 'admin', password: '********' },
+      ansible_ssh_private_key_file: '/root/.ssh/id_ed25519',
+      empty_password: '',
+    });
+    const vars = inv.hosts.get('etcd1')?.vars;
+    expect(vars?.ansible_ssh_pass).toBe('s3cret-ssh');
+  });
+});

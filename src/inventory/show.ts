@@ -7,8 +7,10 @@
  *            vars are not shown — unless `export` (ansible-inventory --export): then groups carry their
  *            own vars and hostvars only each host's own;
  *   --host   one host's merged inventory variables.
+ * Secret values (passwords, passphrases, tokens: see mask.ts) are shown as `********` in every view.
  */
 import { LifeboatError, nearest } from '../errors.js';
+import { maskSecretVars } from './mask.js';
 import type { Inventory, Vars } from './types.js';
 import { hostInventoryVars } from './vars.js';
 
@@ -18,7 +20,8 @@ function line(text: string, depth: number): string {
   return depth ? `${'  |'.repeat(depth)}--${text}` : text;
 }
 
-function varLines(vars: Vars, depth: number): string[] {
+function varLines(all: Vars, depth: number): string[] {
+  const vars = maskSecretVars(all);
   return Object.keys(vars)
     .sort(byName)
     .map((k) => {
@@ -65,7 +68,7 @@ export function inventoryList(inv: Inventory, opts: { export?: boolean } = {}): 
   const hostvars: Record<string, Vars> = {};
   for (const h of inv.order) {
     const vars = opts.export ? (inv.hosts.get(h)?.vars ?? {}) : hostInventoryVars(inv, h);
-    if (Object.keys(vars).length) hostvars[h] = vars;
+    if (Object.keys(vars).length) hostvars[h] = maskSecretVars(vars);
   }
   const out = { _meta: { hostvars } } as InventoryListing;
   const names = [...inv.groups.keys()].filter((n) => n !== 'all').sort(byName);
@@ -77,7 +80,7 @@ export function inventoryList(inv: Inventory, opts: { export?: boolean } = {}): 
     const children = [...g.children];
     if (hosts.length) entry.hosts = hosts;
     if (children.length) entry.children = children;
-    if (opts.export && Object.keys(g.vars).length) entry.vars = g.vars;
+    if (opts.export && Object.keys(g.vars).length) entry.vars = maskSecretVars(g.vars);
     if (Object.keys(entry).length) out[name] = entry;
   }
   return out;
@@ -85,5 +88,5 @@ export function inventoryList(inv: Inventory, opts: { export?: boolean } = {}): 
 
 /** One host's merged inventory variables (`ansible-inventory --host NAME`). */
 export function inventoryHost(inv: Inventory, name: string): Vars {
-  return hostInventoryVars(inv, name);
+  return maskSecretVars(hostInventoryVars(inv, name));
 }
