@@ -10,6 +10,7 @@ export const DEFAULT_SEED_KEYS = 2000;
 export const DEFAULT_VALUE_BYTES = 1024;
 const TXN_OPS = 128;
 const IN_FLIGHT = 8;
+const READ_PAGE = 1000;
 
 const KINDS = [
   ['pods', 'Pod'],
@@ -140,14 +141,41 @@ export async function deleteSome(
   }
 }
 
+/** The first key after every key that starts with `prefix` (etcd's prefix range end). */
+function prefixEnd(prefix: Buffer): Buffer {
+  const end = Buffer.from(prefix);
+  for (let i = end.length - 1; i >= 0; i--) {
+    if ((end[i] as number) < 0xff) {
+      end[i] = (end[i] as number) + 1;
+      return end.subarray(0, i + 1);
+    }
+  }
+  return Buffer.from([0]);
+}
+
+/** Read a prefix in pages of 1,000 keys, all at the revision of the first page (one consistent view). */
+async function readPaged(client: Etcd3, prefix: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const end = prefixEnd(Buffer.from(prefix));
+  let key = Buffer.from(prefix);
+  let revision: string | undefined;
+  for (;;) {
+    const res = await client.kv.range({ key, range_end: end, limit: READ_PAGE, ...(revision ? { revision } : {}) });
+    revision ??= res.header.revision;
+    for (const kv of res.kvs) out.set(kv.key.toString('utf8'), kv.value.toString('utf8'));
+    const last = res.kvs[res.kvs.length - 1];
+    if (!res.more || !last) return out;
+    key = Buffer.concat([last.key, Buffer.from([0])]);
+  }
+}
+
 /** Every key under `prefix` with its value, from the first endpoint that answers (linearizable read). */
 export async function readAll(targets: EtcdTarget[], prefix: string): Promise<Map<string, string>> {
   const errors: string[] = [];
   for (const t of targets) {
     const client = await etcdClient(t);
     try {
-      const rec = await client.getAll().prefix(prefix).strings();
-      return new Map(Object.entries(rec));
+      return await readPaged(client, prefix);
     } catch (e) {
       errors.push(`${t.endpoints.join(',')}: ${(e as Error).message}`);
     } finally {
