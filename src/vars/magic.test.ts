@@ -81,6 +81,26 @@ describe('buildMagicVars', () => {
     expect(renderValue('{{ role_path }}/files', vars)).toBe('/pb/roles/etcd/files');
   });
 
+  it('registered results of another host are data, not templates', () => {
+    const of = (h: string): Vars | undefined =>
+      h === 'a'
+        ? layeredVars({
+            registered: { out: { stdout: '{{ not_rendered }}' } },
+            magic: buildMagicVars({
+              groups: { all: ['a'] },
+              hostvars: of,
+              host: 'a',
+              groupNames: [],
+              playHosts: [],
+              playBatch: [],
+              checkMode: false,
+              playbookDir: '/',
+            }),
+          })
+        : undefined;
+    expect(renderValue("{{ hostvars['a'].out.stdout }}", of('a') as Vars)).toBe('{{ not_rendered }}');
+  });
+
   it('hostvars works from plain code too', () => {
     const vars = varsOf('node1.lab') as Vars;
     const hv = vars.hostvars as Record<string, Record<string, unknown>>;

@@ -47,10 +47,9 @@ function hostView(host: string, vars: Vars): Record<string, unknown> {
         });
       busy.add(id);
       try {
-        const v = renderValue(vars[k], vars, {
-          host,
-          field: `hostvars['${host}'].${k}`,
-        });
+        const v = unsafeKeys(vars)?.has(k)
+          ? copyDeep(vars[k])
+          : renderValue(vars[k], vars, { host, field: `hostvars['${host}'].${k}` });
         done.set(k, v);
         return v;
       } finally {

@@ -75,7 +75,7 @@ export function extendParser(p: ParserLike, nodes: NodeCtors): void {
       else if (tok.type === 'operator' && tok.value === '.') {
         this.nextToken();
         const val = this.nextToken();
-        if (!val || val.type !== 'symbol')
+        if (val?.type !== 'symbol')
           this.fail(`expected a name after '.', got ${val?.value ?? 'end'}`, tok.lineno, tok.colno);
         node = new nodes.LookupVal(tok.lineno, tok.colno, node, new nodes.Literal(val.lineno, val.colno, val.value));
       } else break;
