@@ -24,6 +24,8 @@ export interface ExecResult {
   stderr: string;
   /** Set when the command was killed by a signal or the timeout. */
   signal?: string;
+  /** Set when the command was stopped because its timeoutMs ran out (then `signal` is set too). */
+  timedOut?: boolean;
   durationMs: number;
 }
 

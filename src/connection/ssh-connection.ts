@@ -1,0 +1,273 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type ssh2 from 'ssh2';
+import { LifeboatError } from '../errors.js';
+import { buildCommand } from './command.js';
+import { drive } from './drive.js';
+import { Semaphore } from './semaphore.js';
+import { defaultKeyFiles } from './spec.js';
+import { closeOpened, type OpenedClient, openClient } from './ssh-connect.js';
+import { channelHandle } from './ssh-channel.js';
+import { type ByteMover, getFile, putFile } from './transfer.js';
+import type { Connection, ConnectionSpec, ExecOptions, ExecResult, PutOptions } from './types.js';
+
+export interface SshConnectionOptions {
+  /** Channels open at once on this connection (exec and SFTP), below sshd's MaxSessions (10). Default 8. */
+  maxChannels?: number;
+  onWarning?: (msg: string) => void;
+}
+
+/**
+ * One authenticated SSH connection to a host, opened once and reused. At most `maxChannels` channels are
+ * open at a time (the rest queue). A connection found dropped is reopened once by the next operation; a
+ * command running while the connection drops fails with E_UNREACHABLE (it is never re-run by itself).
+ */
+export class SshConnection implements Connection {
+  readonly host: string;
+  private opened: OpenedClient | undefined;
+  private opening: Promise<OpenedClient> | undefined;
+  private lastDrop: string | undefined;
+  private closed = false;
+  private readonly sem: Semaphore;
+
+  constructor(
+    readonly spec: ConnectionSpec,
+    private readonly opts: SshConnectionOptions = {},
+  ) {
+    this.host = spec.host;
+    this.sem = new Semaphore(opts.maxChannels ?? 8);
+  }
+
+  /** Opens the connection now (the pool calls this, so connection errors surface at `get`). */
+  async connect(): Promise<void> {
+    await this.client();
+  }
+
+  private where(): string {
+    return `${this.spec.address}:${this.spec.port}`;
+  }
+
+  private async client(): Promise<ssh2.Client> {
+    if (this.closed) throw new LifeboatError('E_INTERNAL', `connection to ${this.host} used after close()`);
+    if (this.opened) return this.opened.client;
+    if (!this.opening) {
+      const reopening = this.lastDrop !== undefined;
+      this.opening = openClient(this.spec, {
+        ...(this.opts.onWarning ? { onWarning: this.opts.onWarning } : {}),
+        explicitKeyFiles: this.spec.privateKeyFiles.filter((f) => !defaultKeyFiles().includes(f)),
+      })
+        .then((o) => {
+          this.watch(o);
+          if (reopening) this.opts.onWarning?.(`reconnected to ${this.host} (${this.where()}) after: ${this.lastDrop}`);
+          return o;
+        })
+        .catch((e: unknown) => {
+          if (reopening && e instanceof LifeboatError && e.code === 'E_UNREACHABLE') {
+            throw new LifeboatError('E_UNREACHABLE', `${e.message} (the connection had dropped: ${this.lastDrop})`, {
+              host: this.host,
+              cause: e,
+              ...(e.hint ? { hint: e.hint } : {}),
+            });
+          }
+          throw e;
+        })
+        .finally(() => {
+          this.opening = undefined;
+        });
+    }
+    return (await this.opening).client;
+  }
+
+  private watch(o: OpenedClient): void {
+    this.opened = o;
+    let why = 'the server closed the connection';
+    o.client.on('error', (e: Error) => {
+      why = e.message;
+    });
+    o.client.on('close', () => {
+      if (this.opened === o) {
+        this.opened = undefined;
+        this.lastDrop = why;
+      }
+      closeOpened(o);
+    });
+  }
+
+  private lost(e: Error): LifeboatError {
+    return new LifeboatError('E_UNREACHABLE', `lost the connection to ${this.where()}: ${e.message}`, {
+      host: this.host,
+      cause: e,
+      hint: 'the command may or may not have finished on the host; check it before running again',
+    });
+  }
+
+  private channelError(e: Error): LifeboatError {
+    return new LifeboatError('E_UNREACHABLE', `cannot open a channel to ${this.where()}: ${e.message}`, {
+      host: this.host,
+      cause: e,
+      hint: "sshd's MaxSessions may be lower than the channels Lifeboat opens at once (8 by default)",
+    });
+  }
+
+  /** Runs `fn` on a channel-holding client; a connection found dead is reopened once. */
+  private async withChannel<T>(fn: (c: ssh2.Client) => Promise<T>): Promise<T> {
+    const release = await this.sem.acquire();
+    try {
+      const c = await this.client();
+      try {
+        return await fn(c);
+      } catch (e) {
+        if (!(e instanceof ChannelOpenError)) throw e;
+        // The channel could not be opened because the connection had died: reopen once and retry.
+        if (this.opened?.client === c) throw this.channelError(e);
+        try {
+          return await fn(await this.client());
+        } catch (e2) {
+          throw e2 instanceof ChannelOpenError ? this.channelError(e2) : e2;
+        }
+      }
+    } finally {
+      release();
+    }
+  }
+
+  async exec(cmd: string, opts: ExecOptions = {}): Promise<ExecResult> {
+    if (opts.signal?.aborted) throw new LifeboatError('E_INTERRUPTED', 'interrupted', { host: this.host });
+    const become = opts.become ?? this.spec.become;
+    const becomeUser = opts.becomeUser ?? this.spec.becomeUser;
+    const built = buildCommand(cmd, {
+      become,
+      becomeUser,
+      loginUser: this.spec.user,
+      reportPid: true,
+      ...(opts.env ? { env: opts.env } : {}),
+    });
+    return this.withChannel(async (c) => {
+      const stream = await openExec(c, built.line);
+      return drive(channelHandle(stream, (pid, sig) => killGroup(c, pid, sig)), {
+        host: this.host,
+        ...pick(opts),
+        ...(built.become
+          ? {
+              become: {
+                ...built.become,
+                user: becomeUser,
+                timeoutMs: this.spec.becomeTimeoutMs,
+                ...(this.spec.becomePassword !== undefined ? { password: this.spec.becomePassword } : {}),
+              },
+            }
+          : {}),
+        transportError: (e) => this.lost(e),
+      });
+    });
+  }
+
+  private mover(): ByteMover {
+    return {
+      host: this.host,
+      loginUser: this.spec.user,
+      tmpDir: '/tmp',
+      exec: (cmd, o) => this.exec(cmd, o),
+      upload: (src, path, mode) => this.withChannel((c) => sftpUpload(c, src, path, mode)),
+      download: (path, local) => this.withChannel((c) => sftpDownload(c, path, local)),
+    };
+  }
+
+  async put(src: string | Buffer | Readable, dest: string, opts: PutOptions = {}): Promise<void> {
+    await putFile(this.mover(), src, dest, opts, { become: this.spec.become, becomeUser: this.spec.becomeUser });
+  }
+
+  async get(src: string, dest: string, opts: { become?: boolean } = {}): Promise<void> {
+    await getFile(this.mover(), src, dest, opts, { become: this.spec.become, becomeUser: this.spec.becomeUser });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const o = this.opened ?? (this.opening ? await this.opening.catch(() => undefined) : undefined);
+    this.opened = undefined;
+    if (!o) return;
+    await new Promise<void>((resolve) => {
+      o.client.once('close', () => resolve());
+      closeOpened(o);
+      setTimeout(resolve, 2000).unref();
+    });
+  }
+}
+
+function pick(o: ExecOptions) {
+  return {
+    ...(o.stdin !== undefined ? { stdin: o.stdin } : {}),
+    ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
+    ...(o.signal ? { signal: o.signal } : {}),
+    ...(o.onStdout ? { onStdout: o.onStdout } : {}),
+    ...(o.onStderr ? { onStderr: o.onStderr } : {}),
+  };
+}
+
+class ChannelOpenError extends Error {}
+
+function openExec(c: ssh2.Client, line: string): Promise<ssh2.ClientChannel> {
+  return new Promise((resolve, reject) => {
+    try {
+      c.exec(line, (err, stream) => (err ? reject(new ChannelOpenError(err.message, { cause: err })) : resolve(stream)));
+    } catch (e) {
+      reject(new ChannelOpenError((e as Error).message, { cause: e }));
+    }
+  });
+}
+
+/**
+ * Signals a command's process group from a second channel (outside the channel cap: a kill must not queue
+ * behind the commands it stops). Needed because sshd ignores channel signals on root logins.
+ */
+function killGroup(c: ssh2.Client, pid: number, sig: string): void {
+  if (!Number.isInteger(pid) || pid <= 1) return;
+  const cmd = `kill -${sig} -- -${pid} 2>/dev/null || kill -${sig} ${pid} 2>/dev/null; true`;
+  try {
+    c.exec(cmd, (err, stream) => {
+      if (err) return;
+      stream.on('data', () => {});
+      stream.stderr.on('data', () => {});
+      stream.end();
+    });
+  } catch {
+    // connection gone: nothing left to signal through
+  }
+}
+
+function openSftp(c: ssh2.Client): Promise<ssh2.SFTPWrapper> {
+  return new Promise((resolve, reject) => {
+    try {
+      c.sftp((err, sftp) => (err ? reject(new ChannelOpenError(err.message, { cause: err })) : resolve(sftp)));
+    } catch (e) {
+      reject(new ChannelOpenError((e as Error).message, { cause: e }));
+    }
+  });
+}
+
+async function sftpUpload(c: ssh2.Client, src: string | Buffer | Readable, path: string, mode = 0o600): Promise<void> {
+  const sftp = await openSftp(c);
+  try {
+    if (typeof src === 'string') {
+      await new Promise<void>((resolve, reject) =>
+        sftp.fastPut(src, path, { mode }, (e) => (e ? reject(e) : resolve())),
+      );
+    } else {
+      const ws = sftp.createWriteStream(path, { mode });
+      const rs = Buffer.isBuffer(src) ? Readable.from([src]) : src;
+      await pipeline(rs, ws);
+    }
+  } finally {
+    sftp.end();
+  }
+}
+
+async function sftpDownload(c: ssh2.Client, path: string, local: string): Promise<void> {
+  const sftp = await openSftp(c);
+  try {
+    await new Promise<void>((resolve, reject) => sftp.fastGet(path, local, (e) => (e ? reject(e) : resolve())));
+  } finally {
+    sftp.end();
+  }
+}
+
