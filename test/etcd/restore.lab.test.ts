@@ -108,8 +108,9 @@ describe('etcd modules on a 3-member TLS lab', () => {
     expect(r.verify?.verified).toBe(true);
     const keys = await dataKeys();
     expect(keys).toEqual(lab.expectedSeed());
-    const names = (r.verify?.members as Array<{ members: Array<{ name: string }> }>)[0]?.members.map((m) => m.name).sort();
-    expect(names).toEqual(['etcd-node1', 'etcd-node2', 'etcd-node3']);
+    const views = r.verify?.members as Array<{ host: string; members: Array<{ name: string }> }>;
+    expect(views).toHaveLength(3);
+    for (const v of views) expect(v.members.map((m) => m.name).sort()).toEqual(['etcd-node1', 'etcd-node2', 'etcd-node3']);
     expect(typeof r.verify?.leader_name).toBe('string');
     for (const n of ['node1', 'node2', 'node3']) {
       // the data dir is a mount point: the old contents are kept inside it, next to the restored member/

@@ -27,8 +27,15 @@ export function hostVarsOf(vars: Vars, self: string, host: string): Vars {
   return host === self ? vars : {};
 }
 
+/** A host's discovered etcd facts, wherever the executor put them (`etcd_facts`, `ansible_etcd_facts`, `ansible_facts.etcd_facts`). */
+export function rawFactsOf(hv: Vars): EtcdFacts | undefined {
+  const af = hv.ansible_facts as Vars | undefined;
+  const f = (hv.etcd_facts ?? hv.ansible_etcd_facts ?? af?.etcd_facts) as EtcdFacts | undefined;
+  return f && typeof f === 'object' ? f : undefined;
+}
+
 export function factsOf(hv: Vars): EtcdFacts | undefined {
-  const f = hv.etcd_facts as EtcdFacts | undefined;
+  const f = rawFactsOf(hv);
   return f && typeof f === 'object' && f.config && f.source !== 'none' ? f : undefined;
 }
 

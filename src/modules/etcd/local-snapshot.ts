@@ -7,8 +7,9 @@ import type { SnapshotManifest } from './types.js';
 
 /** Controller-side snapshot files: sha256, the `snapshot save` trailer, manifests, retention. */
 
-export function resolveLocal(path: string, baseDir: string): string {
-  return isAbsolute(path) ? path : resolve(baseDir, path);
+/** A controller path as the user typed it: relative paths are relative to the working directory. */
+export function resolveLocal(path: string): string {
+  return isAbsolute(path) ? path : resolve(process.cwd(), path);
 }
 
 export function manifestPathFor(db: string): string {

@@ -4,8 +4,9 @@ import { LifeboatError } from '../../errors.js';
 import type { ModuleDef } from '../types.js';
 import { type ClusterArgs, clusterPlan, groupHosts, hostVarsOf } from './cluster.js';
 import { gatherFacts } from './facts.js';
-import { localSnapshotDigest, readManifest, resolveLocal } from './local-snapshot.js';
+import { localSnapshotDigest, newestSnapshot, readManifest, resolveLocal } from './local-snapshot.js';
 import { probeDirs } from './node-probe.js';
+import { stamp } from './restore.js';
 import { clusterSchemaProps } from './status.js';
 import type { EtcdFacts, SnapshotManifest } from './types.js';
 import { offlineTool, parseVersion } from './version.js';
@@ -16,6 +17,10 @@ export interface EtcdPreflightArgs extends ClusterArgs {
   /** Group of the control-plane hosts that must be reachable too (default kube_master; missing group is fine). */
   master_group?: string;
   remote_dir?: string;
+  /** Without `snapshot`: take the newest snapshot (by manifest time) from this controller directory. */
+  backup_dir?: string;
+  /** A fresh snapshot will be taken after the control plane stops: no snapshot to check yet. */
+  fresh?: boolean;
 }
 
 const run = promisify(execFile);
@@ -48,7 +53,14 @@ export const etcdPreflightModule: ModuleDef<EtcdPreflightArgs> = {
   summary: 'Check everything a restore needs before anything is stopped (read-only)',
   schema: {
     type: 'object',
-    properties: { ...clusterSchemaProps, snapshot: { type: 'string' }, master_group: { type: 'string' }, remote_dir: { type: 'string' } },
+    properties: {
+      ...clusterSchemaProps,
+      snapshot: { type: 'string' },
+      master_group: { type: 'string' },
+      remote_dir: { type: 'string' },
+      backup_dir: { type: 'string' },
+      fresh: { type: 'boolean' },
+    },
     additionalProperties: false,
   },
   async plan(ctx) {
@@ -100,8 +112,14 @@ export const etcdPreflightModule: ModuleDef<EtcdPreflightArgs> = {
     // 3. the snapshot
     let manifest: SnapshotManifest | undefined;
     let snapSize = 0;
-    if (ctx.args.snapshot) {
-      const file = resolveLocal(ctx.args.snapshot, ctx.playbookDir);
+    let snapshot = ctx.args.snapshot ? resolveLocal(ctx.args.snapshot) : undefined;
+    if (!snapshot && !ctx.args.fresh) {
+      if (ctx.args.backup_dir) snapshot = await newestSnapshot(resolveLocal(ctx.args.backup_dir));
+      if (!snapshot) problems.push(`no snapshot given and none with a manifest in ${ctx.args.backup_dir ?? '(no backup_dir)'}: pass -e snapshot=PATH or -e fresh_snapshot=true`);
+    }
+    if (ctx.args.fresh) warnings.push('a fresh snapshot will be taken after the control plane is stopped; it is checked on every node after the copy');
+    if (snapshot) {
+      const file = snapshot;
       try {
         manifest = await readManifest(file);
         const d = await localSnapshotDigest(file);
@@ -146,7 +164,7 @@ export const etcdPreflightModule: ModuleDef<EtcdPreflightArgs> = {
     const n = plan?.members.length ?? etcdHosts.length;
     if (n % 2 === 0) warnings.push(`${n} etcd members: an even count tolerates no more failures than ${n - 1}`);
     const summary = `preflight: ${etcdHosts.length} etcd + ${masters.length} other control-plane hosts; ${plan ? `initial cluster ${plan.initial_cluster}, token ${plan.token}` : 'no valid cluster plan'}`;
-    const result = { changed: false, problems, warnings, ...(plan ? { initial_cluster: plan.initial_cluster, token: plan.token, members: plan.members } : {}), ...(manifest ? { manifest } : {}) };
+    const result = { changed: false, problems, warnings, ts: stamp(), ...(snapshot ? { snapshot } : {}), ...(plan ? { initial_cluster: plan.initial_cluster, token: plan.token, members: plan.members } : {}), ...(manifest ? { manifest } : {}) };
     if (problems.length) {
       return { changed: false, steps: [], notes: [...problems, ...warnings], result: { ...result, failed: true, msg: `${summary}\n  preflight FAILED, nothing was changed:\n    ${problems.join('\n    ')}${warnings.length ? `\n  warnings:\n    ${warnings.join('\n    ')}` : ''}` } };
     }

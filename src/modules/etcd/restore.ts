@@ -58,7 +58,7 @@ export const etcdRestoreModule: ModuleDef<EtcdRestoreArgs> = {
   async plan(ctx) {
     const plan = clusterPlan(ctx.vars, ctx.host, ctx.args);
     const me = memberFor(plan, ctx.host);
-    const local = resolveLocal(ctx.args.snapshot, ctx.playbookDir);
+    const local = resolveLocal(ctx.args.snapshot);
     const manifest = await readManifest(local);
     let sha = ctx.args.sha256 ?? manifest?.sha256;
     if (!sha) sha = (await localSnapshotDigest(local)).sha256;

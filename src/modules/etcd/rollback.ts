@@ -12,6 +12,8 @@ export interface EtcdRollbackArgs {
   restart?: boolean;
   service?: string;
   ts?: string;
+  /** No marker (no restore ran here): report ok instead of failing — for a playbook's rescue. */
+  missing_ok?: boolean;
 }
 
 interface Marker {
@@ -66,6 +68,7 @@ export const etcdRollbackModule: ModuleDef<EtcdRollbackArgs> = {
       restart: { type: 'boolean' },
       service: { type: 'string', minLength: 1 },
       ts: { type: 'string', pattern: '^[0-9A-Za-z]+$' },
+      missing_ok: { type: 'boolean' },
     },
     additionalProperties: false,
   },
@@ -74,6 +77,7 @@ export const etcdRollbackModule: ModuleDef<EtcdRollbackArgs> = {
     const r = await ctx.conn.exec(readFileCmd(markerFile), { become: ctx.become });
     if (!r.stdout.trim()) {
       if (ctx.check) return { changed: 'unknown', steps: [], notes: [`${markerFile} does not exist yet (written by etcd_restore)`] };
+      if (ctx.args.missing_ok) return { changed: false, steps: [], result: { changed: false, msg: `no restore to roll back here (${markerFile} absent)` } };
       throw new LifeboatError('E_TASK', `nothing to roll back: ${markerFile} does not exist`, { host: ctx.host, hint: 'etcd_rollback undoes an etcd_restore on the same host' });
     }
     let marker: Marker;

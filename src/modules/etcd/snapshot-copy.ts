@@ -26,7 +26,7 @@ export const etcdSnapshotCopyModule: ModuleDef<EtcdSnapshotCopyArgs> = {
     additionalProperties: false,
   },
   async plan(ctx) {
-    const local = resolveLocal(ctx.args.snapshot, ctx.playbookDir);
+    const local = resolveLocal(ctx.args.snapshot);
     const manifest = await readManifest(local);
     const digest = await localSnapshotDigest(local).catch((e: Error) => {
       throw new LifeboatError('E_PREFLIGHT', `cannot read snapshot ${local}: ${e.message}`, { host: ctx.host });

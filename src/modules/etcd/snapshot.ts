@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { shellJoin } from '../../connection/quote.js';
 import { LifeboatError } from '../../errors.js';
 import type { ModuleDef, ModuleResult } from '../types.js';
-import { clusterPlan, factsOf, memberFor } from './cluster.js';
+import { clusterPlan, factsOf, hostVarsOf, memberFor } from './cluster.js';
 import { ctlArgv } from './etcdctl.js';
 import { applyRetention, localSnapshotDigest, manifestPathFor, resolveLocal, snapshotFileName } from './local-snapshot.js';
 import { parseSnapshotCheck, snapshotCheckScript, snapshotProblems } from './snapfile.js';
@@ -24,6 +24,8 @@ export interface EtcdSnapshotArgs {
   remote_dir?: string;
   /** etcdctl --command-timeout for the save, e.g. "5m". */
   command_timeout?: string;
+  /** The member (inventory host) to snapshot, when the task is delegated to it (default: the task's host). */
+  member?: string;
 }
 
 function timeoutMs(t: string): number {
@@ -51,20 +53,21 @@ export const etcdSnapshotModule: ModuleDef<EtcdSnapshotArgs> = {
       cluster: { type: 'string', pattern: '^[A-Za-z0-9._-]+$' },
       remote_dir: { type: 'string', pattern: '^/' },
       command_timeout: { type: 'string' },
+      member: { type: 'string' },
     },
     additionalProperties: false,
   },
   async plan(ctx) {
     const plan = clusterPlan(ctx.vars, ctx.host, ctx.args);
-    const me = memberFor(plan, ctx.host);
-    const facts = factsOf(ctx.vars);
+    const me = memberFor(plan, ctx.args.member ?? ctx.host);
+    const facts = factsOf(hostVarsOf(ctx.vars, ctx.host, me.host));
     const tool = requireOfflineTool(facts ?? {}, ctx.host);
     const cluster = ctx.args.cluster ?? 'etcd';
     const when = new Date();
     const name = snapshotFileName(cluster, me.name, when);
     const remoteDir = ctx.args.remote_dir ?? '/var/lib/lifeboat/snapshots';
     const remote = `${remoteDir}/${name}`;
-    const backupDir = resolveLocal(ctx.args.backup_dir, ctx.playbookDir);
+    const backupDir = resolveLocal(ctx.args.backup_dir);
     const local = join(backupDir, name);
     const ct = ctx.args.command_timeout ?? '10m';
     const target = { etcdctl: facts?.etcdctl?.path ?? 'etcdctl', endpoints: [me.client_url], tls: me.tls, commandTimeout: ct };
@@ -93,13 +96,13 @@ export const etcdSnapshotModule: ModuleDef<EtcdSnapshotArgs> = {
         const localDigest = await localSnapshotDigest(local);
         if (check.sha256 && localDigest.sha256 !== check.sha256) problems.push(`the fetched copy's sha256 ${localDigest.sha256} differs from the node's ${check.sha256}`);
         if (problems.length || !check.status || !check.sha256) {
-          return { changed: true, failed: true, msg: `snapshot ${remote} on ${ctx.host} is not sound: ${problems.join('; ')}` };
+          return { changed: true, failed: true, msg: `snapshot ${remote} on ${me.host} is not sound: ${problems.join('; ')}` };
         }
         const manifest: SnapshotManifest = {
           file: name,
           cluster,
           member: me.name,
-          host: ctx.host,
+          host: me.host,
           ...(facts?.version ? { etcd_version: facts.version } : {}),
           revision: check.status.revision,
           total_keys: check.status.totalKey,
