@@ -57,10 +57,19 @@ const TYPE_WORDS: Record<string, string> = {
   null: 'empty',
 };
 
-export function typeOfData(v: unknown): string {
+/** Argument names whose values are never shown in messages. */
+const SECRET_NAME = /pass|secret|token|key|cred|auth/i;
+
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name);
+}
+
+/** What a value is, for "got …" in messages; `redact` hides the value itself (secrets, no_log tasks). */
+export function typeOfData(v: unknown, redact = false): string {
   if (v === null || v === undefined) return 'empty';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
+  if (redact) return typeof v === 'string' ? 'a string' : `a ${typeof v}`;
   if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
   return `${typeof v} ${String(v)}`;
 }

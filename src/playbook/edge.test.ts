@@ -218,3 +218,28 @@ describe('documented details', () => {
     expect([p?.vars, p?.tags]).toEqual([{ a: 1, b: 2 }, ['t', 'own']]);
   });
 });
+
+describe('secrets stay out of messages', () => {
+  it('does not show the value of a secret-named argument or of any argument of a no_log task', async () => {
+    const site = project({
+      'site.yml': play(
+        [
+          '    - etcd_status:',
+          '        token: 73571',
+          '    - copy: { dest: /x, content: hi, backup: hunter2 }',
+          '      no_log: true',
+          '    - copy: dest=/x hunter2',
+          '      no_log: true',
+          '',
+        ].join('\n'),
+      ),
+    });
+    const errs = await errorsOf(site);
+    expect(errs.map((e) => e.slice(0, 2))).toEqual([
+      [4, 'argument `token` of module `etcd_status` must be a string, got a number'],
+      [5, 'argument `backup` of module `copy` must be a boolean (true/false), got a string'],
+      [7, 'module `copy` takes key=value arguments, and a word is not one'],
+    ]);
+    expect(JSON.stringify(errs)).not.toMatch(/73571|hunter2/);
+  });
+});

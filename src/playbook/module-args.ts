@@ -7,7 +7,8 @@ import type { ErrorObject } from 'ajv';
 import { nearest, type SourceRef } from '../errors.js';
 import type { Vars } from '../inventory/types.js';
 import type { ModuleDef } from '../modules/types.js';
-import { compile, convertAjvErrors, didYouMean, expected, knownProperties, typeOfData } from './ajv-errors.js';
+import { compile, convertAjvErrors, didYouMean, expected, isSecretName, knownProperties, typeOfData } from './ajv-errors.js';
+import { toBool } from './coerce.js';
 import { parseFreeForm, parseKv } from './kv.js';
 import { BOOL_STRINGS } from './schemas.js';
 import { at, isMapping, isTemplated, type Loc, type Problems, srcOf } from './source.js';
@@ -45,6 +46,8 @@ export function moduleArgs(
   const valueLoc = at(loc, moduleKey);
   const props = propSchemas(def);
   const args: Vars = {};
+  /** Values of a no_log task are never shown in messages. */
+  const hide = toBool(task.no_log) === true;
   /** Where each argument was written: a path, or (for one-line forms) the module's value. */
   const origin = new Map<string, Loc | { flat: Loc }>();
 
@@ -71,7 +74,7 @@ export function moduleArgs(
       problems.add(
         'E_MODULE',
         valueLoc,
-        `module \`${def.name}\` takes key=value arguments, and \`${kv.bad}\` is not one`,
+        `module \`${def.name}\` takes key=value arguments, and ${hide ? 'a word' : `\`${kv.bad}\``} is not one`,
         'write the arguments as a mapping under the module name',
       );
       return args;
@@ -115,7 +118,7 @@ export function moduleArgs(
     ...convertAjvErrors(errors, {
       code: 'E_MODULE',
       position,
-      describe: (e, path) => describeArgError(def.name, e, path),
+      describe: (e, path) => describeArgError(def.name, e, path, hide),
     }),
   );
   return args;
@@ -125,7 +128,12 @@ function argName(path: string[]): string {
   return path.map((p) => (/^\d+$/.test(p) ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[');
 }
 
-export function describeArgError(module: string, e: ErrorObject, path: string[]): { message: string; hint?: string } {
+export function describeArgError(
+  module: string,
+  e: ErrorObject,
+  path: string[],
+  hide = false,
+): { message: string; hint?: string } {
   if (e.keyword === 'additionalProperties') {
     const extra = String((e.params as { additionalProperty: string }).additionalProperty);
     const known = knownProperties(e);
@@ -151,7 +159,7 @@ export function describeArgError(module: string, e: ErrorObject, path: string[])
   }
   const name = path.length ? `argument \`${argName(path)}\`` : 'the arguments';
   if (['type', 'enum', 'anyOf', 'oneOf', 'const'].includes(e.keyword)) {
-    return { message: `${name} of module \`${module}\` must be ${expected(e.parentSchema)}, got ${typeOfData(e.data)}` };
+    return { message: `${name} of module \`${module}\` must be ${expected(e.parentSchema)}, got ${typeOfData(e.data, hide || path.some(isSecretName))}` };
   }
   return { message: `${name} of module \`${module}\` ${e.message ?? `fails ${e.keyword}`}` };
 }
