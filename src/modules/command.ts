@@ -35,7 +35,7 @@ export const commandSchema = {
 export function commandWord(word: string): string {
   let prefix = '';
   let w = word;
-  const tilde = /^~([A-Za-z0-9_.-]*)(?=\/|$)/.exec(w);
+  const tilde = /^~([A-Za-z0-9_.-]*)(\/|$)/.exec(w);
   if (tilde) {
     prefix = tilde[0];
     w = w.slice(tilde[0].length);
