@@ -1,46 +1,15 @@
-import { LifeboatError } from '../errors.js';
+import { type Expr, type Node, pathText, syntaxError } from './ast.js';
 import { getAttr } from './attr.js';
 import { callFilter, callFunction, callMethod, callTest } from './call.js';
 import { pyAdd, pyArith } from './ops.js';
 import { TemplateTypeError, pyCompare, pyEquals, pyIn, pyStr, truthy } from './python.js';
 import type { Scope } from './scope.js';
+import { pySlice, sliceIndex } from './slice.js';
 import { Undefined, strict } from './undefined.js';
-
-/** nunjucks AST nodes (its parser's output), as far as we read them. */
-export interface Node {
-  typename: string;
-  lineno: number;
-  colno: number;
-  value?: unknown;
-  children?: Node[];
-  [field: string]: unknown;
-}
-
-export type Expr = (s: Scope) => unknown;
-
-export function syntaxError(node: Node, msg: string): LifeboatError {
-  return new LifeboatError('E_TEMPLATE', `${msg} (template line ${node.lineno + 1}, column ${node.colno + 1})`);
-}
 
 const field = (n: Node, f: string): Node => n[f] as Node;
 const kids = (n: Node): Node[] => n.children ?? [];
 const ok = <T>(s: Scope, v: T) => strict(v, s.state.where, s.state.chain);
-
-/** The expression as written, for messages: `result.stdout`, `hostvars['n1'].x`. */
-export function pathText(n: Node): string {
-  if (n.typename === 'Symbol') return String(n.value);
-  if (n.typename === 'LookupVal') {
-    const t = pathText(field(n, 'target'));
-    const v = field(n, 'val');
-    if (v.typename === 'Literal' && typeof v.value === 'string')
-      return /^[A-Za-z_][A-Za-z0-9_]*$/.test(v.value) ? `${t}.${v.value}` : `${t}['${v.value}']`;
-    if (v.typename === 'Literal') return `${t}[${String(v.value)}]`;
-    return `${t}[${pathText(v)}]`;
-  }
-  if (n.typename === 'FunCall') return `${pathText(field(n, 'name'))}(…)`;
-  if (n.typename === 'Literal') return JSON.stringify(n.value);
-  return '(expression)';
-}
 
 /** Positional and keyword arguments of a call node. */
 function compileArgs(nodes: Node[]): (s: Scope) => { args: unknown[]; kw: Record<string, unknown> } {
@@ -190,26 +159,6 @@ export function compileExpr(n: Node): Expr {
       throw syntaxError(n, `unsupported expression (${n.typename})`);
     }
   }
-}
-
-function sliceIndex(v: unknown, what: string): number | undefined {
-  if (v === null || v === undefined) return undefined;
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw new TemplateTypeError(`slice ${what} must be an integer`);
-  return v;
-}
-
-/** Python slicing of lists and strings: `x[1:]`, `x[:-1]`, `x[::2]`, `x[::-1]`. */
-export function pySlice(seq: unknown, start?: number, stop?: number, step = 1): unknown {
-  if (typeof seq !== 'string' && !Array.isArray(seq)) throw new TemplateTypeError(`cannot slice ${pyStr(seq)}`);
-  if (step === 0) throw new TemplateTypeError('slice step cannot be zero');
-  const items: unknown[] = typeof seq === 'string' ? [...seq] : seq;
-  const len = items.length;
-  const norm = (i: number | undefined, dflt: number, lo: number, hi: number) =>
-    i === undefined ? dflt : Math.min(Math.max(i < 0 ? i + len : i, lo), hi);
-  const out: unknown[] = [];
-  if (step > 0) for (let i = norm(start, 0, 0, len); i < norm(stop, len, 0, len); i += step) out.push(items[i]);
-  else for (let i = norm(start, len - 1, -1, len - 1); i > norm(stop, -1, -1, len - 1); i += step) out.push(items[i]);
-  return typeof seq === 'string' ? out.join('') : out;
 }
 
 function compileSlice(n: Node): Expr {

@@ -1,4 +1,4 @@
-import type { Node } from './compile.js';
+import type { Node } from './ast.js';
 
 /**
  * What Lifeboat adds to nunjucks' parser (per parser instance, nothing global): Python slices `x[1:]`,

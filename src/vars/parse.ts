@@ -1,6 +1,6 @@
 import nunjucks from 'nunjucks';
 import { LifeboatError } from '../errors.js';
-import type { Node } from './compile.js';
+import type { Node } from './ast.js';
 import { type ParserLike, extendParser } from './parse-ext.js';
 
 /**

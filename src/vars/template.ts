@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { LifeboatError } from '../errors.js';
-import { type Expr, type Node, compileExpr, syntaxError } from './compile.js';
+import { type Expr, type Node, syntaxError } from './ast.js';
+import { compileExpr } from './compile.js';
 import { type ParseOptions, parseTemplate } from './parse.js';
 import { TemplateTypeError, pyIter, pyLen, pyStr, truthy } from './python.js';
 import type { Scope } from './scope.js';
