@@ -1,4 +1,5 @@
 import { toText, evalExpression } from '../vars/index.js';
+import { LifeboatError } from '../errors.js';
 import { argError } from './common.js';
 import { registerModule } from './registry.js';
 import type { ModuleDef, Operation } from './types.js';
@@ -42,7 +43,14 @@ export const debugModule: ModuleDef<DebugArgs> = {
       };
     }
     if (a.var !== undefined) {
-      const value = evalExpression(a.var, ctx.vars, { host: ctx.host, field: 'var' });
+      let value: unknown;
+      try {
+        value = evalExpression(a.var, ctx.vars, { host: ctx.host, field: 'var' });
+      } catch (e) {
+        // As Ansible: an undefined variable is shown, not a failure. Unknown-until-run values still propagate.
+        if (!(e instanceof LifeboatError && e.code === 'E_UNDEFINED')) throw e;
+        value = 'VARIABLE IS NOT DEFINED!';
+      }
       return { changed: false, steps: [], result: { changed: false, [a.var]: value } };
     }
     const msg = a.msg === undefined ? 'Hello world!' : typeof a.msg === 'string' ? a.msg : toText(a.msg);

@@ -173,6 +173,7 @@ describe('controller-only modules', () => {
       'x.y': [1],
     });
     expect((await runModule('debug', { msg: 'hi', verbosity: 2 }, c)).result).toMatchObject({ skipped: true });
+    expect((await runModule('debug', { var: 'nope' }, c)).result).toMatchObject({ nope: 'VARIABLE IS NOT DEFINED!' });
   });
   it('assert fails on the first false condition with fail_msg', async () => {
     const vars = { rc: 0, members: ['a', 'b', 'c'] };
