@@ -5,4 +5,12 @@
 export { loadInventory } from './load.js';
 export { type HostOrder, orderHosts, type PatternOptions, resolvePattern } from './pattern.js';
 export type { Inventory, InventoryGroup, InventoryHost, VarLayers, Vars } from './types.js';
-export { groupNamesOf, groupsMap, hostGroupsSorted, hostInventoryVars, hostsOfGroup } from './vars.js';
+export {
+  groupNamesOf,
+  groupsMap,
+  hostGroupsSorted,
+  hostInventoryVars,
+  hostsOfGroup,
+  isImplicitLocalhost,
+  LOCALHOST_NAMES,
+} from './vars.js';

@@ -141,3 +141,22 @@ describe('splitPattern and globToRegExp', () => {
     expect(globToRegExp('web[!0-4]').test('web3')).toBe(false);
   });
 });
+
+describe('implicit localhost (as Ansible)', () => {
+  it('selects the controller by name when the inventory does not list it, never through all', async () => {
+    const { hostInventoryVars, groupNamesOf } = await import('./index.js');
+    expect(r('localhost')).toEqual(['localhost']);
+    expect(r('etcd1:127.0.0.1')).toEqual(['etcd1', '127.0.0.1']);
+    expect(r('all')).not.toContain('localhost');
+    expect(r('all:!localhost')).toEqual(inv.order);
+    expect(hostInventoryVars(inv, 'localhost')).toEqual({ ansible_user: 'root', tier: 'all', ansible_connection: 'local' });
+    expect(groupNamesOf(inv, 'localhost')).toEqual([]);
+  });
+
+  it('is an ordinary host when the inventory lists it', async () => {
+    const listed = await loadInventory(['localhost,other,']);
+    expect(resolvePattern(listed, 'all')).toEqual(['localhost', 'other']);
+    const { hostInventoryVars } = await import('./index.js');
+    expect(hostInventoryVars(listed, 'localhost')).toEqual({});
+  });
+});

@@ -8,12 +8,14 @@
  * The result is in inventory order (the order hosts were first declared; `opts.order` gives the other
  * orders of a play's `order:` keyword). A subscript counts in group order (see `hostsOfGroup`). A plain name that is neither a group nor a host is an error (with
  * the nearest name as a hint) — also after `!`, where a typo would otherwise silently exclude nothing.
+ * `localhost` / `127.0.0.1` / `::1` not in the inventory is Ansible's implicit localhost (the controller),
+ * selected only by its name and placed after the inventory's hosts.
  */
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { LifeboatError, nearest, type SourceRef } from '../errors.js';
 import type { Inventory } from './types.js';
-import { hostsOfGroup } from './vars.js';
+import { hostsOfGroup, isImplicitLocalhost } from './vars.js';
 
 export interface PatternOptions {
   /** An empty result is an error (E_PATTERN) too. */
@@ -149,7 +151,7 @@ class Resolver {
       return new Set(this.subscript(hosts, sub, part));
     }
     if (this.inv.groups.has(part)) return new Set(hostsOfGroup(this.inv, part));
-    if (this.inv.hosts.has(part)) return new Set([part]);
+    if (this.inv.hosts.has(part) || isImplicitLocalhost(this.inv, part)) return new Set([part]);
     if (!GLOB.test(part)) {
       const near = nearest(part, this.names);
       throw this.error(
@@ -203,10 +205,8 @@ class Resolver {
       result = new Set([...result].filter((h) => m.has(h)));
     }
     for (const p of excl) for (const h of this.match(p)) result.delete(h);
-    const hosts = orderHosts(
-      this.inv.order.filter((h) => result.has(h)),
-      this.opts.order,
-    );
+    const implicit = [...result].filter((h) => isImplicitLocalhost(this.inv, h));
+    const hosts = orderHosts([...this.inv.order.filter((h) => result.has(h)), ...implicit], this.opts.order);
     if (this.opts.strict && hosts.length === 0) {
       throw this.error(`host pattern "${this.pattern}" matches no hosts`, 'check it with `lifeboat inventory --graph`, or widen the pattern / --limit');
     }

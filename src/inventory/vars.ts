@@ -41,6 +41,17 @@ function priorityOf(g: InventoryGroup | undefined): number {
   return Number.isFinite(n) ? n : 1;
 }
 
+/** Names that mean the controller itself when the inventory does not list them (as Ansible). */
+export const LOCALHOST_NAMES: readonly string[] = ['localhost', '127.0.0.1', '::1'];
+
+/**
+ * Ansible's implicit localhost: a localhost name the inventory does not list still names the controller
+ * (`ansible_connection: local`). It is in no group, not even `all`, so `all` never selects it.
+ */
+export function isImplicitLocalhost(inv: Inventory, host: string): boolean {
+  return !inv.hosts.has(host) && LOCALHOST_NAMES.includes(host);
+}
+
 function unknownHost(inv: Inventory, host: string): LifeboatError {
   const near = nearest(host, inv.hosts.keys());
   return new LifeboatError('E_INVENTORY', `no host "${host}" in the inventory`, {
@@ -72,6 +83,11 @@ export function hostGroupsSorted(inv: Inventory, host: string): string[] {
 
 /** Merged inventory variables for one host (see the precedence above). */
 export function hostInventoryVars(inv: Inventory, host: string): Vars {
+  if (isImplicitLocalhost(inv, host)) {
+    // as Ansible: the vars of `all`, and a local connection
+    const all = inv.groups.get('all');
+    return { ...(all?.varLayers?.inline ?? all?.vars), ...all?.varLayers?.files, ansible_connection: 'local' };
+  }
   const groups = hostGroupsSorted(inv, host).map((n) => inv.groups.get(n));
   const out: Vars = {};
   for (const g of groups) {
@@ -87,6 +103,7 @@ export function hostInventoryVars(inv: Inventory, host: string): Vars {
 
 /** Ansible's `group_names`: the host's groups, sorted by name, without `all`. */
 export function groupNamesOf(inv: Inventory, host: string): string[] {
+  if (isImplicitLocalhost(inv, host)) return [];
   return hostGroupsSorted(inv, host)
     .filter((g) => g !== 'all')
     .sort();
