@@ -79,6 +79,13 @@ describe('task keywords', () => {
     ]);
   });
 
+  it('points into a fully-qualified include_role', async () => {
+    const site = project({ 'site.yml': play('    - ansible.builtin.include_role:\n        name: x\n        task_from: y\n') });
+    expect((await errorsOf(site)).map((e) => e.slice(0, 2))).toEqual([
+      [5, 'unknown option `task_from` in `include_role` — did you mean `tasks_from`?'],
+    ]);
+  });
+
   it('suggests the nearest include_role option', async () => {
     const site = project({ 'site.yml': play('    - include_role:\n        name: x\n        task_from: y\n') });
     expect((await errorsOf(site)).map((e) => e.slice(0, 2))).toEqual([
@@ -142,6 +149,11 @@ describe('files', () => {
   it('points a missing vars file at its entry', async () => {
     const site = project({ 'site.yml': '- hosts: all\n  vars_files:\n    - nope.yml\n' });
     expect((await errorsOf(site)).map((e) => e.slice(0, 2))).toEqual([[3, `cannot read file ${join(dirname(site), 'nope.yml')}`]]);
+  });
+
+  it('reports tasks written as a mapping once', async () => {
+    const site = project({ 'site.yml': '- hosts: all\n  tasks:\n    name: x\n    command: echo\n' });
+    expect((await errorsOf(site)).map((e) => e.slice(0, 2))).toEqual([[3, '`tasks` must be a list or empty, got a mapping']]);
   });
 
   it('needs hosts on a play', async () => {

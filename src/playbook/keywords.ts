@@ -97,10 +97,18 @@ export function checkKeywords(
     ...convertAjvErrors(errors, {
       code: 'E_SCHEMA',
       checkTemplated: true,
-      position: (path, key) => srcOf(at(loc, ...path), { key }),
+      position: (path, key) => srcOf(at(loc, ...writtenKey(loc, path)), { key }),
       describe: (e, path) => describeKeywordError(what, e, path),
     }),
   );
+}
+
+/** A task's keys may have been shortened (`ansible.builtin.include_role` → `include_role`): use the key as written. */
+function writtenKey(loc: Loc, path: Array<string | number>): Array<string | number> {
+  const keyOf = (loc as { keyOf?: Map<string, string> }).keyOf;
+  const [first, ...rest] = path;
+  if (!keyOf || typeof first !== 'string') return path;
+  return [keyOf.get(first) ?? first, ...rest];
 }
 
 function dotted(path: string[]): string {

@@ -21,7 +21,8 @@ const INCLUDES = new Set(['include_tasks', 'import_tasks', 'include_role', 'impo
 export async function loadTaskList(list: unknown, loc: Loc, ctx: LoadCtx, lctx: ListCtx): Promise<TaskNode[]> {
   if (list === null || list === undefined) return [];
   if (!Array.isArray(list)) {
-    ctx.problems.add('E_SCHEMA', loc, 'a task list must be a YAML list (each task starts with "- ")');
+    // Inside a play or block the keyword check has said so already; a task file's top level is ours to report.
+    if (loc.path.length === 0) ctx.problems.add('E_SCHEMA', loc, 'a task list must be a YAML list (each task starts with "- ")');
     return [];
   }
   const out: TaskNode[] = [];
