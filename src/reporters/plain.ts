@@ -18,6 +18,7 @@ export interface PlainOptions {
 export class PlainReporter implements Reporter {
   private readonly paint: Paint;
   private readonly mask: (t: string) => string;
+  private playHosts = 0;
 
   constructor(private readonly opts: PlainOptions) {
     this.paint = painter(opts.color);
@@ -35,10 +36,13 @@ export class PlainReporter implements Reporter {
         this.line(p('bold', `${ev.check ? 'PLAN' : 'RUN'} ${ev.playbook}`));
         break;
       case 'play_start':
+        this.playHosts = ev.hosts.length;
         this.line('');
         this.line(p('bold', `PLAY [${ev.play}]`) + p('gray', ` ${ev.hosts.length} host(s): ${ev.hosts.join(', ')}`));
         break;
       case 'batch_start':
+        // A play without `serial` has one batch of all its hosts: nothing to say.
+        if (ev.batchIndex === 0 && ev.hosts.length === this.playHosts) break;
         this.line(p('gray', `  batch ${ev.batchIndex + 1}: ${ev.hosts.join(', ')}`));
         break;
       case 'task_start': {
