@@ -6,8 +6,12 @@ import { LAZY, copyDeep, unsafeKeys } from './scope.js';
 import type { MagicVarsInput } from './types.js';
 
 /** A read-only map whose members are computed on access (never walked whole by the renderer). */
-function lazyMap(keys: () => string[], get: (k: string) => unknown): Record<string, unknown> {
-  const has = (k: string | symbol): k is string => typeof k === 'string' && keys().includes(k);
+function lazyMap(
+  keys: () => string[],
+  contains: (k: string) => boolean,
+  get: (k: string) => unknown,
+): Record<string, unknown> {
+  const has = (k: string | symbol): k is string => typeof k === 'string' && contains(k);
   return new Proxy({} as Record<string, unknown>, {
     get: (_t, k) => (k === LAZY ? true : has(k) ? get(k) : undefined),
     has: (_t, k) => has(k),
@@ -37,6 +41,7 @@ function hostView(host: string, vars: Vars): Record<string, unknown> {
   const done = new Map<string, unknown>();
   return lazyMap(
     () => Object.keys(vars).filter((k) => vars[k] !== undefined),
+    (k) => Object.hasOwn(vars, k) && vars[k] !== undefined,
     (k) => {
       if (done.has(k)) return done.get(k);
       const id = `${host}\0${k}`;
@@ -65,16 +70,21 @@ export function makeHostvars(
   accessor: (host: string) => Vars | undefined,
 ): Record<string, unknown> {
   const views = new Map<string, Record<string, unknown>>();
-  return lazyMap(hosts, (h) => {
-    let v = views.get(h);
-    if (!v) {
-      const vars = accessor(h);
-      if (!vars) return undefined;
-      v = hostView(h, vars);
-      views.set(h, v);
-    }
-    return v;
-  });
+  let known: Set<string> | undefined;
+  return lazyMap(
+    hosts,
+    (h) => (known ??= new Set(hosts())).has(h),
+    (h) => {
+      let v = views.get(h);
+      if (!v) {
+        const vars = accessor(h);
+        if (!vars) return undefined;
+        v = hostView(h, vars);
+        views.set(h, v);
+      }
+      return v;
+    },
+  );
 }
 
 /** The magic variables of one host (Ansible's names). */
