@@ -5,7 +5,15 @@
 import '../modules/index.js';
 
 export type { ExpandedRole } from './context.js';
-export { type LoadOptions, loadPlaybook, loadRole, loadTasksFile, readPlaybook, type RunTimeLoadOptions } from './load.js';
+export {
+  type LoadOptions,
+  loadPlaybook,
+  loadRole,
+  loadTasksFile,
+  loadVarsFile,
+  readPlaybook,
+  type RunTimeLoadOptions,
+} from './load.js';
 export { packageRoot, roleSearchPath } from './role-path.js';
 export type * from './types.js';
 export { type ValidateOptions, validate } from './validate.js';

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadPlaybook, loadRole, loadTasksFile } from './index.js';
+import { LifeboatErrors } from '../errors.js';
+import { loadPlaybook, loadRole, loadTasksFile, loadVarsFile } from './index.js';
 import type { ActionTask, BlockTask, IncludeTask, Play, TaskNode } from './types.js';
 
 const FIX = resolve(import.meta.dirname, '../../test/fixtures/playbooks/good');
@@ -158,6 +159,27 @@ describe('loadPlaybook on the feature-complete fixture', async () => {
     expect(last?.kind === 'action' && [last.name, last.role?.name]).toEqual(['Base extra', 'base']);
   });
 
+  it('lists every file it read (for the plan input hash)', () => {
+    expect(pb.files).toEqual(
+      [
+        'backup.yml',
+        'roles/base/defaults/main.yaml',
+        'roles/base/meta/main.yml',
+        'roles/base/tasks/extra.yml',
+        'roles/base/tasks/main.yaml',
+        'roles/common/defaults/main.yml',
+        'roles/common/handlers/main.yml',
+        'roles/common/meta/main.yml',
+        'roles/common/tasks/main.yml',
+        'roles/common/vars/main.yml',
+        'roles/extra/tasks/main.yml',
+        'site.yml',
+        'tasks/static.yml',
+        'vars/common.yml',
+      ].map((f) => join(FIX, f)),
+    );
+  });
+
   it('puts post_tasks apart', () => {
     expect(site.postTasks.map((t) => t.name)).toEqual(['Done']);
   });
@@ -173,6 +195,14 @@ describe('run-time loading for include_tasks / include_role', () => {
     const got = await loadRole('extra', { playbookDir: FIX, tasksFrom: 'other', params: { extra_port: 1 } });
     expect(got.role.params).toEqual({ extra_port: 1 });
     expect(got.tasks.map((t) => t.name)).toEqual(['Extra other']);
+  });
+
+  it('reads a deferred vars file once its path is rendered', async () => {
+    expect(await loadVarsFile('vars/common.yml', FIX)).toEqual({ motd_text: 'Managed by Lifeboat', want_backup: true });
+    const src = { file: SITE, line: 22, col: 7 };
+    const err = await loadVarsFile('vars/prod.yml', FIX, src).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LifeboatErrors);
+    expect((err as LifeboatErrors).errors.map((e) => [e.src, e.message])).toEqual([[src, `cannot read file ${join(FIX, 'vars/prod.yml')}`]]);
   });
 
   it('names the missing role and the place that asked for it', async () => {

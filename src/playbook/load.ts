@@ -88,8 +88,11 @@ export async function readPlaybook(file: string, opts: LoadOptions = {}): Promis
   const abs = resolve(file);
   const problems = new Problems();
   const plays: Play[] = [];
-  await loadPlays(abs, opts, problems, new Map(), [], plays);
-  return { playbook: { file: abs, dir: dirname(abs), plays }, errors: problems.list };
+  const cache: FileCache = new Map();
+  await loadPlays(abs, opts, problems, cache, [], plays);
+  const files: string[] = [];
+  for (const [f, p] of cache) if (await p) files.push(f);
+  return { playbook: { file: abs, dir: dirname(abs), plays, files: files.sort() }, errors: problems.list };
 }
 
 export async function loadPlaybook(file: string, opts: LoadOptions = {}): Promise<Playbook> {
@@ -142,4 +145,18 @@ export async function loadRole(
   const got = await expandRole(use, ctx, []);
   if (problems.count || !got) throw new LifeboatErrors(problems.list);
   return got;
+}
+
+/**
+ * A `vars_files` entry whose path was a template (Play.varsFiles[i].deferred): once rendered for a host,
+ * read it (relative to the entry's `dir`). Throws LifeboatErrors (a missing file, bad YAML, not a mapping).
+ */
+export async function loadVarsFile(path: string, dir: string, src?: SourceRef): Promise<Vars> {
+  const problems = new Problems();
+  const y = await readYaml(resolve(dir, path), problems, new Map(), src);
+  if (y && y.value !== null && !isMapping(y.value)) {
+    problems.add('E_SCHEMA', { y, path: [] }, 'a vars file must be a mapping of variables');
+  }
+  if (problems.count || !y) throw new LifeboatErrors(problems.list);
+  return (y.value ?? {}) as Vars;
 }

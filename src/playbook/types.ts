@@ -10,6 +10,11 @@ export interface Playbook {
   file: string;
   dir: string;
   plays: Play[];
+  /**
+   * (Added field.) Every file read to build this playbook, sorted: the playbook, imported playbooks and task
+   * files, static vars files, role files. For the plan's input hash (files read at run time are not in it).
+   */
+  files?: string[];
 }
 
 export type Serial = Array<number | string>; // e.g. [1, "30%", 5]; a single value becomes [value]
