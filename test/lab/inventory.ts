@@ -100,8 +100,10 @@ export function inventoryYamlText(i: ClientFilesInput): string {
   return `# Lifeboat lab ${i.labId} — written by test/lab; gone when the lab stops.\n${stringify(doc, { nullStr: '', lineWidth: 0 })}`;
 }
 
+/** An INI value as Ansible reads it back (a Python literal): booleans as True/False, text quoted when needed. */
 const iniValue = (v: string | boolean): string => {
-  const s = String(v);
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  const s = v;
   return /[\s"'#;=]/.test(s) ? `"${s.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"` : s;
 };
 

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { hostInventoryVars, loadInventory, resolvePattern } from '../../src/inventory/index.js';
 import { describeLab } from './fixture.js';
 import type { Lab } from './index.js';
 import { run, sleep } from './proc.js';
@@ -168,5 +169,13 @@ describeLab('lab: 3 hosts with etcd over TLS', { hosts: 3 }, (lab) => {
     expect(ini).toContain('[etcd:vars]');
     const kh = await readFile(lab().knownHosts, 'utf8');
     expect(kh.trim().split('\n')).toHaveLength(3);
+  });
+
+  it('gives every host the same variables from the YAML and the INI inventory (read by Lifeboat\'s loader)', async () => {
+    const [yml, ini] = await Promise.all([loadInventory([lab().inventoryYaml]), loadInventory([lab().inventoryIni])]);
+    expect(ini.order).toEqual(yml.order);
+    for (const h of yml.order) expect(hostInventoryVars(ini, h)).toEqual(hostInventoryVars(yml, h));
+    expect(hostInventoryVars(yml, 'node3')).toMatchObject({ etcd_tls: true, etcd_name: 'etcd-node3', ansible_user: 'root' });
+    expect(resolvePattern(yml, 'etcd:&kube_master')).toEqual(['node1', 'node2', 'node3']);
   });
 });

@@ -84,6 +84,7 @@ describe('client files', () => {
     const ini = inventoryIniText(input);
     expect(ini).toContain('ansible_ssh_common_args="-o UserKnownHostsFile=/tmp/l/7/known_hosts -o StrictHostKeyChecking=yes"');
     expect(ini).toMatch(/\[etcd\]\nnode1\n/);
+    expect(ini).toContain('\netcd_tls=True\n'); // a Python literal, as Ansible reads INI values
     expect(ini).toMatch(/\[kube_node\]\nnode2\n/);
     expect(knownHostsText(input)).toBe('node1,10.251.7.11 ssh-ed25519 AAAA1\nnode2,10.251.7.12 ssh-ed25519 AAAA2\n');
     expect(sshConfigText(input)).toMatch(/Host node2 10\.251\.7\.12\n {2}HostName 10\.251\.7\.12\n/);
