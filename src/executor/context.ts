@@ -59,6 +59,9 @@ export interface PlayCtx {
   runs: Map<number, number>;
   /** Files and roles loaded by include_tasks / include_role, by target and parameters (read once per play). */
   includes: Map<string, Promise<{ nodes: import('../playbook/types.js').TaskNode[]; role?: import('../playbook/types.js').RoleRef }>>;
+  /** Per host, the play's vars_files layers when some path is a template (see vars-files.ts). */
+  varsFilesOf: Map<string, Vars[]>;
+  varsFileCache: Map<string, Promise<Vars>>;
   /** Handlers of roles brought in by include_role (they join the play's). */
   extraHandlers: ActionTask[];
 }

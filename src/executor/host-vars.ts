@@ -71,7 +71,7 @@ export function hostVars(pc: PlayCtx, host: string, frame: Frame | undefined, ex
     inventory: inventoryVars(run, host),
     ...(facts ? { facts } : {}),
     playVars: play.vars,
-    varsFiles: play.varsFiles.map((f) => f.vars),
+    varsFiles: pc.varsFilesOf.get(host) ?? play.varsFiles.map((f) => f.vars),
     roleVars: roles.map((r) => r.vars),
     roleParams: own ? [own.params] : [],
     blockVars: frame?.vars ?? [],

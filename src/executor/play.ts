@@ -8,6 +8,7 @@ import { rootFrame } from './frame.js';
 import { checkNotifyNames, flushHandlers } from './handlers.js';
 import { hostVars } from './host-vars.js';
 import { runAction } from './task.js';
+import { loadDeferredVarsFiles } from './vars-files.js';
 import { runNodes } from './walk.js';
 
 /** Variables whose values are masked in every event (besides --secrets / become passwords). */
@@ -53,6 +54,8 @@ export async function runPlay(run: RunCtx, playbook: Playbook, play: Play, playI
     runs: new Map(),
     includes: new Map(),
     extraHandlers: [],
+    varsFilesOf: new Map(),
+    varsFileCache: new Map(),
   };
   const frame = rootFrame(play);
   const batches = batchesFor(hosts, play);
@@ -61,6 +64,7 @@ export async function runPlay(run: RunCtx, playbook: Playbook, play: Play, playI
     const batch = (batches[b] as string[]).filter((h) => !run.state.isDown(h));
     if (batch.length === 0) continue;
     Object.assign(pc, { batch, batchIndex: b, batchFailed: new Set(), notified: new Map(), runs: new Map() });
+    await loadDeferredVarsFiles(pc, batch);
     collectSecrets(pc, batch);
     run.emit({ type: 'batch_start', play: play.name, batchIndex: b, hosts: batch });
     if (play.gatherFacts) await runAction(pc, factsTask(play), frame, batch, undefined, { system: true });

@@ -1,6 +1,13 @@
 import { expect, it } from 'vitest';
 import { describeLab } from '../lab/fixture.js';
+import type { Collect } from './helpers.js';
 import { runOnLab } from './lab-run.js';
+
+/** Failure messages, shown when an exit code is not the expected one. */
+function problems(ev: Collect): string {
+  const bad = ev.events.filter((e) => (e.type === 'host_result' && (e.status === 'failed' || e.status === 'unreachable')) || (e.type === 'host_plan' && e.status === 'fail') || e.type === 'warning');
+  return JSON.stringify(bad, null, 1);
+}
 
 /**
  * The executor over real SSH (ssh2) on three lab hosts (own namespaces and sshd each). What happened is
@@ -36,7 +43,7 @@ describeLab('executor on the lab over SSH', { hosts: 3, etcd: 0, masters: 0, tls
       command: touch /tmp/lb/handler-ran
 `,
     );
-    expect(summary.exitCode).toBe(0);
+    expect(summary.exitCode, problems(ev)).toBe(0);
     for (const h of [n1, n2, n3] as string[]) {
       expect(await sh(h, 'cat /tmp/lb/name')).toBe(`${h} ${h}\n`);
       expect(await sh(h, 'test -e /tmp/lb/handler-ran && echo yes')).toBe('yes\n');
@@ -150,7 +157,7 @@ describeLab('executor on the lab over SSH', { hosts: 3, etcd: 0, masters: 0, tls
     - name: restart
       command: touch /tmp/plan/restarted
 `, { check: true });
-    expect(summary.exitCode).toBe(0);
+    expect(summary.exitCode, problems(ev)).toBe(0);
     expect(await sh(n1, 'ls -la --time-style=full-iso /tmp/plan; cat /tmp/plan/conf')).toBe(before);
     const mine = ev.of('host_plan').filter((p) => p.host === n1).map((p) => [p.task, p.status]);
     expect(mine).toEqual([

@@ -203,4 +203,21 @@ describe('task keywords', () => {
 `), { inventory: 'h1\n' });
     expect(pool.execs('h1')).toEqual(['echo False']);
   });
+
+  it('vars_files with a templated path are read per host at run time; a missing one is invalid input', async () => {
+    const files = { 'vars/h1.yml': 'color: red\n', 'vars/h2.yml': 'color: blue\n', 'vars/common.yml': 'shape: round\n' };
+    const pb = `
+- hosts: h1,h2
+  gather_facts: false
+  vars_files: [vars/common.yml, "vars/{{ inventory_hostname }}.yml"]
+  tasks:
+    - command: echo {{ shape }} {{ color }}
+`;
+    const { pool } = await runYaml(pb, { files });
+    expect(pool.execs('h1')).toEqual(['echo round red']);
+    expect(pool.execs('h2')).toEqual(['echo round blue']);
+    const bad = await runYaml(pb.replace('h1,h2', 'h3'), { files });
+    expect(bad.summary.exitCode).toBe(4);
+    expect(bad.ev.of('warning')[0]?.msg).toMatch(/vars_files: cannot read .*vars\/h3\.yml/);
+  });
 });
