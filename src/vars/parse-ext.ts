@@ -2,7 +2,8 @@ import type { Node } from './ast.js';
 
 /**
  * What Lifeboat adds to nunjucks' parser (per parser instance, nothing global): Python slices `x[1:]`,
- * `x[::-1]`, and the tags Ansible enables — `{% do expr %}`, `{% break %}`, `{% continue %}`.
+ * `x[::-1]`, Jinja's bare test argument (`x is divisibleby 3`), and the tags Ansible enables —
+ * `{% do expr %}`, `{% break %}`, `{% continue %}`.
  */
 
 interface Token {
@@ -20,9 +21,16 @@ export interface ParserLike {
   advanceAfterBlockEnd(name?: string): Token;
   fail(msg: string, lineno?: number, colno?: number): never;
   parsePostfix(node: Node): Node;
+  parseCompare(): Node;
+  parsePrimary(): Node;
+  parseIs(): Node;
+  skipSymbol(name: string): boolean;
   extensions: Array<{ tags: string[]; parse(p: ParserLike): Node }>;
 }
 interface NodeCtors {
+  NodeList: new (l: number, c: number, children: Node[]) => Node;
+  Is: new (l: number, c: number, left: Node, right: Node) => Node;
+  Not: new (l: number, c: number, target: Node) => Node;
   FunCall: new (l: number, c: number, name: Node, args: Node) => Node;
   LookupVal: new (l: number, c: number, target: Node, val: Node) => Node;
   Literal: new (l: number, c: number, value: unknown) => Node;
@@ -65,7 +73,32 @@ function simpleTag(name: string, withExpr: boolean): { tags: string[]; parse(p: 
   };
 }
 
+/** Tokens that start Jinja's bare test argument (`x is divisibleby 3`, `x is sameas none`). */
+const ARG_START = new Set(['string', 'int', 'float', 'boolean', 'none', 'symbol', 'left-bracket', 'left-curly']);
+const NOT_ARG = new Set(['and', 'or', 'else', 'if', 'in', 'is', 'not']);
+
+/** `x is [not] test`, `x is test(args)`, and Jinja's `x is test arg`. */
+function parseIs(p: ParserLike, nodes: NodeCtors): Node {
+  const node = p.parseCompare();
+  if (!p.skipSymbol('is')) return node;
+  const not = p.skipSymbol('not');
+  let test = p.parseCompare();
+  const next = p.peekToken();
+  if (
+    test.typename === 'Symbol' &&
+    next &&
+    ARG_START.has(next.type) &&
+    !(next.type === 'symbol' && NOT_ARG.has(next.value))
+  ) {
+    const arg = p.parsePrimary();
+    test = new nodes.FunCall(test.lineno, test.colno, test, new nodes.NodeList(arg.lineno, arg.colno, [arg]));
+  }
+  const is = new nodes.Is(node.lineno, node.colno, node, test);
+  return not ? new nodes.Not(node.lineno, node.colno, is) : is;
+}
+
 export function extendParser(p: ParserLike, nodes: NodeCtors): void {
+  p.parseIs = () => parseIs(p, nodes);
   p.extensions = [simpleTag('do', true), simpleTag('break', false), simpleTag('continue', false)];
   p.parsePostfix = function parsePostfix(this: ParserLike, start: Node): Node {
     let node = start;

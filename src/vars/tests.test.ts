@@ -63,6 +63,22 @@ describe('jinja tests', () => {
     expect(c("'3.5.10' is version('3.5.9', '>')")).toBe(true);
     expect(c("'3.4.23' is version('3.5', '>=')")).toBe(false);
   });
+  it('contains, sameas, divisibleby, even / odd, lower / upper, subset / superset', () => {
+    expect(c('l is contains(2)')).toBe(true);
+    expect(c('l is contains(5)')).toBe(false);
+    expect(c('nothing is sameas none')).toBe(true);
+    expect(c('n is divisibleby(2)')).toBe(true);
+    expect(c('n is divisibleby(3)')).toBe(false);
+    expect(c('n is divisibleby 2')).toBe(true);
+    expect(c("s is not equalto 'x' and n is equalto 4")).toBe(true);
+    expect(c('n is even')).toBe(true);
+    expect(c('n is odd')).toBe(false);
+    expect(c('s is lower')).toBe(true);
+    expect(c('s is upper')).toBe(false);
+    expect(c('[1] is subset(l)')).toBe(true);
+    expect(c('l is superset([1, 2])')).toBe(true);
+    expect(c('l is subset([1])')).toBe(false);
+  });
   it('unknown tests are an error', () => {
     expect(() => c('s is strin')).toThrow(/no test named 'strin'/);
   });

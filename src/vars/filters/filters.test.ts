@@ -98,6 +98,16 @@ describe('list filters', () => {
     expect(r("{{ 'ab' | list }}")).toEqual(['a', 'b']);
     expect(r('{{ cfg | list }}')).toEqual(['a', 'b']);
   });
+  it('reverse, items, zip_longest, symmetric_difference', () => {
+    expect(r('{{ nums | reverse }}')).toEqual([2, 1, 3]);
+    expect(r("{{ 'abc' | reverse }}")).toBe('cba');
+    expect(r("{{ {'a': 1} | items }}")).toEqual([['a', 1]]);
+    expect(r("{{ [1, 2] | zip_longest(['x'], fillvalue='-') }}")).toEqual([
+      [1, 'x'],
+      [2, '-'],
+    ]);
+    expect(r('{{ [1, 2] | symmetric_difference([2, 3]) }}')).toEqual([1, 3]);
+  });
   it('flatten, union, intersect, difference', () => {
     expect(r('{{ [1, [2, [3]]] | flatten }}')).toEqual([1, 2, 3]);
     expect(r('{{ [1, [2, [3]]] | flatten(levels=1) }}')).toEqual([1, 2, [3]]);
@@ -146,6 +156,14 @@ describe('string filters', () => {
     expect(r('{{ weird | quote }}')).toBe("'it'\\''s $HOME'");
     expect(r("{{ 'plain' | quote }}")).toBe('plain');
     expect(r("{{ '' | quote }}")).toBe("''");
+  });
+  it('indent, regex_escape, checksum, capitalize, title', () => {
+    expect(r("{{ 'a\nb\n\nc' | indent(2) }}")).toBe('a\n  b\n\n  c');
+    expect(r("{{ 'a\nb' | indent(2, true) }}")).toBe('  a\n  b');
+    expect(r("{{ '1.2.3[x]' | regex_escape }}")).toBe('1\\.2\\.3\\[x\\]');
+    expect(r("{{ 'abc' | checksum }}")).toBe(createHash('sha1').update('abc').digest('hex'));
+    expect(r("{{ 'hELLO wORLD' | capitalize }}")).toBe('Hello world');
+    expect(r("{{ 'hELLO wORLD' | title }}")).toBe('Hello World');
   });
   it('hash', () => {
     expect(r("{{ 'abc' | hash('sha256') }}")).toBe(createHash('sha256').update('abc').digest('hex'));
