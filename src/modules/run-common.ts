@@ -27,9 +27,14 @@ export const runArgsSchema = {
   strip_empty_ends: { type: 'boolean' },
 } as const;
 
-/** The free-form string (cmd or _raw_params) with Ansible's inline `creates=…` words merged into the args. */
+/**
+ * The command string: `cmd` as given, or the free form (`_raw_params`) with Ansible's inline `creates=…` words
+ * taken out and merged into the args (the playbook loader does this too; doing it here keeps plan() correct for
+ * callers that pass the raw text).
+ */
 export function freeForm<A extends RunArgs>(args: A): { text: string | undefined; args: A } {
-  const raw = args.cmd ?? args._raw_params;
+  if (args.cmd !== undefined) return { text: args.cmd, args };
+  const raw = args._raw_params;
   if (raw === undefined) return { text: undefined, args };
   const { rest, kv } = extractFreeFormKv(raw);
   const merged = { ...args } as Record<string, unknown>;

@@ -83,7 +83,8 @@ export async function planWrite(ctx: ModuleContext<unknown>, spec: WriteSpec): P
       dest: spec.dest,
     });
   }
-  const dest = st.exists && st.type === 'link' && spec.follow && st.lnkSource ? st.lnkSource : spec.dest;
+  // dest was stat'ed following links: lnkSource is set when dest itself is a symlink.
+  const dest = st.exists && spec.follow && st.lnkSource ? st.lnkSource : spec.dest;
   const parent = posix.dirname(dest);
   if (!parentExists && !spec.makeParents) {
     return failedOp(`${spec.module}: destination directory ${parent} does not exist`, {

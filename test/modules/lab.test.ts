@@ -82,6 +82,14 @@ describeLab('modules over SSH on a lab host', { hosts: 1, etcd: 1, masters: 1, t
     expect(content.result.changed).toBe(true);
     expect(await sh("stat -c '%a %U' /etc/motd.lifeboat; cat /etc/motd.lifeboat")).toBe('640 etcd\nnew\n');
     expect(await sh(`cat '${content.result.backup_file}'`)).toBe('welcome to the lifeboat lab\n');
+    const remote = { src: '/etc/hostname', dest: '/tmp/hostname.copy', remote_src: true, mode: '0600' };
+    expect((await run('copy', remote)).result.changed).toBe(true);
+    expect(await sh("stat -c '%a' /tmp/hostname.copy; cat /tmp/hostname.copy")).toBe('600\nnode1\n');
+    expect((await run('copy', remote)).op.steps).toEqual([]);
+    await sh('ln -sf /tmp/hostname.copy /tmp/via-link');
+    const follow = await run('copy', { content: 'through\n', dest: '/tmp/via-link', follow: true });
+    expect(follow.result.changed).toBe(true);
+    expect(await sh('readlink /tmp/via-link; cat /tmp/hostname.copy')).toBe('/tmp/hostname.copy\nthrough\n');
   });
 
   it('file: directory, link, touch, absent — each idempotent', async () => {
@@ -132,6 +140,9 @@ describeLab('modules over SSH on a lab host', { hosts: 1, etcd: 1, masters: 1, t
     const del = await run('lineinfile', { path: '/etc/lb.conf', regexp: '^B=', state: 'absent' });
     expect(del.result).toMatchObject({ changed: true, found: 1 });
     expect(await sh('cat /etc/lb.conf')).toBe('A=1\nC=4\nETCD_QUOTA=8589934592\n');
+    const created = await run('lineinfile', { path: '/etc/lbnew/a.conf', line: 'x=1', create: true, mode: '0640' });
+    expect(created.result.changed).toBe(true);
+    expect(await sh("cat /etc/lbnew/a.conf; stat -c '%a' /etc/lbnew/a.conf")).toBe('x=1\n640\n');
     const missing = await run('lineinfile', { path: '/etc/none.conf', line: 'x' });
     expect(missing.result).toMatchObject({ failed: true, rc: 257 });
   });
@@ -163,6 +174,13 @@ describeLab('modules over SSH on a lab host', { hosts: 1, etcd: 1, masters: 1, t
     expect(start.result.changed).toBe(true);
     expect((await lab().sh('node1', 'service kube-apiserver status')).rc).toBe(0);
     expect((await svc('started')).op.steps).toEqual([]);
+    const enable = await run('service', { name: 'kube-scheduler', enabled: true });
+    expect(enable.result).toMatchObject({ changed: true, enabled: true });
+    expect(enable.result.failed).toBeUndefined();
+    expect(await sh('ls /etc/rc2.d/ | grep -c kube-scheduler')).toBe('1\n');
+    expect((await run('service', { name: 'kube-scheduler', enabled: true })).op.steps).toEqual([]);
+    expect((await run('service', { name: 'kube-scheduler', enabled: false })).result.changed).toBe(true);
+    expect(await sh('ls /etc/rc2.d/S* 2>/dev/null | grep -c kube-scheduler || true')).toBe('0\n');
     const missing = await run('service', { name: 'no-such-service', state: 'started' });
     expect(missing.result).toMatchObject({ failed: true });
     expect(missing.result.msg).toContain('Could not find the requested service no-such-service');

@@ -5,6 +5,7 @@ import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getModule, moduleNames } from '../../src/modules/registry.js';
 import type { Step } from '../../src/modules/types.js';
+import { makeUnknown, UnknownValueError } from '../../src/vars/index.js';
 import { FakeConnection } from './fake.js';
 import { planModule, runModule } from './run.js';
 
@@ -117,6 +118,27 @@ describe('copy / file plans', () => {
     ]);
     await expect(planModule('file', { path: '/', state: 'absent' }, c)).rejects.toMatchObject({ code: 'E_MODULE' });
     await expect(planModule('file', { path: '/l', state: 'link' }, c)).rejects.toMatchObject({ code: 'E_MODULE' });
+  });
+});
+
+describe('template plans', () => {
+  it('renders with the vars; a register unknown before the run surfaces as UnknownValueError', async () => {
+    await mkdir(join(pb, 'templates'), { recursive: true });
+    await writeFile(join(pb, 'templates', 't.j2'), 'v={{ r.stdout }}\n');
+    const c = new FakeConnection().on('stat ', { stdout: NEW_FILE });
+    const op = await planModule('template', { src: 't.j2', dest: '/etc/t' }, c, {
+      playbookDir: pb,
+      vars: { r: { stdout: 'ok' } },
+    });
+    expect(op.steps[0]).toMatchObject({ kind: 'put', content: 'v=ok\n' });
+    await expect(
+      planModule('template', { src: 't.j2', dest: '/etc/t' }, c, { playbookDir: pb, vars: { r: makeUnknown('r') } }),
+    ).rejects.toBeInstanceOf(UnknownValueError);
+    await expect(planModule('template', { src: 't.j2', dest: '/etc/t' }, c, { playbookDir: pb })).rejects.toMatchObject(
+      {
+        code: 'E_UNDEFINED',
+      },
+    );
   });
 });
 
