@@ -69,22 +69,21 @@ export function makeHostvars(
   hosts: () => string[],
   accessor: (host: string) => Vars | undefined,
 ): Record<string, unknown> {
-  const views = new Map<string, Record<string, unknown>>();
+  const views = new Map<string, Record<string, unknown> | undefined>();
+  const view = (h: string) => {
+    if (!views.has(h)) {
+      const vars = accessor(h);
+      views.set(h, vars ? hostView(h, vars) : undefined);
+    }
+    return views.get(h);
+  };
   let known: Set<string> | undefined;
-  return lazyMap(
-    hosts,
-    (h) => (known ??= new Set(hosts())).has(h),
-    (h) => {
-      let v = views.get(h);
-      if (!v) {
-        const vars = accessor(h);
-        if (!vars) return undefined;
-        v = hostView(h, vars);
-        views.set(h, v);
-      }
-      return v;
-    },
-  );
+  const contains = (h: string) => {
+    known ??= new Set(hosts());
+    // Hosts outside the inventory the accessor knows (e.g. an implicit localhost) are reachable too.
+    return known.has(h) || view(h) !== undefined;
+  };
+  return lazyMap(hosts, contains, view);
 }
 
 /** The magic variables of one host (Ansible's names). */
