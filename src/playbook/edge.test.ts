@@ -156,6 +156,14 @@ describe('files', () => {
     expect((await errorsOf(site)).map((e) => e.slice(0, 2))).toEqual([[3, '`tasks` must be a list or empty, got a mapping']]);
   });
 
+  it('reports a problem in a role used by two plays once', async () => {
+    const site = project({
+      'site.yml': '- hosts: all\n  roles: [r]\n- hosts: all\n  roles: [r]\n',
+      'roles/r/tasks/main.yml': '- comand: echo\n',
+    });
+    expect((await errorsOf(site)).map((e) => e.slice(0, 2))).toEqual([[1, 'unknown module `comand` — did you mean `command`?']]);
+  });
+
   it('needs hosts on a play', async () => {
     const site = project({ 'site.yml': '- name: x\n  tasks: []\n' });
     expect((await errorsOf(site)).map((e) => e.slice(0, 2))).toEqual([[1, 'a play needs `hosts`']]);

@@ -23,14 +23,21 @@ export function srcOf(loc: Loc, opts: { key?: boolean } = {}): SourceRef {
 /** Collects every problem of a load, so one pass reports all of them. */
 export class Problems {
   readonly list: LifeboatError[] = [];
+  /** A role used by two plays is read twice: its problems are reported once. */
+  private readonly seen = new Set<string>();
 
   add(code: ErrorCode, loc: Loc | SourceRef, message: string, hint?: string, opts: { key?: boolean } = {}): void {
     const src = 'y' in loc ? srcOf(loc, opts) : loc;
-    this.list.push(new LifeboatError(code, message, { src, ...(hint ? { hint } : {}) }));
+    this.push(new LifeboatError(code, message, { src, ...(hint ? { hint } : {}) }));
   }
 
   push(...errs: LifeboatError[]): void {
-    this.list.push(...errs);
+    for (const e of errs) {
+      const k = `${e.src?.file}:${e.src?.line}:${e.src?.col}:${e.message}`;
+      if (this.seen.has(k)) continue;
+      this.seen.add(k);
+      this.list.push(e);
+    }
   }
 
   get count(): number {
