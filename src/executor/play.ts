@@ -1,6 +1,6 @@
 import { LifeboatError, LifeboatErrors } from '../errors.js';
 import { resolvePattern } from '../inventory/index.js';
-import type { ActionTask, Play, Playbook } from '../playbook/types.js';
+import type { ActionTask, Play, Playbook, TaskNode } from '../playbook/types.js';
 import { renderValue } from '../vars/index.js';
 import { batchesFor } from './batches.js';
 import { type PlayCtx, type RunCtx, mayContinue } from './context.js';
@@ -58,6 +58,8 @@ export async function runPlay(run: RunCtx, playbook: Playbook, play: Play, playI
     varsFileCache: new Map(),
   };
   const frame = rootFrame(play);
+  const facts = factsTask(play);
+  numberNodes(pc, [facts, ...play.preTasks, ...play.tasks, ...play.postTasks, ...play.handlers]);
   const batches = batchesFor(hosts, play);
   for (let b = 0; b < batches.length; b++) {
     if (!mayContinue(pc)) break;
@@ -67,7 +69,7 @@ export async function runPlay(run: RunCtx, playbook: Playbook, play: Play, playI
     await loadDeferredVarsFiles(pc, batch);
     collectSecrets(pc, batch);
     run.emit({ type: 'batch_start', play: play.name, batchIndex: b, hosts: batch });
-    if (play.gatherFacts) await runAction(pc, factsTask(play), frame, batch, undefined, { system: true });
+    if (play.gatherFacts) await runAction(pc, facts, frame, batch, undefined, { system: true });
     for (const section of [play.preTasks, play.tasks, play.postTasks]) {
       if (!mayContinue(pc)) break;
       await runNodes(pc, section, frame, batch, undefined);
@@ -80,6 +82,17 @@ export async function runPlay(run: RunCtx, playbook: Playbook, play: Play, playI
     }
   }
   run.emit({ type: 'play_end', play: play.name });
+}
+
+/**
+ * Task ids by position: every task written in the play is numbered before the walk, so an id does not
+ * depend on what ran before it (a plan that could not look into an include still lines up with the run).
+ */
+function numberNodes(pc: PlayCtx, nodes: TaskNode[]): void {
+  for (const n of nodes) {
+    if (!pc.nodeIds.has(n)) pc.nodeIds.set(n, pc.nodeIds.size);
+    if (n.kind === 'block') numberNodes(pc, [...n.block, ...n.rescue, ...n.always]);
+  }
 }
 
 function factsTask(play: Play): ActionTask {
