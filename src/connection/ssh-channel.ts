@@ -18,7 +18,10 @@ export function channelHandle(
   let lastError: Error | undefined;
   let pid: number | undefined;
   let head: Buffer | undefined = killGroup ? Buffer.alloc(0) : undefined;
+  // Chunks that arrive before drive() registers its consumer wait here.
+  const early: Buffer[] = [];
   let stderrCb: ((chunk: Buffer) => void) | undefined;
+  const emitErr = (chunk: Buffer) => (stderrCb ? stderrCb(chunk) : early.push(chunk));
   stream.on('exit', (c: number | null, sig?: string) => {
     gotExit = true;
     if (typeof c === 'number') code = c;
@@ -29,7 +32,7 @@ export function channelHandle(
   });
   // Login scripts may print to stderr before our wrapper runs: look for the pid line within the first 4 KiB.
   stream.stderr.on('data', (chunk: Buffer) => {
-    if (head === undefined) return stderrCb?.(chunk);
+    if (head === undefined) return emitErr(chunk);
     head = Buffer.concat([head, chunk]);
     const text = head.toString('latin1');
     const m = /(^|\n)LBPID (\d+)\n/.exec(text);
@@ -41,17 +44,24 @@ export function channelHandle(
       out = Buffer.concat([head.subarray(0, start), head.subarray(start + m[0].length - (m[1] ?? '').length)]);
     }
     head = undefined;
-    if (out.length) stderrCb?.(out);
+    if (out.length) emitErr(out);
   });
   return {
     stdin: stream,
     onStdout: (cb) => stream.on('data', cb),
     onStderr(cb) {
       stderrCb = cb;
+      for (const chunk of early.splice(0)) cb(chunk);
     },
     onDone(cb) {
-      stream.on('close', () => {
-        if (head?.length) stderrCb?.(head);
+      // ssh2 passes the exit status to 'close' too; it may have arrived before our 'exit' listener existed.
+      stream.on('close', (c?: number | null, sig?: string) => {
+        if (!gotExit && (typeof c === 'number' || sig)) {
+          gotExit = true;
+          if (typeof c === 'number') code = c;
+          if (sig) signal = sig.replace(/^SIG/, '');
+        }
+        if (head?.length) emitErr(head);
         head = undefined;
         // A channel closed without an exit status, and not by us: the connection went away under it.
         if (!gotExit && !closedByUs) errorCb?.(lastError ?? new Error('the channel closed without an exit status'));

@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type ssh2 from 'ssh2';
 import { LifeboatError } from '../errors.js';
 import { buildCommand } from './command.js';
-import { drive } from './drive.js';
+import { drive, type ProcHandle } from './drive.js';
 import { Semaphore } from './semaphore.js';
 import { defaultKeyFiles } from './spec.js';
 import { closeOpened, type OpenedClient, openClient } from './ssh-connect.js';
@@ -109,21 +109,29 @@ export class SshConnection implements Connection {
     });
   }
 
-  /** Runs `fn` on a channel-holding client; a connection found dead is reopened once. */
+  /**
+   * Runs `fn` (which opens one channel) holding a channel slot. A channel refused on a live connection is
+   * retried with a short backoff: sshd frees a closed session only on its next loop turn, so a close and the
+   * next open in one burst can briefly exceed MaxSessions. A connection found dead is reopened once.
+   */
   private async withChannel<T>(fn: (c: ssh2.Client) => Promise<T>): Promise<T> {
     const release = await this.sem.acquire();
     try {
-      const c = await this.client();
-      try {
-        return await fn(c);
-      } catch (e) {
-        if (!(e instanceof ChannelOpenError)) throw e;
-        // The channel could not be opened because the connection had died: reopen once and retry.
-        if (this.opened?.client === c) throw this.channelError(e);
+      let c = await this.client();
+      let reopened = false;
+      for (let attempt = 0; ; attempt++) {
         try {
-          return await fn(await this.client());
-        } catch (e2) {
-          throw e2 instanceof ChannelOpenError ? this.channelError(e2) : e2;
+          return await fn(c);
+        } catch (e) {
+          if (!(e instanceof ChannelOpenError)) throw e;
+          if (this.opened?.client !== c) {
+            if (reopened) throw this.channelError(e);
+            reopened = true;
+            c = await this.client();
+            continue;
+          }
+          if (attempt >= OPEN_RETRIES) throw this.channelError(e);
+          await new Promise((r) => setTimeout(r, 10 * 2 ** attempt));
         }
       }
     } finally {
@@ -143,8 +151,8 @@ export class SshConnection implements Connection {
       ...(opts.env ? { env: opts.env } : {}),
     });
     return this.withChannel(async (c) => {
-      const stream = await openExec(c, built.line);
-      return drive(channelHandle(stream, (pid, sig) => killGroup(c, pid, sig)), {
+      const handle = await openExec(c, built.line, (pid, sig) => killGroup(c, pid, sig));
+      return drive(handle, {
         host: this.host,
         ...pick(opts),
         ...(built.become
@@ -206,10 +214,16 @@ function pick(o: ExecOptions) {
 
 class ChannelOpenError extends Error {}
 
-function openExec(c: ssh2.Client, line: string): Promise<ssh2.ClientChannel> {
+/** Retries of a refused channel open (10 ms doubling: about 0.6 s in all). */
+const OPEN_RETRIES = 6;
+
+/** Opens an exec channel; its handle is made inside the callback, before any of its events can be missed. */
+function openExec(c: ssh2.Client, line: string, kill: (pid: number, sig: string) => void): Promise<ProcHandle> {
   return new Promise((resolve, reject) => {
     try {
-      c.exec(line, (err, stream) => (err ? reject(new ChannelOpenError(err.message, { cause: err })) : resolve(stream)));
+      c.exec(line, (err, stream) =>
+        err ? reject(new ChannelOpenError(err.message, { cause: err })) : resolve(channelHandle(stream, kill)),
+      );
     } catch (e) {
       reject(new ChannelOpenError((e as Error).message, { cause: e }));
     }
