@@ -125,3 +125,61 @@ describe('schemaErrors', () => {
     expect(errs.map((e) => e.format())).toEqual(['p.yml:1:7: name must be text\n  hint: quote it']);
   });
 });
+
+describe('YAML 1.1, as PyYAML (and so Ansible) reads it', () => {
+  // expected values are what Python's yaml.safe_load gives for the same text
+  const text = [
+    'a: yes',
+    'b: no',
+    'c: on',
+    'd: y',
+    'e: n',
+    'f: 0755',
+    'g: 2024-01-02',
+    'h: 1:20',
+    'i: 0x1f',
+    'j: ~',
+    'k: 1_000',
+    'm: 0b11',
+    'n: 010',
+    'o: 1e3',
+    'p: 08',
+    'q: 1.5e+3',
+    'r: 1.5e3',
+    'u: True',
+    'v: OFF',
+    'x: {<<: {z: 1}, y2: 2}',
+    '',
+  ].join('\n');
+
+  it('resolves scalars as PyYAML does', () => {
+    const y = parseYamlFile('v.yml', text, { version: '1.1' });
+    expect(y.errors).toEqual([]);
+    expect(y.value).toEqual({
+      a: true,
+      b: false,
+      c: true,
+      d: 'y',
+      e: 'n',
+      f: 493,
+      g: '2024-01-02',
+      h: 80,
+      i: 31,
+      j: null,
+      k: 1000,
+      m: 3,
+      n: 8,
+      o: '1e3',
+      p: '08',
+      q: 1500,
+      r: '1.5e3',
+      u: true,
+      v: false,
+      x: { z: 1, y2: 2 },
+    });
+  });
+
+  it('leaves YAML 1.2 the default', () => {
+    expect(parseYamlFile('v.yml', 'a: yes\nb: 0755\n').value).toEqual({ a: 'yes', b: 755 });
+  });
+});

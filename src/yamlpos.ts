@@ -5,7 +5,17 @@
  * Reusable by every loader (inventory, playbook, vars files).
  */
 import type { ErrorObject } from 'ajv';
-import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import {
+  type Document,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+  type Tags,
+} from 'yaml';
 import { LifeboatError, type SourceRef } from './errors.js';
 
 export type DataPath = ReadonlyArray<string | number>;
@@ -51,18 +61,51 @@ function shortMessage(message: string): string {
   return first.replace(/ at line \d+, column \d+:?\s*$/, '').replace(/:\s*$/, '');
 }
 
+const BOOL = 'tag:yaml.org,2002:bool';
+
+/**
+ * The yaml package's YAML 1.1 schema, narrowed to what PyYAML (and so Ansible) resolves: only
+ * yes/no/true/false/on/off are booleans (not y/n, so a key `n:` stays "n"); `08` and `1e3` stay strings
+ * (a decimal has no leading zero; an exponent needs a dot and a sign); dates stay strings (no timestamps).
+ */
+function asPyYaml(tags: Tags): Tags {
+  const out: Tags = [];
+  for (const t of tags) {
+    if (typeof t === 'string' || !('test' in t) || !t.test) {
+      out.push(t);
+    } else if (t.tag === BOOL) {
+      const yes = t.identify?.(true) === true;
+      out.push({
+        ...t,
+        test: yes ? /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/ : /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/,
+      });
+    } else if (t.tag === 'tag:yaml.org,2002:timestamp') {
+      // dropped
+    } else if (t.tag === 'tag:yaml.org,2002:int' && !t.format) {
+      out.push({ ...t, test: /^[-+]?(?:0|[1-9][0-9_]*)$/ });
+    } else if (t.tag === 'tag:yaml.org,2002:float' && t.format === 'EXP') {
+      out.push({ ...t, test: /^[-+]?(?:[0-9][0-9_]*\.[0-9_]*|\.[0-9_]+)[eE][-+][0-9]+$/ });
+    } else {
+      out.push(t);
+    }
+  }
+  return out;
+}
+
 /**
  * Parse one YAML file. Duplicate keys are errors (as they should be: the later silently wins otherwise).
  * Never throws for bad YAML: look at `errors`. `opts.version: '1.1'` for Ansible-compatible files (playbooks).
  */
 export function parseYamlFile(file: string, text: string, opts: { version?: '1.1' | '1.2' } = {}): YamlFile {
   const lines = new LineCounter();
-  // version '1.1' reads files as Ansible (PyYAML) does: `yes`/`no`/`on`/`off` are booleans, `0644` is octal.
+  // version '1.1' reads files as Ansible (PyYAML) does: `yes`/`no`/`on`/`off` are booleans, `0644` is octal
+  // (see asPyYaml for the details).
   const doc = parseDocument(text, {
     uniqueKeys: true,
     lineCounter: lines,
     prettyErrors: true,
     ...(opts.version ? { version: opts.version } : {}),
+    ...(opts.version === '1.1' ? { customTags: asPyYaml } : {}),
   });
   infoOf.set(doc, { file, lines });
   const errors: LifeboatError[] = [];

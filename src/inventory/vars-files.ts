@@ -67,7 +67,7 @@ export async function readVarsFile(file: string): Promise<{ vars: Vars; errors: 
       ],
     };
   }
-  const y = parseYamlFile(file, text);
+  const y = parseYamlFile(file, text, { version: '1.1' }); // as Ansible (PyYAML): yes/no are booleans
   if (y.errors.length) return { vars: {}, errors: y.errors };
   if (y.value === null || y.value === undefined) return { vars: {}, errors: [] };
   if (typeof y.value !== 'object' || Array.isArray(y.value)) {

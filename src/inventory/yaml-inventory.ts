@@ -105,7 +105,7 @@ const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof
 
 /** Read one YAML/JSON inventory file into the builder; returns its problems. */
 export function parseYamlInventory(file: string, text: string, b: InventoryBuilder): LifeboatError[] {
-  const y = parseYamlFile(file, text);
+  const y = parseYamlFile(file, text, { version: '1.1' }); // as Ansible (PyYAML): yes/no are booleans
   if (y.errors.length) return y.errors;
   if (y.value === null || y.value === undefined) return []; // an empty file declares nothing
   const errors: LifeboatError[] = [];
