@@ -87,7 +87,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     if (process.env.LIFEBOAT_LAB_TRACE) console.error(`[lab] ${Math.round(performance.now() - t0)} ms ${what}`);
   };
   const initBin = await buildInit();
-  const state = claimLabId(opts.persistent ?? false);
+  const state = claimLabId(false); // persistent only once up: a crashed `lab up` is stale like any other
   const id = state.id;
   const dir = labDir(id);
   try {
@@ -141,6 +141,10 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     if (etcdHosts.length > 0) await waitEtcdCluster(lab.etcdTarget());
     trace('etcd cluster has a leader');
     if (opts.seedKeys) await lab.seed(opts.seedKeys);
+    if (opts.persistent) {
+      state.persistent = true;
+      writeState(state);
+    }
     return lab;
   } catch (e) {
     await destroyLab(id, state).catch(() => {});

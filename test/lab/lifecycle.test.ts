@@ -5,7 +5,8 @@ import { labSkipReason } from './fixture.js';
 import { footprint } from './footprint.js';
 import { cleanupStaleLabs, type Lab, startLab } from './index.js';
 import { LAB_SRC_DIR } from './paths.js';
-import { nsOf, run } from './proc.js';
+import { nsOf, run, sleep } from './proc.js';
+import { labIds, readState } from './state.js';
 
 const why = labSkipReason();
 if (why) console.warn(`[lab] skipping lab lifecycle tests: ${why}`);
@@ -88,6 +89,32 @@ describe.skipIf(why !== undefined)(`lab lifecycle${why ? ` (skipped: ${why})` : 
     // … until the next cleanup (every startLab runs it first)
     await cleanupStaleLabs();
     expect(await footprint(info.id, ns)).toEqual({ links: [], procs: [], namespaces: [], mounts: 0, dirExists: false });
+  });
+
+  it('cleans up a lab whose owner was killed while it was starting', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(LAB_SRC_DIR, 'testdata', 'orphan-lab.ts')], {
+      stdio: 'ignore',
+    });
+    const pid = child.pid as number;
+    // wait until the child has spawned its host (state.json names it), then kill it mid-start
+    let id: number | undefined;
+    const deadline = Date.now() + 60_000;
+    while (id === undefined && Date.now() < deadline) {
+      id = labIds().find((i) => {
+        const s = readState(i);
+        return s?.owner.pid === pid && s.hosts.length > 0;
+      });
+      if (id === undefined) await sleep(5);
+    }
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('close', r));
+    expect(id).toBeDefined();
+    const labId = id as number;
+    const before = await footprint(labId, []);
+    expect(before.dirExists).toBe(true);
+    expect(before.procs.length).toBeGreaterThan(0); // the host's init (and whatever it started) outlived its owner
+    await cleanupStaleLabs();
+    expect(await footprint(labId, [])).toEqual({ links: [], procs: [], namespaces: [], mounts: 0, dirExists: false });
   });
 
   it('brings up a 1-host lab', async () => {
