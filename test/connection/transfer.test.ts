@@ -1,0 +1,94 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SshConnection } from '../../src/connection/ssh-connection.js';
+import { type Bench, sshdSkipReason, startBench, sudoSkipReason } from './setup.js';
+import { TEST_PASSWORD, TEST_USER } from './sshd.js';
+
+const skip = sshdSkipReason();
+if (skip) console.warn(`connection transfer tests skipped: ${skip}`);
+
+async function sha256File(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+describe.skipIf(skip)('put/get over SFTP against a real sshd', () => {
+  let b: Bench;
+  let c: SshConnection;
+  let remote: string; // a root-owned 0755 directory on the "host"
+  beforeAll(async () => {
+    b = await startBench();
+    c = new SshConnection(b.spec());
+    remote = join(b.dir, 'remote');
+    await mkdir(remote, { mode: 0o755 });
+  });
+  afterAll(async () => {
+    await c?.close();
+    await b?.cleanup();
+  });
+
+  const ls = async () => (await c.exec(`ls -A ${remote}`)).stdout.split('\n').filter(Boolean).sort();
+
+  it('puts and gets a 50 MB file intact (sha256 on both sides)', async () => {
+    const local = join(b.dir, 'big.bin');
+    await writeFile(local, randomBytes(50 * 1024 * 1024));
+    const want = await sha256File(local);
+    await c.put(local, `${remote}/big.bin`, { mode: 0o600 });
+    const r = await c.exec(`sha256sum ${remote}/big.bin; stat -c %a ${remote}/big.bin`);
+    expect(r.stdout).toBe(`${want}  ${remote}/big.bin\n600\n`);
+    const back = join(b.dir, 'big.back');
+    await c.get(`${remote}/big.bin`, back);
+    expect(await sha256File(back)).toBe(want);
+    await c.exec(`rm -f ${remote}/big.bin`);
+  });
+
+  it('puts a buffer or a stream with mode and owner by name, leaving no temporary file', async () => {
+    await c.put(Buffer.from('hello\n'), `${remote}/a.txt`, { mode: 0o640, owner: TEST_USER, group: 'root' });
+    await c.put(Readable.from(['str', 'eam\n']), `${remote}/b.txt`);
+    const r = await c.exec(`stat -c '%a %U %G' ${remote}/a.txt ${remote}/b.txt; cat ${remote}/a.txt ${remote}/b.txt`);
+    expect(r.stdout).toBe(`640 ${TEST_USER} root\n644 root root\nhello\nstream\n`);
+    expect(await ls()).toEqual(['a.txt', 'b.txt']);
+  });
+
+  it('a failed upload leaves the old destination file as it was, and no temporary file', async () => {
+    await c.put(Buffer.from('old content\n'), `${remote}/keep.txt`);
+    const failing = new Readable({
+      read() {
+        this.push(Buffer.alloc(64 * 1024, 97));
+        this.destroy(new Error('source broke'));
+      },
+    });
+    await expect(c.put(failing, `${remote}/keep.txt`)).rejects.toMatchObject({ code: 'E_TASK' });
+    expect((await c.exec(`cat ${remote}/keep.txt`)).stdout).toBe('old content\n');
+    expect((await ls()).filter((f) => f.includes('keep'))).toEqual(['keep.txt']);
+  });
+
+  it('get of a missing file fails with E_TASK naming host and path', async () => {
+    const e = await c.get(`${remote}/absent`, join(b.dir, 'x')).then(() => undefined, (x: unknown) => x);
+    expect(e).toMatchObject({ code: 'E_TASK', host: 'target' });
+    expect((e as Error).message).toContain(`${remote}/absent`);
+  });
+
+  it.skipIf(sudoSkipReason())('with become and a non-root login, uploads to a temp path then sudo-moves into place', async () => {
+    const u = new SshConnection(b.spec({ ansible_user: TEST_USER, ansible_become_password: TEST_PASSWORD }));
+    try {
+      // The login user cannot write there itself.
+      expect((await u.exec(`touch ${remote}/nope`)).rc).not.toBe(0);
+      await u.put(Buffer.from('as root\n'), `${remote}/root.txt`, { become: true, mode: 0o600 });
+      const r = await c.exec(`stat -c '%a %U' ${remote}/root.txt; cat ${remote}/root.txt`);
+      expect(r.stdout).toBe('600 root\nas root\n');
+      // And reads a root-only file back through sudo.
+      const back = join(b.dir, 'root.back');
+      await u.get(`${remote}/root.txt`, back, { become: true });
+      expect(await readFile(back, 'utf8')).toBe('as root\n');
+      expect((await u.exec("ls -A /tmp | grep -c '^\\.root\\.txt\\.lifeboat-' || true")).stdout.trim()).toBe('0');
+    } finally {
+      await u.close();
+    }
+  });
+});
