@@ -43,8 +43,10 @@ function walk(dir: string, out: string[]): void {
 export function inputFiles(src: InputSources): string[] {
   const files = new Set<string>([...src.inventory.sources, ...src.playbookFiles]);
   for (const pb of src.playbooks) {
+    // Every file the loader read: imported playbooks, import_tasks files, role files, vars files.
+    for (const f of pb.files ?? []) files.add(f);
     for (const play of pb.plays) {
-      for (const vf of play.varsFiles) files.add(vf.path);
+      for (const vf of play.varsFiles) if (!vf.deferred) files.add(vf.path);
       for (const r of play.roles) {
         const inRole: string[] = [];
         walk(r.path, inRole);
