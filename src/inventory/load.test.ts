@@ -230,6 +230,20 @@ describe('path errors', () => {
     ]);
   });
 
+  it('follows symlinks to inventory files and vars directories, and ignores a byte-order mark', async () => {
+    const d = join(await tmp, 'links');
+    const fs = await import('node:fs/promises');
+    await fs.mkdir(join(d, 'group_vars'), { recursive: true });
+    await writeFile(join(await tmp, 'real-hosts'), '\uFEFF[etcd]\netcd1\n');
+    await fs.symlink(join(await tmp, 'real-hosts'), join(d, 'hosts'));
+    await fs.mkdir(join(await tmp, 'real-etcd-vars'));
+    await writeFile(join(await tmp, 'real-etcd-vars', 'main.yml'), 'etcd_port: 2379\n');
+    await fs.symlink(join(await tmp, 'real-etcd-vars'), join(d, 'group_vars', 'etcd'));
+    const inv = await loadInventory([d]);
+    expect(groupsMap(inv).etcd).toEqual(['etcd1']);
+    expect(hostInventoryVars(inv, 'etcd1')).toEqual({ etcd_port: 2379 });
+  });
+
   it('an unknown host is named with the nearest one', async () => {
     const inv = await loadInventory([fx('nested.yml')]);
     expect(() => hostInventoryVars(inv, 'etcd4')).toThrow(/no host "etcd4"/);

@@ -55,14 +55,26 @@ export async function inventoryFilesIn(dir: string): Promise<string[]> {
   for (const e of entries) {
     if (isIgnoredEntry(e.name)) continue;
     const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await inventoryFilesIn(p)));
-    else if (e.isFile()) out.push(p);
+    const kind = e.isSymbolicLink() ? await kindOf(p) : e.isDirectory() ? 'dir' : e.isFile() ? 'file' : undefined;
+    if (kind === 'dir') out.push(...(await inventoryFilesIn(p)));
+    else if (kind === 'file') out.push(p);
   }
   return out;
 }
 
+function unreadable(path: string, e: unknown): LifeboatError {
+  return new LifeboatError('E_INVENTORY', `cannot read inventory path "${path}": ${(e as Error).message}`, {
+    hint: 'check that the file or directory exists and is readable',
+  });
+}
+
 async function loadFile(file: string, b: InventoryBuilder): Promise<LifeboatError[]> {
-  const text = await readFile(file, 'utf8');
+  let text: string;
+  try {
+    text = (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
+  } catch (e) {
+    return [unreadable(file, e)];
+  }
   b.addSource(resolve(file));
   if (text.startsWith('#!')) {
     return [
@@ -99,7 +111,13 @@ export async function loadInventory(paths: string[]): Promise<Inventory> {
   for (const p of paths) {
     const kind = await kindOf(p);
     if (kind === 'dir') {
-      const files = await inventoryFilesIn(p);
+      let files: string[];
+      try {
+        files = await inventoryFilesIn(p);
+      } catch (e) {
+        errors.push(unreadable(p, e));
+        continue;
+      }
       if (files.length === 0) {
         errors.push(
           new LifeboatError('E_INVENTORY', `inventory directory "${p}" holds no inventory file`, {

@@ -47,15 +47,25 @@ async function filesIn(dir: string): Promise<string[]> {
     if (e.name.startsWith('.') || e.name.endsWith('~')) continue;
     const p = join(dir, e.name);
     const ext = extname(e.name);
-    if (e.isDirectory()) out.push(...(await filesIn(p)));
-    else if (e.isFile() && (ext === '' || EXTS.includes(ext))) out.push(p);
+    const kind = e.isSymbolicLink() ? await kindOf(p) : e.isDirectory() ? 'dir' : e.isFile() ? 'file' : undefined;
+    if (kind === 'dir') out.push(...(await filesIn(p)));
+    else if (kind === 'file' && (ext === '' || EXTS.includes(ext))) out.push(p);
   }
   return out;
 }
 
 /** Read one vars file: a mapping (or empty). */
 export async function readVarsFile(file: string): Promise<{ vars: Vars; errors: LifeboatError[] }> {
-  const text = await readFile(file, 'utf8');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const error = new LifeboatError('E_INVENTORY', `cannot read vars file: ${(e as Error).message}`, {
+      src: { file, line: 1, col: 1 },
+      hint: 'check that it is a readable file',
+    });
+    return { vars: {}, errors: [error] };
+  }
   if (text.startsWith('$ANSIBLE_VAULT;')) {
     return {
       vars: {},
