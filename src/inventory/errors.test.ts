@@ -31,6 +31,7 @@ describe('malformed YAML inventories: each error names file:line:col and gives a
       'host-vars-scalar.yml:3:12 E_SCHEMA variables of host "etcd1" must be a mapping (key: value) or nothing, got a string',
     ],
     ['not-a-mapping.yml', 'not-a-mapping.yml:1:1 E_SCHEMA a YAML inventory must be a mapping of group names, got a list'],
+    ['odd-names.yml', 'odd-names.yml:6:15 E_SCHEMA variables of host "vars" must be a mapping (key: value) or nothing, got a number'],
     ['bad-range.yml', 'bad-range.yml:3:9 E_INVENTORY host range "[5:1]" runs backwards'],
     ['cycle.yml', 'cycle.yml:7:13 E_INVENTORY child group cycle: a → b → a'],
   ])('%s', async (file, want) => {

@@ -56,25 +56,27 @@ function describe(e: ErrorObject, path: string[], value: unknown): { message: st
     };
   }
   if (e.keyword === 'type') {
-    if (last === 'hosts') {
+    // paths alternate: group, section, name, section, name… — an odd index is a section key
+    const isSection = path.length % 2 === 0;
+    if (isSection && last === 'hosts') {
       return {
         message: `hosts of group "${groupOf(path, path.length - 1)}" must be a mapping of host names, got ${got}`,
         hint: 'write each host as a key ending in ":" (etcd1:), not as a list item (- etcd1)',
       };
     }
-    if (last === 'vars') {
+    if (isSection && last === 'vars') {
       return {
         message: `vars of group "${groupOf(path, path.length - 1)}" must be a mapping (key: value), got ${got}`,
         hint: 'write variables as "name: value" lines under vars:',
       };
     }
-    if (last === 'children') {
+    if (isSection && last === 'children') {
       return {
         message: `children of group "${groupOf(path, path.length - 1)}" must be a mapping of group names, got ${got}`,
         hint: 'write each child group as a key ending in ":" (kube_master:), not as a list item',
       };
     }
-    if (parent === 'hosts') {
+    if (!isSection && parent === 'hosts') {
       return {
         message: `variables of host "${last}" must be a mapping (key: value) or nothing, got ${got}`,
         hint: `write "${last}:" alone, or variables under it such as "ansible_host: 10.0.0.1"`,
