@@ -1,6 +1,7 @@
 /**
  * npm run lab -- up 3 [--tls|--no-tls] [--etcd N] [--masters N] [--seed N] [--prefix P] [--etcd-user etcd|root]
- * npm run lab -- down [ID|--all]      npm run lab -- status      npm run lab -- sh ID HOST 'command'
+ * npm run lab -- down [ID|--all] [--force]   (--force: also labs of running test processes)
+ * npm run lab -- status      npm run lab -- sh ID HOST 'command'
  */
 import { LifeboatError } from '../../src/errors.js';
 import { cleanupStaleLabs, type LabOptions, startLab, stopLabById } from './index.js';
@@ -58,7 +59,15 @@ async function down(args: string[]): Promise<void> {
     if (all.length !== 1) throw new LifeboatError('E_USAGE', `which lab? running: ${all.join(', ') || 'none'}`, { hint: 'npm run lab -- down ID|--all' });
     ids.push(...all);
   }
-  for (const id of ids) console.log((await stopLabById(id)) ? `lab ${id} down` : `lab ${id}: not found (or being stopped)`);
+  const force = args.includes('--force');
+  for (const id of ids) {
+    const s = readState(id);
+    if (s && !s.persistent && procAlive(s.owner.pid, s.owner.start) && !force) {
+      console.log(`lab ${id}: left alone, it belongs to running process ${s.owner.pid} (a test run?); --force to stop it anyway`);
+      continue;
+    }
+    console.log((await stopLabById(id)) ? `lab ${id} down` : `lab ${id}: not found (or being stopped)`);
+  }
 }
 
 async function status(): Promise<void> {
@@ -107,7 +116,7 @@ async function main(argv: string[]): Promise<number> {
   else if (cmd === 'sh') return sh(rest);
   else {
     console.error('usage: npm run lab -- up N [--no-tls] [--etcd N] [--masters N] [--seed N] [--prefix P] [--etcd-user etcd|root]\n' +
-      '       npm run lab -- down [ID|--all] | status | sh ID HOST CMD');
+      '       npm run lab -- down [ID|--all] [--force] | status | sh ID HOST CMD');
     return 2;
   }
   return 0;

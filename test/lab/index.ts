@@ -6,8 +6,9 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LifeboatError } from '../../src/errors.js';
 import { spawnHost, waitBooted, waitEtcdCluster, wireHosts } from './boot.js';
+import { cleanupStaleLabs } from './cleanup.js';
 import { destroyLab } from './teardown.js';
-import { type HostSpec, writeHostFiles } from './hostfiles.js';
+import { type HostSpec, userIds, writeHostFiles } from './hostfiles.js';
 import { buildInit } from './init-bin.js';
 import { writeClientFiles } from './inventory.js';
 import { type Lab, makeLab } from './lab.js';
@@ -80,7 +81,13 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
   const support = labSupport();
   if (!support.ok) throw new LifeboatError('E_PREFLIGHT', `the lab cannot run here: ${support.why}`);
 
-  const { cleanupStaleLabs } = await import('./cleanup.js');
+  const etcdUser = opts.etcdUser ?? 'etcd';
+  if (etcdUser !== 'etcd' && etcdUser !== 'root') throw usage(`etcdUser must be "etcd" or "root", got "${etcdUser}"`);
+  if (o.etcd > 0 && !userIds(etcdUser)) {
+    throw new LifeboatError('E_PREFLIGHT', `the lab cannot run etcd as "${etcdUser}": no such user`, {
+      hint: "Debian's etcd-server package creates it (bash scripts/setup.sh), or start the lab with etcdUser: 'root'",
+    });
+  }
   await cleanupStaleLabs();
   const t0 = performance.now();
   const trace = (what: string): void => {
@@ -110,7 +117,6 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     ]);
     trace('bridge, keys, pki');
     const clientPubKey = await readFile(`${clientKey}.pub`, 'utf8');
-    const etcdUser = opts.etcdUser ?? 'etcd';
     const hostKeys = new Map<string, string>();
     await Promise.all(
       hosts.map(async (h) => {
@@ -121,7 +127,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
       }),
     );
     trace('host files');
-    await writeClientFiles({ dir: dir, hosts, hostKeys, ...files, tls: o.tls, etcdUser, labId: id });
+    await writeClientFiles({ dir, hosts, hostKeys, ...files, tls: o.tls, etcdUser, labId: id });
 
     const started = hosts.map((spec) => ({ spec, dir: hostDir(id, spec.name), state: spawnHost(initBin, spec, hostDir(id, spec.name)) }));
     state.hosts = started.map((s) => s.state);
@@ -137,7 +143,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     trace('hosts booted (sshd, services started)');
 
     const controllerPki = pki ? { ca: pki.ca.crt, cert: pki.client.crt, key: pki.client.key } : undefined;
-    const lab = makeLab({ id, dir: dir, hosts, started, files, ...(controllerPki ? { pki: controllerPki } : {}), state });
+    const lab = makeLab({ id, dir, hosts, started, files, ...(controllerPki ? { pki: controllerPki } : {}), state });
     if (etcdHosts.length > 0) await waitEtcdCluster(lab.etcdTarget());
     trace('etcd cluster has a leader');
     if (opts.seedKeys) await lab.seed(opts.seedKeys);

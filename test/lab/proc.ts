@@ -1,6 +1,7 @@
 /** Running commands and finding processes (by namespace) for the lab. */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { constants } from 'node:os';
 import { LifeboatError } from '../../src/errors.js';
 
 export interface RunResult {
@@ -31,7 +32,7 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
     child.on('error', reject);
     child.on('close', (code, signal) => {
       resolve({
-        rc: code ?? (signal ? 128 + 9 : 1),
+        rc: code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0),
         stdout: Buffer.concat(out).toString('utf8'),
         stderr: Buffer.concat(err).toString('utf8'),
       });
