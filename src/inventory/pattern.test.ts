@@ -64,6 +64,13 @@ describe('resolvePattern', () => {
     expect(r('node0[1-2]')).toEqual(['node01', 'node02']);
   });
 
+  it('selects IPv6 hosts and the implicit ::1 whole', async () => {
+    const v6 = await loadInventory(['fe80::1,fe80::2,']);
+    expect(resolvePattern(v6, 'fe80::2')).toEqual(['fe80::2']);
+    expect(resolvePattern(v6, 'all:!fe80::1')).toEqual(['fe80::2']);
+    expect(resolvePattern(v6, '::1')).toEqual(['::1']);
+  });
+
   it('treats a pattern with spaces around the separators the same', () => {
     expect(r(' etcd1 , prom ')).toEqual(['etcd1', 'prom']);
   });
@@ -128,7 +135,9 @@ describe('splitPattern and globToRegExp', () => {
     expect(splitPattern('a:b:!c:&d')).toEqual(['a', 'b', '!c', '&d']);
     expect(splitPattern('a,b:c')).toEqual(['a', 'b:c']);
     expect(splitPattern('g[0:2]:h')).toEqual(['g[0:2]', 'h']);
-    expect(splitPattern('fe80::1')).toEqual(['fe80::1']);
+    expect(splitPattern('fe80::1', (n) => n === 'fe80::1')).toEqual(['fe80::1']);
+    expect(splitPattern('!fe80::1', (n) => n === 'fe80::1')).toEqual(['!fe80::1']);
+    expect(splitPattern('db:dc1:cafe')).toEqual(['db', 'dc1', 'cafe']);
   });
 
   it('translates fnmatch', () => {

@@ -53,23 +53,37 @@ export function orderHosts(hosts: string[], order: HostOrder = 'inventory'): str
 const SUBSCRIPT = /^(.+)\[(?:(-?\d+)|(\d+)([:-])(\d+)?)\]$/;
 const GLOB = /[*?[]/;
 
-/** Split `a:b,!c` into parts, keeping `[...]` (ranges, subscripts, classes) whole. */
-export function splitPattern(pattern: string): string[] {
+/**
+ * Split `a:b,!c` into parts, keeping `[...]` (ranges, subscripts, classes) whole. Colon-separated pieces
+ * that together name a host (`isHost`: an IPv6 address such as fe80::1) stay one part.
+ */
+export function splitPattern(pattern: string, isHost: (name: string) => boolean = () => false): string[] {
   const p = pattern.trim();
   if (p.includes(',')) return p.split(',').map((s) => s.trim()).filter(Boolean);
-  if (/^[!&]?[0-9a-fA-F]*:[0-9a-fA-F]*:[0-9a-fA-F:.]*$/.test(p)) return [p]; // an IPv6 address
-  const parts: string[] = [];
+  const pieces: string[] = [];
   let cur = '';
   let depth = 0;
   for (const c of p) {
     if (c === '[') depth++;
     else if (c === ']') depth = Math.max(0, depth - 1);
     if (c === ':' && depth === 0) {
-      parts.push(cur);
+      pieces.push(cur);
       cur = '';
     } else cur += c;
   }
-  parts.push(cur);
+  pieces.push(cur);
+  const parts: string[] = [];
+  for (let i = 0; i < pieces.length; i++) {
+    let taken = 1;
+    for (let j = pieces.length; j > i + 1; j--) {
+      if (isHost(pieces.slice(i, j).join(':').trim().replace(/^[!&]/, ''))) {
+        taken = j - i;
+        break;
+      }
+    }
+    parts.push(pieces.slice(i, i + taken).join(':'));
+    i += taken - 1;
+  }
   return parts.map((s) => s.trim()).filter(Boolean);
 }
 
@@ -194,7 +208,8 @@ class Resolver {
 
   resolve(): string[] {
     if (!this.pattern.trim()) throw this.error('empty host pattern', 'name hosts or groups, or "all"');
-    const parts = this.expandFiles(splitPattern(this.pattern));
+    const isHost = (name: string) => this.inv.hosts.has(name) || isImplicitLocalhost(this.inv, name);
+    const parts = this.expandFiles(splitPattern(this.pattern, isHost));
     const regular = parts.filter((p) => !p.startsWith('!') && !p.startsWith('&'));
     const inter = parts.filter((p) => p.startsWith('&')).map((p) => p.slice(1));
     const excl = parts.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
