@@ -2,33 +2,9 @@ import { LifeboatError } from '../errors.js';
 import type { Vars } from '../inventory/types.js';
 import { OMIT } from './omit.js';
 import { renderValue } from './render.js';
-import { LAZY, copyDeep, unsafeKeys } from './scope.js';
+import { lazyMap } from './lazy.js';
+import { copyDeep, unsafeKeys } from './scope.js';
 import type { MagicVarsInput } from './types.js';
-
-/** A read-only map whose members are computed on access (never walked whole by the renderer). */
-function lazyMap(
-  keys: () => string[],
-  contains: (k: string) => boolean,
-  get: (k: string) => unknown,
-): Record<string, unknown> {
-  const has = (k: string | symbol): k is string => typeof k === 'string' && contains(k);
-  return new Proxy({} as Record<string, unknown>, {
-    get: (_t, k) => (k === LAZY ? true : has(k) ? get(k) : undefined),
-    has: (_t, k) => has(k),
-    ownKeys: () => keys(),
-    getOwnPropertyDescriptor: (_t, k) =>
-      has(k)
-        ? {
-            value: get(k),
-            enumerable: true,
-            configurable: true,
-            writable: false,
-          }
-        : undefined,
-    set: () => false,
-    deleteProperty: () => false,
-  });
-}
 
 /**
  * `host\0var` pairs being rendered through hostvars right now. Rendering is synchronous, so this catches a

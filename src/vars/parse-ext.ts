@@ -73,6 +73,25 @@ function simpleTag(name: string, withExpr: boolean): { tags: string[]; parse(p: 
   };
 }
 
+/**
+ * After `.`: a name (`x.name`) or, as Jinja, an index (`item.0`, `item.0.name`; the lexer reads `0.` of
+ * `0.name` as a float, so split it).
+ */
+function dotted(p: ParserLike, target: Node, dot: Token, nodes: NodeCtors): Node {
+  const lookup = (n: Node, t: Token, key: unknown) =>
+    new nodes.LookupVal(dot.lineno, dot.colno, n, new nodes.Literal(t.lineno, t.colno, key));
+  const val = p.nextToken();
+  if (val?.type === 'symbol') return lookup(target, val, val.value);
+  if (val?.type === 'int') return lookup(target, val, Number(val.value));
+  if (val?.type === 'float' && /^\d+(\.\d+)*\.?$/.test(val.value)) {
+    let node = target;
+    for (const part of val.value.split('.')) if (part !== '') node = lookup(node, val, Number(part));
+    if (val.value.endsWith('.')) node = dotted(p, node, dot, nodes);
+    return node;
+  }
+  return p.fail(`expected a name or an index after '.', got ${val?.value ?? 'end'}`, dot.lineno, dot.colno);
+}
+
 /** Tokens that start Jinja's bare test argument (`x is divisibleby 3`, `x is sameas none`). */
 const ARG_START = new Set(['string', 'int', 'float', 'boolean', 'none', 'symbol', 'left-bracket', 'left-curly']);
 const NOT_ARG = new Set(['and', 'or', 'else', 'if', 'in', 'is', 'not']);
@@ -107,10 +126,7 @@ export function extendParser(p: ParserLike, nodes: NodeCtors): void {
       else if (tok.type === LBRACKET) node = subscript(this, node, tok, nodes);
       else if (tok.type === 'operator' && tok.value === '.') {
         this.nextToken();
-        const val = this.nextToken();
-        if (val?.type !== 'symbol')
-          this.fail(`expected a name after '.', got ${val?.value ?? 'end'}`, tok.lineno, tok.colno);
-        node = new nodes.LookupVal(tok.lineno, tok.colno, node, new nodes.Literal(val.lineno, val.colno, val.value));
+        node = dotted(this, node, tok, nodes);
       } else break;
     }
     return node;

@@ -111,6 +111,24 @@ describe('python-ish expressions', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  it('item.0 / item.1 index lists as Jinja does', () => {
+    const c = { item: [{ name: 'a', l: [5, 6] }, 'b'], m: { '0': 'zero' } };
+    expect(renderValue('{{ item.1 }}', c)).toBe('b');
+    expect(renderValue('{{ item.0.name }}', c)).toBe('a');
+    expect(renderValue('{{ item.0.l.1 }}', c)).toBe(6);
+    expect(renderValue('{{ m.0 }}', c)).toBe('zero');
+    expect(() => renderValue('{{ item.2 }}', c)).toThrow(/index 2 is out of range/);
+  });
+  it('vars gives dynamic access to variables', () => {
+    const c = { role: 'etcd', etcd_port: 2379, tpl: 'p={{ etcd_port }}' };
+    expect(renderValue("{{ vars['etcd_port'] }}", c)).toBe(2379);
+    expect(renderValue("{{ vars[role ~ '_port'] + 1 }}", c)).toBe(2380);
+    expect(renderValue('{{ vars.tpl }}', c)).toBe('p=2379');
+    expect(renderValue("{{ vars['nope'] is defined }}", c)).toBe(false);
+    expect(() => renderValue("{{ vars['etcd_prot'] }}", c)).toThrow(
+      "'vars.etcd_prot' is undefined: 'vars' has no attribute 'etcd_prot'",
+    );
+  });
   it('slices of lists and strings', () => {
     expect(r('{{ hosts[1:] }}')).toEqual(['n2']);
     expect(r('{{ hosts[:1] }}')).toEqual(['n1']);

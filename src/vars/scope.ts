@@ -1,6 +1,7 @@
 import { LifeboatError } from '../errors.js';
 import type { Vars } from '../inventory/types.js';
 import type { RenderOptions, Where } from './types.js';
+import { lazyMap } from './lazy.js';
 import { Undefined, whereOpts } from './undefined.js';
 
 /** How deep variables may refer to variables before we call it a loop. */
@@ -93,7 +94,19 @@ export class Scope {
       return resolveVar(this.state, name, ctx[name]);
     }
     if (Object.hasOwn(globals, name)) return globals[name];
+    if (name === 'vars') return this.varsMap();
     return new Undefined(name, this.names());
+  }
+
+  /** Ansible's `vars`: every variable by name (`vars['etcd_' ~ role]`), each rendered on access. */
+  private varsMap(): Record<string, unknown> {
+    const ctx = this.state.ctx;
+    const has = (k: string) => Object.hasOwn(ctx, k) && ctx[k] !== undefined;
+    return lazyMap(
+      () => Object.keys(ctx).filter(has),
+      has,
+      (k) => this.lookup(k, {}),
+    );
   }
 
   names(): string[] {

@@ -46,7 +46,12 @@ export const stringFilters: Record<string, FilterFn> = {
   },
   regex_replace: (v, a, kw) => {
     const re = pyRegex(pyStr(arg(a, kw, 0, 'pattern')), reFlags(kw, a[2], a[3]));
-    return pySub(str(v, 'regex_replace'), re, pyStr(arg(a, kw, 1, 'replacement', '')), Number(kw.count ?? 0));
+    return pySub(
+      str(v, 'regex_replace'),
+      re,
+      pyStr(arg(a, kw, 1, 'replacement', '')),
+      Number(arg(a, kw, 4, 'count', 0)),
+    );
   },
   regex_search: (v, a, kw) => {
     const [pattern, ...groups] = a;
