@@ -1,4 +1,5 @@
 // Pure parts of the lab (no root needed): names, seed, client files.
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { HostSpec } from './hostfiles.js';
@@ -6,6 +7,7 @@ import { inventoryIniText, inventoryYamlText, knownHostsText, sshConfigText } fr
 import { hostAddress, isLabLink } from './paths.js';
 import { disasterIndexes, seedEntries, seedEntry } from './seed.js';
 import { initScript } from './services.js';
+import { APISERVER_SCRIPT, IDLE_SCRIPT } from './standins.js';
 
 const hosts: HostSpec[] = [1, 2].map((i) => ({
   index: i,
@@ -96,5 +98,15 @@ describe('client files', () => {
     expect(s).toContain('PIDFILE=/run/$NAME.pid');
     expect(s).toContain('readlink /proc/self/ns/mnt');
     expect(s).not.toMatch(/pkill|killall|pidof/);
+  });
+
+  it('writes shell that parses (init script, stand-ins)', () => {
+    const init = initScript({ name: 'etcd', daemon: '/usr/bin/etcd', user: 'etcd', description: 'etcd', args: ['--a=1'] });
+    for (const script of [init, APISERVER_SCRIPT, IDLE_SCRIPT]) {
+      const r = spawnSync('sh', ['-n'], { input: script });
+      expect(r.stderr.toString()).toBe('');
+      expect(r.status).toBe(0);
+    }
+    expect(spawnSync('sh', ['-n'], { input: 'if then fi' }).status).not.toBe(0); // sh -n does catch errors
   });
 });
