@@ -51,11 +51,12 @@ export PATH
 
 # running: the pid file names a live process of this host (same mount namespace) that runs $DAEMON.
 running() {
+  # (the process may vanish at any moment: every read is quiet)
   pid=
-  [ -r "$PIDFILE" ] && read -r pid < "$PIDFILE"
+  { read -r pid < "$PIDFILE"; } 2>/dev/null
   [ -n "$pid" ] && [ -d "/proc/$pid" ] || return 1
   [ "$(readlink "/proc/$pid/ns/mnt" 2>/dev/null)" = "$(readlink /proc/self/ns/mnt)" ] || return 1
-  tr '\\0' '\\n' < "/proc/$pid/cmdline" 2>/dev/null | grep -qxF -- "$DAEMON"
+  { tr '\\0' '\\n' < "/proc/$pid/cmdline"; } 2>/dev/null | grep -qxF -- "$DAEMON"
 }
 
 do_start() {
