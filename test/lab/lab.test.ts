@@ -133,6 +133,17 @@ describeLab('lab: 3 hosts with etcd over TLS', { hosts: 3 }, (lab) => {
     expect(await eventually(async () => (await lab().etcdctl('node3', ['endpoint', 'health', '--cluster'])).rc === 0)).toBe(true);
   });
 
+  it('fails `service etcd start` when etcd cannot use its data dir (owned by root instead of etcd)', async () => {
+    const bad = await ssh(lab(), 'node3', 'service etcd stop >/dev/null && chown -R root: /var/lib/etcd/member && service etcd start');
+    expect(bad.rc).toBe(1);
+    expect(bad.stderr).toContain('etcd failed to start');
+    expect(bad.stderr).toContain('permission denied');
+    expect((await ssh(lab(), 'node3', 'service etcd status')).rc).toBe(3);
+    const good = await ssh(lab(), 'node3', 'chown -R etcd:etcd /var/lib/etcd/member && service etcd start');
+    expect(good.rc).toBe(0);
+    expect(await eventually(async () => (await lab().etcdctl('node3', ['endpoint', 'health', '--cluster'])).rc === 0)).toBe(true);
+  });
+
   it('seeds keys, deletes some in a "disaster", and reads every key back', async () => {
     await lab().seed(2000);
     const expected = lab().expectedSeed();
