@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LifeboatError } from '../errors.js';
+import type { LifeboatError } from '../errors.js';
 import { connectionSpecFor } from './spec.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lb-spec-'));
