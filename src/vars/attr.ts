@@ -1,4 +1,4 @@
-import { isMapping, pyRepr, typeName } from './python.js';
+import { brief, isMapping, pyRepr, typeName } from './python.js';
 import { Undefined } from './undefined.js';
 
 /** `target.key` / `target[key]` with Jinja's rules: missing keys give Undefined naming the path. */
@@ -19,7 +19,7 @@ export function getAttr(target: unknown, key: unknown, path: string, targetPath:
   return new Undefined(
     path,
     [],
-    `'${targetPath}' is ${typeName(target)} ${pyRepr(target)}, it has no attribute ${pyRepr(key)}`,
+    `'${targetPath}' is ${typeName(target)} ${brief(target)}, it has no attribute ${pyRepr(key)}`,
   );
 }
 

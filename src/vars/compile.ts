@@ -2,7 +2,7 @@ import { type Expr, type Node, pathText, syntaxError } from './ast.js';
 import { getAttr } from './attr.js';
 import { callFilter, callFunction, callMethod, callTest } from './call.js';
 import { pyAdd, pyArith } from './ops.js';
-import { TemplateTypeError, pyCompare, pyEquals, pyIn, pyStr, truthy } from './python.js';
+import { TemplateTypeError, pyCompare, pyEquals, pyIn, pyStr, truthy, brief } from './python.js';
 import type { Scope } from './scope.js';
 import { pySlice, sliceIndex } from './slice.js';
 import { Undefined, strict } from './undefined.js';
@@ -139,7 +139,7 @@ export function compileExpr(n: Node): Expr {
       return (s) => {
         const v = ok(s, t(s));
         if (typeof v !== 'number' && typeof v !== 'boolean')
-          throw new TemplateTypeError(`bad operand for unary ${neg ? '-' : '+'}: ${pyStr(v)}`);
+          throw new TemplateTypeError(`bad operand for unary ${neg ? '-' : '+'}: ${brief(v)}`);
         return neg ? -Number(v) : Number(v);
       };
     }

@@ -1,4 +1,4 @@
-import { TemplateTypeError, isMapping, pyEquals, pyIter, pyStr } from './python.js';
+import { TemplateTypeError, isMapping, pyEquals, pyIter, pyStr, brief } from './python.js';
 import { type Kw, arg } from './registry.js';
 import type { CallEnv } from './registry.js';
 
@@ -105,7 +105,7 @@ const str: Record<string, (s: string, a: unknown[], kw: Kw) => unknown> = {
 const list: Record<string, (l: unknown[], a: unknown[], kw: Kw) => unknown> = {
   index: (l, a) => {
     const i = l.findIndex((x) => pyEquals(x, a[0]));
-    if (i < 0) throw new TemplateTypeError(`${pyStr(a[0])} is not in list`);
+    if (i < 0) throw new TemplateTypeError(`${brief(a[0])} is not in list`);
     return i;
   },
   count: (l, a) => l.filter((x) => pyEquals(x, a[0])).length,

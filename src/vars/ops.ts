@@ -1,4 +1,4 @@
-import { TemplateTypeError, pyRepr, pyStr, typeName } from './python.js';
+import { TemplateTypeError, pyRepr, pyStr, typeName, brief } from './python.js';
 
 /** Python arithmetic on Jinja values. */
 
@@ -8,7 +8,7 @@ function isNum(v: unknown): v is number | boolean {
 
 function bad(op: string, a: unknown, b: unknown): never {
   throw new TemplateTypeError(
-    `unsupported operand types for ${op}: ${typeName(a)} and ${typeName(b)} (${pyRepr(a)} ${op} ${pyRepr(b)})`,
+    `unsupported operand types for ${op}: ${typeName(a)} and ${typeName(b)} (${brief(a)} ${op} ${brief(b)})`,
   );
 }
 

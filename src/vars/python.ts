@@ -58,7 +58,7 @@ export function pyCompare(a: unknown, b: unknown): number {
     return Math.sign(a.length - b.length);
   }
   throw new TemplateTypeError(
-    `cannot compare ${typeName(a)} with ${typeName(b)} (${pyRepr(a)} vs ${pyRepr(b)}); convert with | int or | string`,
+    `cannot compare ${typeName(a)} with ${typeName(b)} (${brief(a)} vs ${brief(b)}); convert with | int or | string`,
   );
 }
 
@@ -85,6 +85,12 @@ export function pyRepr(v: unknown): string {
   return pyStr(v);
 }
 
+/** A short repr for error messages (values may be secrets: keep them short; reporters mask known ones). */
+export function brief(v: unknown): string {
+  const r = pyRepr(v);
+  return r.length > 40 ? `${r.slice(0, 37)}...` : r;
+}
+
 /** Python's str(): what `{{ value }}` prints inside a larger string. */
 export function pyStr(v: unknown): string {
   if (v === null || v === undefined) return 'None';
@@ -99,7 +105,7 @@ export function pyIter(v: unknown, what = 'value'): unknown[] {
   if (Array.isArray(v)) return v;
   if (typeof v === 'string') return [...v];
   if (isMapping(v)) return Object.keys(v);
-  throw new TemplateTypeError(`${what} of type ${typeName(v)} (${pyRepr(v)}) is not iterable`);
+  throw new TemplateTypeError(`${what} of type ${typeName(v)} (${brief(v)}) is not iterable`);
 }
 
 export function pyLen(v: unknown): number {

@@ -194,6 +194,22 @@ describe('statements', () => {
     );
     expect(e.src).toEqual({ file: 'a.yml', line: 3, col: 5 });
   });
+  it('locates runtime errors and keeps values in messages short', () => {
+    const long = 'x'.repeat(200);
+    const e = caught(() =>
+      renderValue(
+        '{{ long + 1 }}',
+        { long },
+        { src: { file: 'b.yml', line: 7, col: 3 }, host: 'n1', task: 't', field: 'args.x' },
+      ),
+    );
+    expect(e.code).toBe('E_TEMPLATE');
+    expect(e.src).toEqual({ file: 'b.yml', line: 7, col: 3 });
+    expect(e.host).toBe('n1');
+    expect(e.message).toContain('unsupported operand types for +: str and int');
+    expect(e.message).toContain('in template "{{ long + 1 }}" in args.x');
+    expect(e.message).not.toContain(long);
+  });
   it('refuses unsupported statements clearly', () => {
     expect(() => r('{% macro m() %}x{% endmacro %}')).toThrow(/\{% macro %\} is not supported/);
   });

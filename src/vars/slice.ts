@@ -1,4 +1,4 @@
-import { TemplateTypeError, pyStr } from './python.js';
+import { TemplateTypeError, brief } from './python.js';
 
 /** Python slicing: `x[1:]`, `x[:-1]`, `x[::2]`, `x[::-1]`. */
 
@@ -10,7 +10,7 @@ export function sliceIndex(v: unknown, what: string): number | undefined {
 
 /** Python slicing of lists and strings: `x[1:]`, `x[:-1]`, `x[::2]`, `x[::-1]`. */
 export function pySlice(seq: unknown, start?: number, stop?: number, step = 1): unknown {
-  if (typeof seq !== 'string' && !Array.isArray(seq)) throw new TemplateTypeError(`cannot slice ${pyStr(seq)}`);
+  if (typeof seq !== 'string' && !Array.isArray(seq)) throw new TemplateTypeError(`cannot slice ${brief(seq)}`);
   if (step === 0) throw new TemplateTypeError('slice step cannot be zero');
   const items: unknown[] = typeof seq === 'string' ? [...seq] : seq;
   const len = items.length;

@@ -1,6 +1,6 @@
 import { LifeboatError } from '../../errors.js';
 import { getPath } from '../attr.js';
-import { TemplateTypeError, isMapping, pyCompare, pyIter, pyLen, pyStr, truthy, typeName } from '../python.js';
+import { TemplateTypeError, isMapping, pyCompare, pyIter, pyLen, pyStr, truthy, typeName, brief } from '../python.js';
 import { type FilterFn, arg } from '../registry.js';
 import { Undefined, isUndefined, whereOpts } from '../undefined.js';
 
@@ -106,7 +106,7 @@ export const coreFilters: Record<string, FilterFn> = {
     let total: unknown = arg(a, kw, 1, 'start', 0);
     for (const x of numbers(v, arg(a, kw, 0, 'attribute', undefined))) {
       if (typeof x !== 'number' && typeof x !== 'boolean')
-        throw new TemplateTypeError(`sum() needs numbers, got ${typeName(x)} ${pyStr(x)}`);
+        throw new TemplateTypeError(`sum() needs numbers, got ${typeName(x)} ${brief(x)}`);
       total = Number(total) + Number(x);
     }
     return total;

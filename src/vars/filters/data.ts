@@ -1,5 +1,5 @@
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { TemplateTypeError, isMapping, pyStr, typeName } from '../python.js';
+import { TemplateTypeError, brief, isMapping, typeName } from '../python.js';
 import { type CallEnv, type FilterFn, arg } from '../registry.js';
 import { strictDeep } from '../undefined.js';
 
@@ -35,7 +35,7 @@ function deep(env: CallEnv, v: unknown): unknown {
 }
 
 function text(v: unknown, name: string): string {
-  if (typeof v !== 'string') throw new TemplateTypeError(`${name} needs a string, got ${typeName(v)} ${pyStr(v)}`);
+  if (typeof v !== 'string') throw new TemplateTypeError(`${name} needs a string, got ${typeName(v)} ${brief(v)}`);
   return v;
 }
 

@@ -1,5 +1,5 @@
 import { getPath } from '../attr.js';
-import { TemplateTypeError, isMapping, pyCompare, pyEquals, pyIter, pyStr, truthy } from '../python.js';
+import { TemplateTypeError, isMapping, pyCompare, pyEquals, pyIter, pyStr, truthy, brief } from '../python.js';
 import { type CallEnv, type FilterFn, type Kw, arg } from '../registry.js';
 import { Undefined, strict } from '../undefined.js';
 
@@ -67,7 +67,7 @@ function merge(
 }
 
 function mapping(v: unknown, name: string): Record<string, unknown> {
-  if (!isMapping(v)) throw new TemplateTypeError(`${name} needs a mapping, got ${pyStr(v)}`);
+  if (!isMapping(v)) throw new TemplateTypeError(`${name} needs a mapping, got ${brief(v)}`);
   return v;
 }
 
@@ -132,7 +132,7 @@ export const listFilters: Record<string, FilterFn> = {
     for (const it of pyIter(v)) {
       const m = mapping(it, 'items2dict');
       if (!Object.hasOwn(m, k) || !Object.hasOwn(m, val))
-        throw new TemplateTypeError(`items2dict: item ${pyStr(m)} has no '${k}' or '${val}'`);
+        throw new TemplateTypeError(`items2dict: item ${brief(m)} has no '${k}' or '${val}'`);
       out[pyStr(m[k])] = m[val];
     }
     return out;

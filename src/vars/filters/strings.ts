@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { shellQuote } from '../../connection/quote.js';
 import { pySplit } from '../methods.js';
-import { TemplateTypeError, pyStr, typeName } from '../python.js';
+import { TemplateTypeError, pyStr, typeName, brief } from '../python.js';
 import { expandReplacement, pyRegex, pySub, reFlags } from '../regex.js';
 import { type FilterFn, arg } from '../registry.js';
 
@@ -10,7 +10,7 @@ import { type FilterFn, arg } from '../registry.js';
 function str(v: unknown, name: string): string {
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean' || v === null) return pyStr(v);
-  throw new TemplateTypeError(`the '${name}' filter needs a string, got ${typeName(v)} ${pyStr(v)}`);
+  throw new TemplateTypeError(`the '${name}' filter needs a string, got ${typeName(v)} ${brief(v)}`);
 }
 
 function basename(p: string): string {
