@@ -10,8 +10,10 @@ import type { ExecOptions, ExecResult, PutOptions } from './types.js';
 /**
  * put/get on top of a raw byte mover (SFTP or the local file system) and exec. A file is written under a
  * temporary name in the destination's directory and renamed into place, so a half-copied file never sits at
- * the destination. With become (and a login user that is not already the target user) the bytes go to a
- * temporary file of the login user first and `sudo mv` moves them (then the rename in place happens as root).
+ * the destination. A root login writes in place (with become, the file then belongs to the become user unless
+ * `owner` is given). A non-root login with become (to root) stages the bytes in a temporary file of its own and
+ * `sudo mv` moves them next to the destination, where the final rename happens. Becoming a non-root user
+ * from a non-root login is refused for transfers (E_USAGE): the staged file would have to be world-readable.
  */
 
 export interface ByteMover {
@@ -31,6 +33,22 @@ export interface TransferDefaults {
   becomeUser: string;
 }
 
+/**
+ * Whether the bytes must be staged as the login user and moved by sudo: only when a non-root login user
+ * becomes someone. A root login writes in place and only sets the owner.
+ */
+function staged(m: ByteMover, become: boolean, becomeUser: string, what: string): boolean {
+  if (!become || m.loginUser === 'root' || !needsSudo({ become, becomeUser, loginUser: m.loginUser })) return false;
+  if (becomeUser !== 'root') {
+    throw new LifeboatError(
+      'E_USAGE',
+      `${what} with become_user ${becomeUser} from login user ${m.loginUser} is not supported`,
+      { host: m.host, hint: `become root instead (become_user: root) and set owner: ${becomeUser}` },
+    );
+  }
+  return true;
+}
+
 function tmpName(dir: string, base: string): string {
   return posix.join(dir, `.${base}.lifeboat-${randomBytes(6).toString('hex')}`);
 }
@@ -48,7 +66,7 @@ export async function putFile(
   d: TransferDefaults,
 ): Promise<void> {
   const become = opts.become ?? d.become;
-  const sudo = needsSudo({ become, becomeUser: d.becomeUser, loginUser: m.loginUser });
+  const sudo = staged(m, become, d.becomeUser, `put ${dest}`);
   const inPlace = tmpName(posix.dirname(dest), posix.basename(dest));
   const staging = sudo ? tmpName(m.tmpDir, posix.basename(dest)) : inPlace;
   try {
@@ -61,8 +79,10 @@ export async function putFile(
       cause: e,
     });
   }
-  const owner = opts.owner ?? (sudo ? d.becomeUser : undefined);
-  const group = opts.group ?? (sudo && !opts.owner ? '' : undefined);
+  // With become, the file belongs to the become user unless an owner is given (as Ansible).
+  const becomeOwner = become && d.becomeUser !== m.loginUser && !opts.owner;
+  const owner = opts.owner ?? (becomeOwner ? d.becomeUser : undefined);
+  const group = opts.group ?? (becomeOwner ? '' : undefined);
   const steps: string[] = [];
   if (staging !== inPlace) steps.push(`mv -f ${shellQuote(staging)} ${shellQuote(inPlace)}`);
   if (owner !== undefined || group !== undefined) {
@@ -73,7 +93,7 @@ export async function putFile(
   steps.push(`mv -f ${shellQuote(inPlace)} ${shellQuote(dest)}`);
   const cleanup = `rm -f ${shellQuote(staging)} ${shellQuote(inPlace)}`;
   const cmd = `{ ${steps.join(' && ')}; } || { lb_rc=$?; ${cleanup}; exit $lb_rc; }`;
-  const r = await m.exec(cmd, { become });
+  const r = await m.exec(cmd, { become: sudo });
   if (r.rc !== 0) fail(m, `installing ${dest}`, r);
 }
 
@@ -85,17 +105,17 @@ export async function getFile(
   d: TransferDefaults,
 ): Promise<void> {
   const become = opts.become ?? d.become;
-  const sudo = needsSudo({ become, becomeUser: d.becomeUser, loginUser: m.loginUser });
+  const sudo = staged(m, become, d.becomeUser, `get ${src}`);
   const localTmp = tmpName(posix.dirname(localDest), posix.basename(localDest));
   let readable = src;
   if (sudo) {
     readable = tmpName(m.tmpDir, posix.basename(src));
     const r = await m.exec(
       `cp ${shellQuote(src)} ${shellQuote(readable)} && chown ${shellQuote(m.loginUser)} ${shellQuote(readable)}`,
-      { become },
+      { become: true },
     );
     if (r.rc !== 0) {
-      await m.exec(`rm -f ${shellQuote(readable)}`, { become }).catch(() => undefined);
+      await m.exec(`rm -f ${shellQuote(readable)}`, { become: true }).catch(() => undefined);
       fail(m, `reading ${src}`, r);
     }
   }

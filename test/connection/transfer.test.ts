@@ -74,6 +74,27 @@ describe.skipIf(skip)('put/get over SFTP against a real sshd', () => {
     expect((e as Error).message).toContain(`${remote}/absent`);
   });
 
+  it('a root login with become to another user writes in place and gives the file to that user', async () => {
+    const r0 = new SshConnection(b.spec({ ansible_become: true, ansible_become_user: TEST_USER }));
+    try {
+      await r0.put(Buffer.from('mine\n'), `${remote}/user.txt`);
+      expect((await c.exec(`stat -c '%U %G %a' ${remote}/user.txt`)).stdout).toBe(`${TEST_USER} ${TEST_USER} 644\n`);
+    } finally {
+      await r0.close();
+    }
+  });
+
+  it('refuses become to a non-root user from a non-root login for transfers, saying what to do', async () => {
+    const u = new SshConnection(b.spec({ ansible_user: TEST_USER, ansible_become: true, ansible_become_user: 'nobody' }));
+    try {
+      const e = await u.put(Buffer.from('x'), `${remote}/x`).then(() => undefined, (x: unknown) => x);
+      expect(e).toMatchObject({ code: 'E_USAGE', host: 'target' });
+      expect((e as { hint?: string }).hint).toContain('owner: nobody');
+    } finally {
+      await u.close();
+    }
+  });
+
   it.skipIf(sudoSkipReason())('with become and a non-root login, uploads to a temp path then sudo-moves into place', async () => {
     const u = new SshConnection(b.spec({ ansible_user: TEST_USER, ansible_become_password: TEST_PASSWORD }));
     try {
