@@ -220,4 +220,39 @@ describe('task keywords', () => {
     expect(bad.summary.exitCode).toBe(4);
     expect(bad.ev.of('warning')[0]?.msg).toMatch(/vars_files: cannot read .*vars\/h3\.yml/);
   });
+
+  it('values of variables named by the play var `secret`, and become passwords, are masked in events', async () => {
+    const pool = new FakePool((c) => c.on('show', { stdout: 'token is tk-12345, pass is b3come-pw' }));
+    const { ev } = await runYaml(play(`
+    - command: show {{ etcd_token }}
+`, `  vars:
+    etcd_token: tk-12345
+    ansible_become_password: b3come-pw
+    secret: [etcd_token]
+`), { inventory: 'h1\n', pool });
+    const r = ev.of('host_result')[0];
+    expect(r?.stdout).toBe('token is ********, pass is ********');
+    expect(r?.steps?.[0]?.text).toBe('show ********');
+    expect(JSON.stringify(ev.events)).not.toMatch(/tk-12345|b3come-pw/);
+  });
+
+  it('run_once: set_fact and notify apply to every host of the batch', async () => {
+    const { pool } = await runYaml(`
+- hosts: all
+  gather_facts: false
+  tasks:
+    - set_fact: { leader: "{{ inventory_hostname }}" }
+      run_once: true
+    - command: echo {{ leader }}
+      changed_when: false
+    - command: change
+      run_once: true
+      notify: h
+  handlers:
+    - name: h
+      command: handler {{ inventory_hostname }}
+`);
+    expect(pool.execs('h1')).toEqual(['echo h1', 'change', 'handler h1']);
+    expect(pool.execs('h3')).toEqual(['echo h1', 'handler h3']);
+  });
 });
