@@ -25,12 +25,12 @@ class Collect {
 }
 
 /**
- * Runs one of Lifeboat's own playbooks (playbooks/NAME) through the real engine (loader, templating, executor)
+ * Runs one of Lifeboat's own playbooks (playbooks/NAME, or an absolute path) through the real engine (loader, templating, executor)
  * and real SSH against lab inventories, as `lifeboat run` does.
  */
 export async function runPlaybook(name: string, inventories: string[], sshConfig: string, extraVars: Vars = {}, opts: { check?: boolean } = {}) {
   const inventory = await loadInventory(inventories);
-  const pb = await loadPlaybook(path.join(PLAYBOOKS, name));
+  const pb = await loadPlaybook(path.isAbsolute(name) ? name : path.join(PLAYBOOKS, name));
   const pool = createConnectionPool({
     specFor: (host: string) => connectionSpecFor(host, inventory.hosts.has(host) ? hostInventoryVars(inventory, host) : {}, { sshConfigFile: sshConfig }),
   });

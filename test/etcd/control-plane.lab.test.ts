@@ -1,0 +1,54 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Lab, startLab } from '../lab/index.js';
+import { runPlaybook } from './playbook-run.js';
+
+/** The kube_control_plane role in static-pod mode (kubeadm): manifests moved out and back, never deleted. */
+let lab: Lab;
+let dir: string;
+beforeAll(async () => {
+  lab = await startLab({ hosts: 2, etcd: 0, masters: 2, tls: false });
+  dir = await mkdtemp(path.join(tmpdir(), 'lifeboat-cp-'));
+});
+afterAll(async () => {
+  await lab?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+const play = (action: 'stop' | 'start') => `
+- hosts: kube_master
+  gather_facts: false
+  vars:
+    kube_control_plane_mode: static-pod
+  tasks:
+    - import_role:
+        name: kube_control_plane
+        tasks_from: ${action}
+`;
+
+describe('kube_control_plane (static-pod mode) over SSH', () => {
+  it('moves the manifests out on stop and back on start, keeping their content', async () => {
+    for (const h of ['node1', 'node2']) {
+      const r = await lab.sh(h, 'mkdir -p /etc/kubernetes/manifests && for c in kube-apiserver kube-controller-manager kube-scheduler etcd; do echo "kind: Pod # $c" > /etc/kubernetes/manifests/$c.yaml; done');
+      expect(r.rc).toBe(0);
+    }
+    await writeFile(path.join(dir, 'stop.yml'), play('stop'));
+    await writeFile(path.join(dir, 'start.yml'), play('start'));
+    const stop = await runPlaybook(path.join(dir, 'stop.yml'), [lab.inventoryIni], lab.sshConfig);
+    expect(stop.ev.failures().map((f) => f.msg)).toEqual([]);
+    for (const h of ['node1', 'node2']) {
+      expect((await lab.sh(h, 'ls /etc/kubernetes/manifests')).stdout).toBe('etcd.yaml\n');
+      expect((await lab.sh(h, 'ls /etc/kubernetes/manifests.lifeboat-stopped')).stdout).toBe('kube-apiserver.yaml\nkube-controller-manager.yaml\nkube-scheduler.yaml\n');
+    }
+    const again = await runPlaybook(path.join(dir, 'stop.yml'), [lab.inventoryIni], lab.sshConfig);
+    expect(again.ev.results('kube_control_plane : Move the static-pod manifests out of the kubelet\'s directory (kept, never deleted)').map((r) => r.status)).toEqual(['ok', 'ok']);
+    const start = await runPlaybook(path.join(dir, 'start.yml'), [lab.inventoryIni], lab.sshConfig);
+    expect(start.ev.failures().map((f) => f.msg)).toEqual([]);
+    for (const h of ['node1', 'node2']) {
+      expect((await lab.sh(h, 'ls /etc/kubernetes/manifests')).stdout).toBe('etcd.yaml\nkube-apiserver.yaml\nkube-controller-manager.yaml\nkube-scheduler.yaml\n');
+      expect((await lab.sh(h, 'cat /etc/kubernetes/manifests/kube-scheduler.yaml')).stdout).toBe('kind: Pod # kube-scheduler\n');
+    }
+  }, 120_000);
+});
