@@ -221,8 +221,10 @@ describe('statements', () => {
 });
 
 describe('renderString (template module)', () => {
-  it('always renders to text and keeps the trailing newline', () => {
+  it('always renders to text and keeps the trailing newlines (as Ansible)', () => {
     expect(renderString('{{ port }}\n', ctx)).toBe('2379\n');
+    expect(renderString('{% if true %}a{% endif %}\n', ctx)).toBe('a\n');
+    expect(renderString('a\n{% if true %}\nb\n{% endif %}\n\n', ctx)).toBe('a\nb\n\n');
     expect(renderString('{{ hosts | length }}', ctx)).toBe('3');
   });
   it('honours lstrip_blocks and trim_blocks options', () => {

@@ -39,6 +39,18 @@ function locate(e: unknown, state: State, src: string): unknown {
   return out;
 }
 
+function trailingNewlines(s: string): number {
+  let n = 0;
+  for (let i = s.length - 1; i >= 0 && s[i] === '\n'; i--) n++;
+  return n;
+}
+
+/** Ansible's preserve_trailing_newlines: the output ends with as many newlines as the template. */
+function keepTrailingNewlines(src: string, res: string): string {
+  const missing = trailingNewlines(src) - trailingNewlines(res);
+  return missing > 0 ? res + '\n'.repeat(missing) : res;
+}
+
 function evalTemplate(src: string, state: State, native: boolean): unknown {
   try {
     const t = compileTemplate(src, {
@@ -49,7 +61,7 @@ function evalTemplate(src: string, state: State, native: boolean): unknown {
     if (native && t.native) return strict(t.native(scope), state.where, state.chain);
     const out: string[] = [];
     t.body(scope, out);
-    return out.join('');
+    return keepTrailingNewlines(src, out.join(''));
   } catch (e) {
     throw locate(e, state, src);
   }
