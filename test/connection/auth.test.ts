@@ -43,8 +43,14 @@ describe.skipIf(skip)('ssh authentication against a real sshd', () => {
       );
       expect(await whoami(c)).toBe('root');
       await c.close();
+      // By default from LIFEBOAT_KEY_PASSPHRASE.
+      process.env.LIFEBOAT_KEY_PASSPHRASE = KEY_PASSPHRASE;
+      const c2 = new SshConnection(b.spec({ ansible_ssh_private_key_file: b.keys.encrypted }));
+      expect(await whoami(c2)).toBe('root');
+      await c2.close();
     } finally {
       delete process.env.LB_TEST_PASSPHRASE;
+      delete process.env.LIFEBOAT_KEY_PASSPHRASE;
     }
   });
 
