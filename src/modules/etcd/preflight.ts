@@ -164,10 +164,19 @@ export const etcdPreflightModule: ModuleDef<EtcdPreflightArgs> = {
     const n = plan?.members.length ?? etcdHosts.length;
     if (n % 2 === 0) warnings.push(`${n} etcd members: an even count tolerates no more failures than ${n - 1}`);
     const summary = `preflight: ${etcdHosts.length} etcd + ${masters.length} other control-plane hosts; ${plan ? `initial cluster ${plan.initial_cluster}, token ${plan.token}` : 'no valid cluster plan'}`;
-    const result = { changed: false, problems, warnings, ts: stamp(), ...(snapshot ? { snapshot } : {}), ...(plan ? { initial_cluster: plan.initial_cluster, token: plan.token, members: plan.members } : {}), ...(manifest ? { manifest } : {}) };
+    const result = { changed: false, problems, warnings, ts: runStamp(ctx.vars), ...(snapshot ? { snapshot } : {}), ...(plan ? { initial_cluster: plan.initial_cluster, token: plan.token, members: plan.members } : {}), ...(manifest ? { manifest } : {}) };
     if (problems.length) {
       return { changed: false, steps: [], notes: [...problems, ...warnings], result: { ...result, failed: true, msg: `${summary}\n  preflight FAILED, nothing was changed:\n    ${problems.join('\n    ')}${warnings.length ? `\n  warnings:\n    ${warnings.join('\n    ')}` : ''}` } };
     }
     return { changed: false, steps: [], notes: [summary, ...warnings], result: { ...result, msg: `${summary}; all checks passed${warnings.length ? `\n  warnings:\n    ${warnings.join('\n    ')}` : ''}` } };
   },
 };
+
+/**
+ * The restore's timestamp (names of the kept data dirs): `lifeboat_run_ts` when given (a plan and its
+ * `lifeboat apply` share the plan's, so the run's commands are the plan's), else now.
+ */
+function runStamp(vars: Record<string, unknown>): string {
+  const ts = vars.lifeboat_run_ts;
+  return typeof ts === 'string' && /^\d{8}T\d{6}Z$/.test(ts) ? ts : stamp();
+}

@@ -29,7 +29,8 @@ export const etcdVerifyModule: ModuleDef<EtcdVerifyArgs> = {
   async plan(ctx) {
     const plan = clusterPlan(ctx.vars, ctx.host, ctx.args);
     const what = `${plan.members.length} members ${plan.members.map((m) => m.name).join(', ')}; one leader; one cluster ID`;
-    if (ctx.check) return { changed: false, steps: [], notes: [`will verify: ${what}`], result: { changed: false } };
+    // No result in a plan: what verification finds (leader, revision) is unknown until run.
+    if (ctx.check) return { changed: false, steps: [], notes: [`will verify: ${what}`] };
     const etcdctlOf = (h: string) => factsOf(hostVarsOf(ctx.vars, ctx.host, h))?.etcdctl?.path;
     const deadline = Date.now() + (ctx.args.timeout_s ?? 60) * 1000;
     let verdict: Verdict;
