@@ -110,8 +110,10 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
     });
 
     if (run.opts.check) {
-      const op = await inp.def.plan(ctx);
+      const earlier = run.state.plannedOn(target);
+      const op = await inp.def.plan({ ...ctx, earlierSteps: [...earlier] });
       const p = planOutcome(op, task, vars, where);
+      if (p.status !== 'failed') earlier.push(...op.steps);
       return { ...base(), ...extras(op), ...p };
     }
 

@@ -1,4 +1,5 @@
 import type { Vars } from '../inventory/types.js';
+import type { Step } from '../modules/types.js';
 import type { HostCounts } from './events.js';
 
 export function zeroCounts(): HostCounts {
@@ -24,6 +25,8 @@ export class RunState {
   invalidInput = false;
   /** apply: a host was about to run steps the reviewed plan did not show (exit code 5). */
   stale = false;
+  /** Plan mode: the steps planned so far on each host (for ModuleContext.earlierSteps). */
+  readonly planned = new Map<string, Step[]>();
 
   constructor(startAtTask: string | undefined) {
     this.started = startAtTask === undefined;
@@ -45,6 +48,16 @@ export class RunState {
       this.gathered.set(host, f);
     }
     return f;
+  }
+
+  /** Plan mode: the steps planned on `host` so far, in order. */
+  plannedOn(host: string): Step[] {
+    let p = this.planned.get(host);
+    if (!p) {
+      p = [];
+      this.planned.set(host, p);
+    }
+    return p;
   }
 
   hostRegistered(host: string): Vars {
