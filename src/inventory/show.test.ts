@@ -29,20 +29,41 @@ describe('inventoryGraph', () => {
     );
   });
 
-  it('starts at a group, and shows variables when asked', () => {
+  it('starts at a group, and shows variables when asked (hosts merged, Python-style values)', () => {
+    // the output of ansible-inventory 2.14 -i dir --graph --vars kube_master
+    const host = (ip: string, name: string) => [
+      `  |  |--{ansible_host = ${ip}}`,
+      '  |  |--{answer = y}',
+      '  |  |--{apiserver_port = 6443}',
+      '  |  |--{backup_enabled = False}',
+      `  |  |--{etcd_name = ${name}}`,
+      '  |  |--{etcd_port = 1111}',
+      '  |  |--{etcd_snapshot_dir = /srv/etcd-snapshots}',
+      '  |  |--{etcd_version = 3.4.23}',
+      '  |  |--{ntp_server = ntp.example.org}',
+      '  |  |--{snapshot_mode = 384}',
+    ];
     expect(inventoryGraph(dir, { group: 'kube_master', vars: true })).toBe(
       [
         '@kube_master:',
         '  |--etcd1',
-        '  |  |--{ansible_host = 192.168.0.11}',
-        '  |  |--{etcd_name = etcd-a}',
+        ...host('192.168.0.11', 'etcd-a'),
         '  |--etcd2',
-        '  |  |--{ansible_host = 10.0.0.12}',
-        '  |  |--{etcd_name = etcd-b}',
+        ...host('10.0.0.12', 'etcd-b'),
         '  |--{apiserver_port = 6443}',
         '',
       ].join('\n'),
     );
+  });
+
+  it('prints values as Python does (as ansible-inventory)', async () => {
+    const values = await loadInventory([join(FIX, 'values.ini')]);
+    const text = inventoryGraph(values, { group: 'web', vars: true });
+    for (const l of ['{d = True}', '{m = None}', '{g = [1, 2]}', '{h = {k:1}}', '{j = }', '{c = x y}', '{s5 = {{ foo }}/bar}']) {
+      expect(text).toContain(`  |  |--${l}\n`);
+    }
+    const nested = await loadInventory([join(FIX, 'secrets.yml')]);
+    expect(inventoryGraph(nested, { group: 'etcd', vars: true })).toContain("{creds = {'user': 'admin', 'password': '********'}}");
   });
 
   it('names an unknown group with the nearest one', () => {

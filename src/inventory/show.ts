@@ -1,7 +1,8 @@
 /**
  * What `lifeboat inventory` prints, shaped like ansible-inventory's output:
  *   --graph  a text tree (`@all:` / `  |--@etcd:` / `  |  |--node1`), groups and hosts in the order
- *            they were added (as ansible-inventory does); with `vars`, each host's own and each group's variables as `{name = value}`;
+ *            they were added (as ansible-inventory does); with `vars`, each host's merged and each group's
+ *            own variables as `{name = value}` (values printed as Python prints them, as ansible-inventory);
  *   --list   `{ _meta: { hostvars }, all: { children }, group: { hosts, children, vars? } }`, empty keys
  *            and empty groups left out; hostvars are every host's merged inventory variables, group
  *            vars are not shown — unless `export` (ansible-inventory --export): then groups carry their
@@ -20,14 +21,40 @@ function line(text: string, depth: number): string {
   return depth ? `${'  |'.repeat(depth)}--${text}` : text;
 }
 
+/** Python's repr() of a plain value (how ansible-inventory prints values inside lists and dicts). */
+function pyRepr(v: unknown): string {
+  if (typeof v === 'string') {
+    const q = v.includes("'") && !v.includes('"') ? '"' : "'";
+    const body = v
+      .replace(/\\/g, '\\\\')
+      .replace(/\n/g, '\\n')
+      .replace(/\r/g, '\\r')
+      .replace(/\t/g, '\\t')
+      .replace(new RegExp(q, 'g'), `\\${q}`);
+    return `${q}${body}${q}`;
+  }
+  if (v === true) return 'True';
+  if (v === false) return 'False';
+  if (v === null || v === undefined) return 'None';
+  if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
+  if (typeof v === 'object') {
+    return `{${Object.entries(v as Vars)
+      .map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`)
+      .join(', ')}}`;
+  }
+  return String(v);
+}
+
+/** Python's str(): a string as it is, anything else as repr(). */
+function pyStr(v: unknown): string {
+  return typeof v === 'string' ? v : pyRepr(v);
+}
+
 function varLines(all: Vars, depth: number): string[] {
   const vars = maskSecretVars(all);
   return Object.keys(vars)
     .sort(byName)
-    .map((k) => {
-      const v = vars[k];
-      return line(`{${k} = ${typeof v === 'string' ? v : JSON.stringify(v)}}`, depth);
-    });
+    .map((k) => line(`{${k} = ${pyStr(vars[k])}}`, depth));
 }
 
 export function inventoryGraph(inv: Inventory, opts: { group?: string | undefined; vars?: boolean } = {}): string {
@@ -47,7 +74,7 @@ export function inventoryGraph(inv: Inventory, opts: { group?: string | undefine
     if (name !== 'all') {
       for (const h of g.hosts) {
         out.push(line(h, depth + 1));
-        if (opts.vars) out.push(...varLines(inv.hosts.get(h)?.vars ?? {}, depth + 2));
+        if (opts.vars) out.push(...varLines(hostInventoryVars(inv, h), depth + 2));
       }
     }
     if (opts.vars) out.push(...varLines(g.vars, depth + 1));
