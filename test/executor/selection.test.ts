@@ -76,6 +76,21 @@ describe('include_tasks / include_role, end_play / end_host, interrupt', () => {
     expect(inc.map((r) => r.host)).toEqual(['h1', 'h2', 'h3', 'h2']);
   });
 
+  it('tags and includes: included tasks inherit the include\'s tags; an untagged include still reaches tagged tasks', async () => {
+    const files = { 'inc/t.yml': '- command: inner-plain\n- command: inner-x\n  tags: [x]\n' };
+    const pb = `
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - include_tasks: inc/t.yml
+    - include_tasks: inc/t.yml
+      tags: [inc]
+`;
+    expect((await runYaml(pb, { files, tags: ['x'] })).pool.execs('h1')).toEqual(['inner-x', 'inner-x']);
+    expect((await runYaml(pb, { files, tags: ['inc'] })).pool.execs('h1')).toEqual(['inner-plain', 'inner-x']);
+    expect((await runYaml(pb, { files, skipTags: ['inc'] })).pool.execs('h1')).toEqual(['inner-plain', 'inner-x']);
+  });
+
   it('include_role at run time with the role\'s defaults and handlers', async () => {
     const files = {
       'roles/r1/tasks/main.yml': '- command: role {{ greeting }}\n  notify: role handler\n',
