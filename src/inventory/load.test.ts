@@ -100,6 +100,9 @@ describe('nested YAML inventory', async () => {
     expect(g.monitoring).toEqual(['etcd1', 'prom']);
     expect(g.ungrouped).toEqual(['bastion']);
     expect([...(inv.groups.get('all')?.children ?? [])]).toEqual(['ungrouped', 'k8s', 'monitoring']);
+    // group_names as Ansible gives them (checked with ansible -m debug -a var=group_names)
+    expect(groupNamesOf(inv, 'etcd1')).toEqual(['control_plane', 'etcd', 'k8s', 'monitoring']);
+    expect(groupNamesOf(inv, 'bastion')).toEqual(['ungrouped']);
   });
 
   it('lets deeper groups win, whatever the order of declaration', () => {
