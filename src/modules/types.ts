@@ -121,6 +121,12 @@ export interface ModuleContext<A = Record<string, unknown>> {
   /** Opens the connection of another inventory host (for modules that look at every member). */
   connect(host: string): Promise<Connection>;
   signal?: AbortSignal;
+  /**
+   * Plan mode only: the steps that earlier tasks of this plan will have run on this host (the connection's
+   * host) before this task. The probes see the host as it is now; a module whose probed state an earlier
+   * planned step changes (a service stopped, then started) plans from that instead. Undefined in a run.
+   */
+  earlierSteps?: readonly Step[];
 }
 
 export interface ModuleDef<A = Record<string, unknown>> {

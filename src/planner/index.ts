@@ -5,3 +5,4 @@ export { diffPlans } from './compare.js';
 export { renderPlanText, unifiedDiff } from './render-text.js';
 export { renderPlanMarkdown } from './render-markdown.js';
 export { renderPlanHtml } from './render-html.js';
+export { RUN_STAMP_VAR, runStamp, withRunStamp } from './stamp.js';

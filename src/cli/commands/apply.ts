@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { runPlaybooks } from '../../executor/index.js';
 import { LifeboatError } from '../../errors.js';
-import { computeInputs, diffInputs, diffPlans, type Plan, PLAN_SCHEMA } from '../../planner/index.js';
+import { computeInputs, diffInputs, diffPlans, type Plan, PLAN_SCHEMA, withRunStamp } from '../../planner/index.js';
 import { createReporter } from '../../reporters/index.js';
+import { MASK } from '../../reporters/mask.js';
 import { CONNECT_OPTS, ENV_FOOTER, OUTPUT_OPTS } from '../common.js';
 import { EXIT } from '../exit-codes.js';
-import { interruptSignal, openSession } from '../session.js';
-import { bool, type CommandSpec, type Parsed, str, type Values } from '../spec.js';
+import { parseExtraVars } from '../extra-vars.js';
+import { interruptSignal, openSession, type Session } from '../session.js';
+import { bool, type CommandSpec, type Parsed, str, strs, type Values } from '../spec.js';
 import { makePlan } from './plan.js';
 
 export const applySpec: CommandSpec = {
@@ -15,11 +17,19 @@ export const applySpec: CommandSpec = {
   usage: 'lifeboat apply [options] PLAN.json',
   options: [
     { name: 'forks', short: 'f', type: 'string', default: '20', valueName: 'N', desc: 'Hosts worked on in parallel' },
+    {
+      name: 'extra-vars',
+      short: 'e',
+      type: 'string',
+      multiple: true,
+      valueName: 'VARS',
+      desc: 'Only the secret -e values the plan masked, given again (any other difference refuses the plan)',
+    },
     ...CONNECT_OPTS,
     ...OUTPUT_OPTS,
   ],
   examples: ['lifeboat plan -i inventories/prod playbooks/etcd-restore.yml --out restore.plan.json', 'lifeboat apply restore.plan.json'],
-  footer: `Before running, apply re-reads every input the plan hashed (inventory, playbooks, roles, variables) and\nre-runs the read-only probes; any difference from the plan (a file, an etcd member list, a snapshot checksum)\nrefuses the apply with exit code 5.\n\n${ENV_FOOTER}`,
+  footer: `Before running, apply re-reads every input the plan hashed (inventory, playbooks, roles, variables) and\nre-runs the read-only probes; any difference from the plan (a file, an etcd member list, a snapshot checksum)\nrefuses the apply with exit code 5. During the run, a host about to run a step the plan did not show stops\nthe run (exit code 5).\n\n${ENV_FOOTER}`,
 };
 
 function readPlan(file: string): Plan {
@@ -32,9 +42,23 @@ function readPlan(file: string): Plan {
     });
   }
   if (plan?.schema !== PLAN_SCHEMA) {
-    throw new LifeboatError('E_USAGE', `${file}: not a Lifeboat plan of schema ${PLAN_SCHEMA}`);
+    throw new LifeboatError('E_USAGE', `${file}: not a Lifeboat plan of schema ${PLAN_SCHEMA}`, {
+      hint: 'make a new plan with this version of lifeboat (`lifeboat plan … --out FILE`)',
+    });
   }
   return plan;
+}
+
+/** The `-e` values a plan saved masked (secrets): they must be given again to apply it. */
+export function maskedExtraVars(extra: Record<string, unknown>): string[] {
+  return Object.keys(extra).filter((k) => JSON.stringify(extra[k]).includes(MASK));
+}
+
+function leaves(v: unknown): string[] {
+  if (typeof v === 'string') return [v];
+  if (typeof v === 'number') return [String(v)];
+  if (v && typeof v === 'object') return Object.values(v).flatMap(leaves);
+  return [];
 }
 
 export async function applyCommand(p: Parsed): Promise<number> {
@@ -42,11 +66,18 @@ export async function applyCommand(p: Parsed): Promise<number> {
   if (!file || p.positionals.length > 1) throw new LifeboatError('E_USAGE', 'give exactly one plan file', { hint: 'lifeboat apply plan.json' });
   const saved = readPlan(file);
   const inp = saved.inputs;
-  // The run is made from the plan's own inputs, not from new command-line choices.
+  const given = parseExtraVars(strs(p.values, 'extra-vars'));
+  const missing = maskedExtraVars(inp.extraVars).filter((k) => !(k in given));
+  if (missing.length) {
+    throw new LifeboatError('E_USAGE', `the plan ${file} has secret -e values that it saved masked: ${missing.join(', ')}`, {
+      hint: `give them again: lifeboat apply ${file} ${missing.map((k) => `-e ${k}=…`).join(' ')}`,
+    });
+  }
+  // The run is made from the plan's own inputs, not from new command-line choices (the secrets above aside).
   const v: Values = {
     ...p.values,
     inventory: inp.inventory,
-    'extra-vars': [JSON.stringify(inp.extraVars)],
+    'extra-vars': [JSON.stringify({ ...inp.extraVars, ...given })],
     'roles-path': inp.rolesPath,
     tags: inp.tags,
     'skip-tags': inp.skipTags,
@@ -56,19 +87,25 @@ export async function applyCommand(p: Parsed): Promise<number> {
     new LifeboatError('E_PLAN_STALE', `the plan ${file} no longer matches the present:\n  - ${what.join('\n  - ')}`, {
       hint: 'make a new plan, review it, and apply that one',
     });
+  const checkInputs = async (s: Session) => {
+    const secrets = [...s.secrets, ...leaves(given)];
+    const d = diffInputs(inp, computeInputs({ ...s, secrets, limit: inp.limit, tags: inp.tags, skipTags: inp.skipTags }));
+    if (d.length) {
+      await s.pool.closeAll();
+      throw stale(d);
+    }
+  };
+  const planTime = new Date(saved.createdAt);
 
   const planSession = await openSession(v, inp.playbooks);
-  const inputDiff = diffInputs(inp, computeInputs({ ...planSession, limit: inp.limit, tags: inp.tags, skipTags: inp.skipTags }));
-  if (inputDiff.length) {
-    await planSession.pool.closeAll();
-    throw stale(inputDiff);
-  }
-  const { plan: fresh } = await makePlan(planSession, v, saved.offline, false);
+  await checkInputs(planSession);
+  const { plan: fresh } = await makePlan(planSession, v, saved.offline, false, planTime);
   const factDiff = diffPlans(saved, fresh);
   if (factDiff.length) throw stale(factDiff);
-  process.stderr.write(`Plan ${file} still matches the present (inputs ${inp.hash.slice(0, 12)}, facts ${saved.factsHash.slice(0, 12)}): applying.\n`);
 
   const session = await openSession(v, inp.playbooks);
+  await checkInputs(session);
+  process.stderr.write(`Plan ${file} still matches the present (inputs ${inp.hash.slice(0, 12)}, facts ${saved.factsHash.slice(0, 12)}): applying.\n`);
   const reporter = createReporter({ json: bool(v, 'json'), output: (str(v, 'output') ?? 'auto') as 'auto', secrets: session.secrets, verbose: bool(v, 'verbose') });
   const intr = interruptSignal();
   try {
@@ -78,7 +115,7 @@ export async function applyCommand(p: Parsed): Promise<number> {
       limit: inp.limit,
       tags: inp.tags,
       skipTags: inp.skipTags,
-      extraVars: session.extraVars,
+      extraVars: withRunStamp(session.extraVars, planTime),
       forks: Number(str(v, 'forks') ?? 20),
       check: false,
       diff: false,

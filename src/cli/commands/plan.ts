@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { RunSummary } from '../../executor/index.js';
 import { runPlaybooks } from '../../executor/index.js';
-import { buildPlan, computeInputs, type Plan, renderPlanHtml, renderPlanMarkdown, renderPlanText } from '../../planner/index.js';
+import { buildPlan, computeInputs, type Plan, renderPlanHtml, renderPlanMarkdown, renderPlanText, withRunStamp } from '../../planner/index.js';
 import { colorEnabled, painter } from '../../reporters/color.js';
 import { CollectReporter, createReporter, TeeReporter } from '../../reporters/index.js';
 import { LifeboatError } from '../../errors.js';
@@ -40,7 +40,7 @@ export interface PlanRun {
 }
 
 /** Plan mode of the executor (the same walk and module code as a run), assembled into a Plan. */
-export async function makePlan(session: Session, v: Parsed['values'], offline: boolean, progress: boolean): Promise<PlanRun> {
+export async function makePlan(session: Session, v: Parsed['values'], offline: boolean, progress: boolean, now = new Date()): Promise<PlanRun> {
   const collect = new CollectReporter();
   const reporter = progress ? new TeeReporter([collect, createReporter({ json: false, output: 'plain', secrets: session.secrets, stdout: process.stderr })]) : collect;
   const intr = interruptSignal();
@@ -54,7 +54,7 @@ export async function makePlan(session: Session, v: Parsed['values'], offline: b
       limit,
       tags,
       skipTags,
-      extraVars: session.extraVars,
+      extraVars: withRunStamp(session.extraVars, now),
       forks: int(v, 'forks', 1) ?? 20,
       check: true,
       offline,
@@ -67,7 +67,7 @@ export async function makePlan(session: Session, v: Parsed['values'], offline: b
       rolesPath: session.rolesPath,
     });
     const inputs = computeInputs({ ...session, limit, tags, skipTags });
-    const plan = buildPlan(collect.events, { inputs, lifeboat: version(), offline });
+    const plan = buildPlan(collect.events, { inputs, lifeboat: version(), offline, now });
     return { plan, summary };
   } finally {
     intr.dispose();
