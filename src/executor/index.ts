@@ -1,5 +1,5 @@
 import { LifeboatError, LifeboatErrors } from '../errors.js';
-import { type EventBody, type RunCtx } from './context.js';
+import type { EventBody, RunCtx } from './context.js';
 import { EVENT_SCHEMA_VERSION, type HostCounts, type RunEvent } from './events.js';
 import { exitCodeOf } from './exit-code.js';
 import { DEFAULT_FORKS, type RunOptions, type RunSummary } from './options.js';

@@ -78,7 +78,7 @@ export async function runAction(pc: PlayCtx, task: ActionTask, parent: Frame, ho
         : unknownModule(pc, task, host, taskId, taskName);
     } catch (e) {
       // A bug must not take the other hosts down with it: this host fails, saying so.
-      out = failedOutcome(pc, task, host, taskId, taskName, `internal error (a bug in Lifeboat): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      out = failedOutcome(pc, host, taskId, taskName, `internal error (a bug in Lifeboat): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     }
     if (o.handler?.maybe.has(host)) markMaybe(out);
     if (frame.runOnce) for (const e of out.events) if (e.type === 'host_plan') e.runOn ??= host;
@@ -177,10 +177,10 @@ function markMaybe(out: HostOutcome): void {
 
 function unknownModule(pc: PlayCtx, task: ActionTask, host: string, taskId: string, taskName: string): HostOutcome {
   const msg = `${task.src.file}:${task.src.line}:${task.src.col}: unknown module "${task.module}" (host ${host}, task "${taskName}")`;
-  return failedOutcome(pc, task, host, taskId, taskName, msg);
+  return failedOutcome(pc, host, taskId, taskName, msg);
 }
 
-function failedOutcome(pc: PlayCtx, task: ActionTask, host: string, taskId: string, taskName: string, msg: string): HostOutcome {
+function failedOutcome(pc: PlayCtx, host: string, taskId: string, taskName: string, msg: string): HostOutcome {
   const result = { changed: false, failed: true, msg };
   const ev: EventBody = pc.run.opts.check
     ? { type: 'host_plan', play: pc.play.name, taskId, task: taskName, host, batchIndex: pc.batchIndex, status: 'fail', steps: [], destructive: [], reason: msg }

@@ -130,7 +130,7 @@ ${extra}  post_tasks:
 `);
     expect(summary.exitCode).toBe(4);
     expect(pool.execs('h1')).toEqual([]);
-    expect(ev.of('warning')[0]?.msg).toMatch(/site\.yml:5:7: notify: no handler named or listening to "restart etcd"\n  hint: did you mean "restart etcdd"\?/);
+    expect(ev.of('warning')[0]?.msg).toMatch(/site\.yml:5:7: notify: no handler named or listening to "restart etcd"\n {2}hint: did you mean "restart etcdd"\?/);
   });
 
   it('failed hosts do not run handlers', async () => {
