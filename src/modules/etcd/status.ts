@@ -55,6 +55,7 @@ export const etcdStatusModule: ModuleDef<EtcdStatusArgs> = {
         healthy: verdict.ok,
         problems: verdict.problems,
         ...(verdict.leader ? { leader: verdict.leader } : {}),
+        leader_host: views.find((v) => verdict.leader !== undefined && v.member_id === verdict.leader)?.host ?? '',
         ...(verdict.cluster_id ? { cluster_id: verdict.cluster_id } : {}),
         ...(verdict.revision !== undefined ? { revision: verdict.revision } : {}),
         ...(source && sourceMember
