@@ -6,7 +6,7 @@ import { typeName } from './python.js';
 import type { CallEnv, Kw } from './registry.js';
 import type { Scope, State } from './scope.js';
 import { TESTS } from './tests.js';
-import { isUndefined, strict, whereOpts } from './undefined.js';
+import { strict, whereOpts } from './undefined.js';
 import { isUnknown } from './unknown.js';
 
 /** Filters that accept an undefined (or not-yet-known) value. */
@@ -83,8 +83,7 @@ export function callTest(s: Scope, name: string, value: unknown, args: unknown[]
 export function callFunction(s: Scope, name: string, args: unknown[], kw: Kw): unknown {
   const f = FUNCTIONS[name];
   if (!f) {
-    const v = s.lookup(name, {});
-    if (isUndefined(v) || isUnknown(v)) strict(v, s.state.where, s.state.chain);
+    if (isUnknown(s.lookup(name, {}))) strict(s.lookup(name, {}), s.state.where, s.state.chain);
     throw unknownName(s.state, 'function', name, Object.keys(FUNCTIONS));
   }
   checkArgs(s.state, args, kw);

@@ -4,6 +4,7 @@ export {
   renderString,
   evalExpression,
   evalCondition,
+  checkTemplate,
   toText,
 } from './render.js';
 export {

@@ -94,6 +94,7 @@ describe('python-ish expressions', () => {
     expect(r("{{ query('env', 'HOME', 'HOME') }}")).toEqual([process.env.HOME, process.env.HOME]);
     expect(r("{{ lookup('env', 'HOME', 'HOME') }}")).toBe(`${process.env.HOME},${process.env.HOME}`);
     expect(() => r("{{ lookup('pipe', 'id') }}")).toThrow(/no lookup plugin named 'pipe'/);
+    expect(() => r("{{ lookpu('env', 'HOME') }}")).toThrow(/no function named 'lookpu'/);
   });
   it('lookup file reads relative to the playbook dir and strips the trailing newline', async () => {
     const { mkdtempSync, writeFileSync, rmSync, mkdirSync } = await import('node:fs');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LifeboatError } from '../errors.js';
-import { evalCondition, evalExpression, renderString, renderValue } from './index.js';
+import { checkTemplate, evalCondition, evalExpression, renderString, renderValue } from './index.js';
 import { OMIT } from './omit.js';
 
 const ctx = {
@@ -276,5 +276,21 @@ describe('evalExpression / evalCondition', () => {
   it('rejects an empty expression and reports undefined names', () => {
     expect(() => evalCondition('  ', ctx)).toThrow(/empty expression/);
     expect(() => evalCondition('etcd_nmae == 1', ctx, { task: 't' })).toThrow(/'etcd_nmae' is undefined/);
+  });
+});
+
+describe('checkTemplate (load-time syntax check)', () => {
+  it('returns nothing for good templates and plain strings, without rendering', () => {
+    expect(checkTemplate('{{ undefined_is_fine_here }}')).toBeUndefined();
+    expect(checkTemplate('no template')).toBeUndefined();
+    expect(checkTemplate('result.rc == 0', {}, { expression: true })).toBeUndefined();
+  });
+  it('returns the positioned E_TEMPLATE error for bad syntax', () => {
+    const e = checkTemplate('{% if x %}unclosed', { src: { file: 'p.yml', line: 9, col: 7 }, task: 't' });
+    expect(e?.code).toBe('E_TEMPLATE');
+    expect(e?.src).toEqual({ file: 'p.yml', line: 9, col: 7 });
+    expect(e?.message).toMatch(/^template syntax error: /);
+    expect(checkTemplate('x ==', {}, { expression: true })?.code).toBe('E_TEMPLATE');
+    expect(checkTemplate('{% macro m() %}{% endmacro %}')?.message).toMatch(/macro %\} is not supported/);
   });
 });

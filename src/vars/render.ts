@@ -134,6 +134,26 @@ export function evalCondition(expr: unknown, ctx: Vars, where: Where = {}): bool
   return truthy(v);
 }
 
+/**
+ * Syntax check without rendering (for load-time validation): the E_TEMPLATE error a template (or, with
+ * `expression`, a bare `when:`-style expression) would raise, or undefined when it parses.
+ */
+export function checkTemplate(
+  src: string,
+  where: Where = {},
+  opts: { expression?: boolean } = {},
+): LifeboatError | undefined {
+  const text = opts.expression && !hasMarkers(src) ? `{{ ${src} }}` : src;
+  if (!hasTemplate(text)) return undefined;
+  try {
+    compileTemplate(text, { trimBlocks: true, lstripBlocks: false });
+    return undefined;
+  } catch (e) {
+    const out = locate(e, newState({}, where, {}), text);
+    return out instanceof LifeboatError ? out : new LifeboatError('E_TEMPLATE', String(out), whereOpts(where));
+  }
+}
+
 /** str() of a rendered value, as it would print inside a larger template. */
 export function toText(v: unknown): string {
   return pyStr(v);
