@@ -9,8 +9,14 @@ export const MASKED = '********';
 
 const SECRET_NAME = /(pass|passwd|password|passphrase|secret|token|api_?key)$/i;
 
+/**
+ * Names that end like a secret but are not one: etcd's cluster token is an identifier that every member's
+ * restore command carries in the clear (etcd prints it in its own logs), and operators must see it to check it.
+ */
+const NOT_SECRET = /(^|_)(cluster_token|initial_cluster_token)$/i;
+
 export function isSecretName(name: string): boolean {
-  return SECRET_NAME.test(name);
+  return SECRET_NAME.test(name) && !NOT_SECRET.test(name);
 }
 
 function mask(value: unknown): unknown {
