@@ -272,6 +272,9 @@ describe('evalExpression / evalCondition', () => {
     expect(evalCondition('flag', { flag: 'anything' })).toBe(true);
     expect(evalCondition('{{ port }} == 2379', ctx)).toBe(true);
     expect(evalCondition('{{ flag }}', ctx)).toBe(false);
+    expect(evalCondition('yes', ctx)).toBe(true);
+    expect(evalCondition('off', ctx)).toBe(false);
+    expect(evalCondition('yes', { yes: false })).toBe(false);
   });
   it('rejects an empty expression and reports undefined names', () => {
     expect(() => evalCondition('  ', ctx)).toThrow(/empty expression/);

@@ -125,6 +125,11 @@ const BOOL_WORDS = new Set(['true', 'false', 'yes', 'no', 'on', 'off', '1', '0',
  */
 export function evalCondition(expr: unknown, ctx: Vars, where: Where = {}): boolean {
   if (typeof expr === 'boolean') return expr;
+  // `when: yes` (YAML 1.1's boolean, a string in YAML 1.2) when no variable has that name.
+  if (typeof expr === 'string') {
+    const word = expr.trim();
+    if (BOOL_WORDS.has(word.toLowerCase()) && !Object.hasOwn(ctx, word)) return toBool(word);
+  }
   const v = evalExpression(expr, ctx, where);
   if (typeof v === 'string') {
     const w = v.trim().toLowerCase();
