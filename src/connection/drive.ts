@@ -150,7 +150,8 @@ export function drive(proc: ProcHandle, o: DriveOptions): Promise<ExecResult> {
       timers.push(
         setTimeout(() => {
           if (!authed) stop(becomeError(`sudo did not start the command within ${b.timeoutMs} ms (become ${b.user})`,
-            'raise the become timeout, or check sudo on this host'));
+            'sudo may be waiting at a password prompt Lifeboat did not see (sudoers passprompt_override?), ' +
+              'or be slow: check sudo on this host, or raise the become timeout'));
         }, b.timeoutMs),
       );
     } else {

@@ -9,13 +9,7 @@ if (skip) console.warn(`connection become tests skipped: ${skip}`);
 
 describe.skipIf(skip)('become (sudo with a password) over a real sshd', () => {
   let b: Bench;
-  const as = (vars: Record<string, unknown>, becomeTimeoutMs?: number) =>
-    new SshConnection(
-      b.spec(
-        { ansible_user: TEST_USER, ...vars },
-        becomeTimeoutMs === undefined ? {} : { becomeTimeoutMs },
-      ),
-    );
+  const as = (vars: Record<string, unknown>) => new SshConnection(b.spec({ ansible_user: TEST_USER, ...vars }));
   beforeAll(async () => {
     b = await startBench();
   });
@@ -84,14 +78,22 @@ describe.skipIf(skip)('become (sudo with a password) over a real sshd', () => {
   });
 
   it('sudo that does not start the command within the become timeout fails with E_BECOME', async () => {
-    // A 1 ms budget cannot cover a round trip to sshd and back: the timeout path is taken every time.
-    const c = as({ ansible_become_password: TEST_PASSWORD }, 1);
+    // A PAM stack that stalls (pam_exec sleep) keeps sudo from ever starting the command.
+    const other = await startBench({
+      pamSudo: '#%PAM-1.0\nauth required pam_exec.so /bin/sleep 8\n@include common-auth\n@include common-account\n',
+    });
+    const c = new SshConnection(
+      other.spec({ ansible_user: TEST_USER, ansible_become_password: TEST_PASSWORD }, { becomeTimeoutMs: 500 }),
+    );
     try {
       const e = (await c.exec('id -un', { become: true }).then(() => undefined, (x: unknown) => x)) as LifeboatError;
+      expect(e).toBeInstanceOf(LifeboatError);
       expect(e.code).toBe('E_BECOME');
-      expect(e.message).toContain('within 1 ms');
+      expect(e.message).toContain('within 500 ms');
+      expect(e.format()).not.toContain(TEST_PASSWORD);
     } finally {
       await c.close();
+      await other.cleanup();
     }
   });
 

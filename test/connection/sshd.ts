@@ -81,6 +81,10 @@ export interface SshdOptions {
   maxSessions?: number;
   /** Extra sshd_config lines. */
   extra?: string[];
+  /** Extra sudoers lines (for TEST_USER's sudo). */
+  sudoers?: string[];
+  /** Replaces /etc/pam.d/sudo inside the namespace (e.g. to make sudo slow). */
+  pamSudo?: string;
 }
 
 async function waitPort(port: number, ms: number, dead: () => string | undefined): Promise<void> {
@@ -123,10 +127,10 @@ export async function startSshd(o: SshdOptions): Promise<Sshd> {
   await writeFile(join(dir, 'group'), group, { mode: 0o644 });
   const sudoers = join(dir, 'sudoers.d');
   await mkdir(sudoers, { mode: 0o755 });
-  await writeFile(join(sudoers, 'lbtest'), `Defaults:${TEST_USER} lecture=never\n${TEST_USER} ALL=(ALL:ALL) ALL\n`, {
-    mode: 0o440,
-  });
+  const rules = [`Defaults:${TEST_USER} lecture=never`, ...(o.sudoers ?? []), `${TEST_USER} ALL=(ALL:ALL) ALL`];
+  await writeFile(join(sudoers, 'lbtest'), `${rules.join('\n')}\n`, { mode: 0o440 });
 
+  if (o.pamSudo !== undefined) await writeFile(join(dir, 'pam-sudo'), o.pamSudo, { mode: 0o644 });
   const cfg = [
     ...(o.extra ?? []), // first value obtained wins in sshd_config
     `Port ${port}`,
@@ -154,6 +158,7 @@ export async function startSshd(o: SshdOptions): Promise<Sshd> {
     `mount --bind ${dir}/shadow /etc/shadow`,
     `mount --bind ${dir}/group /etc/group`,
     `mount --bind ${dir}/sudoers.d /etc/sudoers.d`,
+    ...(o.pamSudo !== undefined ? [`mount --bind ${dir}/pam-sudo /etc/pam.d/sudo`] : []),
     `exec /usr/sbin/sshd -D -e -f ${dir}/sshd_config`,
   ].join('\n');
   const child = spawn('unshare', ['--mount', '--propagation', 'private', '/bin/sh', '-c', script], {
