@@ -14,6 +14,7 @@ import { runPlaybooks } from '../src/executor/index.js';
 import { hostInventoryVars, loadInventory } from '../src/inventory/index.js';
 import { loadPlaybook } from '../src/playbook/index.js';
 import type { Lab } from '../test/lab/index.js';
+import { connectionFloor, floorOnLab, labSpecs } from './ssh-floor.js';
 
 export interface EngineBenchOptions {
   tasks: number;
@@ -31,14 +32,14 @@ export interface EngineBenchResult {
    * next command) but without the engine: what the linear strategy costs before any engine work.
    */
   lockstepMs: number;
-  floorMs?: number;
+  /** bench/ssh-floor.ts: raw ssh2 exec requests over open connections, each host on its own. */
+  floorMs: number;
+  /** bench/ssh-floor.ts: the same through Lifeboat's SshConnection, each host on its own. */
+  connectionMs: number;
   ansibleMs?: number;
   /** Failures seen in the Lifeboat runs (a benchmark of failing tasks would measure nothing). */
   failures: string[];
 }
-
-/** The floor: K sequential exec requests per host over one open ssh2 connection, hosts in parallel. */
-export type FloorFn = (lab: Lab, cmd: string, perHost: number) => Promise<number>;
 
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -51,7 +52,7 @@ export function benchPlaybook(tasks: number): string {
   return `- hosts: all\n  gather_facts: false\n  tasks:\n${body}`;
 }
 
-export async function benchEngine(lab: Lab, o: EngineBenchOptions, floor?: FloorFn): Promise<EngineBenchResult> {
+export async function benchEngine(lab: Lab, o: EngineBenchOptions): Promise<EngineBenchResult> {
   const dir = mkdtempSync(join(tmpdir(), 'lifeboat-bench-'));
   const file = join(dir, 'bench.yml');
   writeFileSync(file, benchPlaybook(o.tasks));
@@ -83,26 +84,35 @@ export async function benchEngine(lab: Lab, o: EngineBenchOptions, floor?: Floor
     return performance.now() - t0;
   };
   try {
-    await Promise.all(hosts.map((h) => pool.get(h)));
-    await once();
-    const lb: number[] = [];
-    for (let r = 0; r < o.repeat; r++) lb.push(await once());
     const conns = await Promise.all(hosts.map((h) => pool.get(h)));
     const lockstep = async (): Promise<number> => {
       const t0 = performance.now();
       for (let i = 0; i < o.tasks; i++) await Promise.all(conns.map((c) => c.exec('/bin/true')));
       return performance.now() - t0;
     };
+    await once();
     await lockstep();
+    await floorOnLab(lab, '/bin/true', 2);
+    // Interleaved, so that a slow moment of the machine does not land on one contender only.
+    const lb: number[] = [];
     const ls: number[] = [];
-    for (let r = 0; r < o.repeat; r++) ls.push(await lockstep());
-    const result: EngineBenchResult = { tasks: o.tasks, hosts: hosts.length, lifeboatMs: median(lb), lockstepMs: median(ls), failures };
-    if (floor) {
-      await floor(lab, '/bin/true', o.tasks);
-      const fl: number[] = [];
-      for (let r = 0; r < o.repeat; r++) fl.push(await floor(lab, '/bin/true', o.tasks));
-      result.floorMs = median(fl);
+    const fl: number[] = [];
+    const cf: number[] = [];
+    for (let r = 0; r < o.repeat; r++) {
+      lb.push(await once());
+      ls.push(await lockstep());
+      fl.push(await floorOnLab(lab, '/bin/true', o.tasks));
+      cf.push(await connectionFloor(labSpecs(lab), '/bin/true', o.tasks));
     }
+    const result: EngineBenchResult = {
+      tasks: o.tasks,
+      hosts: hosts.length,
+      lifeboatMs: median(lb),
+      lockstepMs: median(ls),
+      floorMs: median(fl),
+      connectionMs: median(cf),
+      failures,
+    };
     if (o.ansible) {
       const ms = ansibleMs(lab, file, hosts.length, o.repeat);
       if (ms !== undefined) result.ansibleMs = ms;

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { labSupport, startLab } from '../test/lab/index.js';
-import { benchEngine, type FloorFn } from './engine.js';
+import { benchEngine } from './engine.js';
 
 const { values } = parseArgs({
   options: {
@@ -19,38 +19,25 @@ const tasks = Number(values.tasks);
 const hosts = Number(values.hosts);
 const repeat = Number(values.repeat);
 
-async function loadFloor(): Promise<FloorFn | undefined> {
-  // bench/ssh-floor.ts belongs to the connection layer's benchmark.
-  const path = './ssh-floor.js';
-  try {
-    const mod = (await import(path)) as { floorOnLab?: FloorFn };
-    return mod.floorOnLab;
-  } catch {
-    return undefined;
-  }
-}
-
 async function main(): Promise<void> {
   const support = labSupport();
   if (!support.ok) {
     console.log(`bench skipped: the lab cannot run here (${support.why})`);
     return;
   }
-  const floor = await loadFloor();
   const lab = await startLab({ hosts, etcd: 0, masters: 0, tls: false });
   try {
-    const r = await benchEngine(lab, { tasks, repeat, ansible: !values['no-ansible'] }, floor);
+    const r = await benchEngine(lab, { tasks, repeat, ansible: !values['no-ansible'] });
     const n = r.tasks * r.hosts;
-    const line = (name: string, ms: number) => `${name.padEnd(40)} ${ms.toFixed(0).padStart(7)} ms  ${((ms / r.tasks) * 1).toFixed(1).padStart(6)} ms/task`;
+    const line = (name: string, ms: number) => `${name.padEnd(40)} ${ms.toFixed(0).padStart(7)} ms  ${(ms / r.tasks).toFixed(1).padStart(6)} ms/task`;
     console.log(`engine: ${r.tasks} × command: /bin/true on ${r.hosts} lab hosts (${n} host-tasks), median of ${repeat}`);
-    console.log(line('lifeboat', r.lifeboatMs));
-    console.log(line('lifeboat conns in lockstep, no engine', r.lockstepMs));
-    console.log(`engine overhead: ${(((r.lifeboatMs - r.lockstepMs) / n) * 1000).toFixed(0)} µs per host-task`);
-    if (r.floorMs !== undefined) {
-      console.log(line('floor (raw ssh2 exec, open conns)', r.floorMs));
-      const ratio = r.lifeboatMs / r.floorMs;
-      console.log(`lifeboat / floor: ${ratio.toFixed(2)}× (target ≤ 1.5×)${ratio <= 1.5 ? '' : '  ← over target'}`);
-    } else console.log('floor: bench/ssh-floor.ts (floorOnLab) not available; no ratio');
+    console.log(line('floor: raw ssh2 exec, hosts apart', r.floorMs));
+    console.log(line('SshConnection.exec, hosts apart', r.connectionMs));
+    console.log(line('SshConnection.exec, hosts in lockstep', r.lockstepMs));
+    console.log(line('lifeboat (engine, linear strategy)', r.lifeboatMs));
+    console.log(`engine overhead over lockstep: ${(((r.lifeboatMs - r.lockstepMs) / n) * 1000).toFixed(0)} µs per host-task`);
+    const ratio = r.lifeboatMs / r.floorMs;
+    console.log(`lifeboat / floor: ${ratio.toFixed(2)}× (target ≤ 1.5×)${ratio <= 1.5 ? '' : '  ← over target'}`);
     if (r.ansibleMs !== undefined) {
       console.log(line('ansible-playbook (pipelining)', r.ansibleMs));
       console.log(`ansible / lifeboat: ${(r.ansibleMs / r.lifeboatMs).toFixed(1)}×`);
