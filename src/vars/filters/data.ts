@@ -5,26 +5,33 @@ import { strictDeep } from '../undefined.js';
 
 /** JSON, YAML. */
 
+/** A JSON string literal; with ascii (Python's ensure_ascii, the default) non-ASCII is written as \uXXXX. */
+function jsonString(s: string, ascii: boolean): string {
+  const j = JSON.stringify(s);
+  return ascii ? j.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : j;
+}
+
 /** Python's json.dumps: `, ` and `: ` separators, or indented with `,` and `: `. */
-export function pyJson(v: unknown, indent?: number, sortKeys = false, depth = 0): string {
+export function pyJson(v: unknown, indent?: number, sortKeys = false, depth = 0, ascii = true): string {
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
     return JSON.stringify(v);
   }
-  if (typeof v === 'string' || typeof v === 'boolean') return JSON.stringify(v);
+  if (typeof v === 'boolean') return JSON.stringify(v);
+  if (typeof v === 'string') return jsonString(v, ascii);
   const nl = indent === undefined ? '' : `\n${' '.repeat(indent * (depth + 1))}`;
   const end = indent === undefined ? '' : `\n${' '.repeat(indent * depth)}`;
   const sep = indent === undefined ? ', ' : ',';
   if (Array.isArray(v)) {
     if (!v.length) return '[]';
-    return `[${nl}${v.map((x) => pyJson(x, indent, sortKeys, depth + 1)).join(sep + nl)}${end}]`;
+    return `[${nl}${v.map((x) => pyJson(x, indent, sortKeys, depth + 1, ascii)).join(sep + nl)}${end}]`;
   }
   if (isMapping(v)) {
     const keys = Object.keys(v);
     if (sortKeys) keys.sort();
     if (!keys.length) return '{}';
-    const body = keys.map((k) => `${JSON.stringify(k)}: ${pyJson(v[k], indent, sortKeys, depth + 1)}`);
+    const body = keys.map((k) => `${jsonString(k, ascii)}: ${pyJson(v[k], indent, sortKeys, depth + 1, ascii)}`);
     return `{${nl}${body.join(sep + nl)}${end}}`;
   }
   throw new TemplateTypeError(`cannot serialise ${typeName(v)}`);
@@ -42,9 +49,10 @@ function text(v: unknown, name: string): string {
 export const dataFilters: Record<string, FilterFn> = {
   to_json: (v, a, kw, env) => {
     const indent = arg<number | undefined>(a, kw, 0, 'indent', undefined);
-    return pyJson(deep(env, v), indent ?? undefined, kw.sort_keys === true);
+    return pyJson(deep(env, v), indent ?? undefined, kw.sort_keys === true, 0, kw.ensure_ascii !== false);
   },
-  to_nice_json: (v, a, kw, env) => pyJson(deep(env, v), Number(arg(a, kw, 0, 'indent', 4)), kw.sort_keys !== false),
+  to_nice_json: (v, a, kw, env) =>
+    pyJson(deep(env, v), Number(arg(a, kw, 0, 'indent', 4)), kw.sort_keys !== false, 0, kw.ensure_ascii !== false),
   from_json: (v) => {
     try {
       return JSON.parse(text(v, 'from_json'));

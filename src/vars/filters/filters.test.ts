@@ -212,6 +212,8 @@ describe('data filters', () => {
     expect(r("{{ {'a': [1, 'x'], 'b': none, 'c': true} | to_json }}")).toBe('{"a": [1, "x"], "b": null, "c": true}');
     expect(r("{{ {'b': 1, 'a': [1]} | to_nice_json }}")).toBe('{\n    "a": [\n        1\n    ],\n    "b": 1\n}');
     expect(r('{{ json | from_json }}')).toEqual({ a: [1, 2], b: null });
+    expect(r("{{ {'k': 'héllo'} | to_json }}")).toBe('{"k": "h\\u00e9llo"}');
+    expect(r("{{ {'k': 'héllo'} | to_json(ensure_ascii=false) }}")).toBe('{"k": "héllo"}');
     expect(() => r("{{ '{bad' | from_json }}")).toThrow(/from_json: not valid JSON/);
   });
   it('to_yaml / to_nice_yaml / from_yaml', () => {
