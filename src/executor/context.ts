@@ -87,5 +87,5 @@ export function taskIdFor(pc: PlayCtx, node: object): string {
   }
   const n = (pc.runs.get(id) ?? 0) + 1;
   pc.runs.set(id, n);
-  return n === 1 ? `${pc.playIndex}.${id}` : `${pc.playIndex}.${id}.${n}`;
+  return n === 1 ? `${pc.playSeq}.${id}` : `${pc.playSeq}.${id}.${n}`;
 }
