@@ -5,10 +5,9 @@
  */
 import { LifeboatError } from '../../src/errors.js';
 import { cleanupStaleLabs, type LabOptions, startLab, stopLabById } from './index.js';
-import { hostDir } from './paths.js';
-import { procAlive, run } from './proc.js';
+import { HOST_PATH, hostDir } from './paths.js';
+import { procAlive, run, runInHost } from './proc.js';
 import { labIds, readState } from './state.js';
-import { HOST_PATH } from './paths.js';
 
 function flag(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -100,9 +99,7 @@ async function sh(args: string[]): Promise<number> {
   const s = readState(int(idS, 'lab id') ?? 0);
   const h = s?.hosts.find((x) => x.name === host);
   if (!h) throw new LifeboatError('E_USAGE', `no host "${host}" in lab ${idS}`, { hint: 'npm run lab -- status' });
-  const r = await run('nsenter', ['-t', String(h.initPid), '-m', '-u', '-n', '-w', '--', '/bin/sh', '-c', cmd.join(' ')], {
-    env: { PATH: HOST_PATH, HOME: '/root', LANG: 'C.UTF-8' },
-  });
+  const r = await runInHost(h.initPid, ['/bin/sh', '-c', cmd.join(' ')], { PATH: HOST_PATH, HOME: '/root', LANG: 'C.UTF-8' });
   process.stdout.write(r.stdout);
   process.stderr.write(r.stderr);
   return r.rc;

@@ -33,6 +33,8 @@ export interface HostFilesInput {
   etcdUser: string;
   clientPubKey: string;
   pki?: LabPki;
+  /** The compiled lab-init on the controller. */
+  initBin: string;
 }
 
 /** uid/gid of a local user, from /etc/passwd. */
@@ -96,6 +98,9 @@ export async function writeHostFiles(inp: HostFilesInput): Promise<string> {
     await chmod(p, mode);
     if (owner) await chown(p, owner.uid, owner.gid);
   };
+
+  // lab-init, for Lab.sh() (the controller's /tmp, where it is built, is hidden on the host)
+  await copy(inp.initBin, `usrlocal.upper/lib/lifeboat-lab/lab-init`, 0o755);
 
   // identity, names, ssh
   await put('etc.upper/hostname', `${h.hostname}\n`);

@@ -121,7 +121,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     await Promise.all(
       hosts.map(async (h) => {
         const key = await writeHostFiles({
-          labId: id, hostDir: hostDir(id, h.name), host: h, all: hosts, tls: o.tls, etcdUser, clientPubKey, ...(pki ? { pki } : {}),
+          labId: id, hostDir: hostDir(id, h.name), host: h, all: hosts, tls: o.tls, etcdUser, clientPubKey, initBin, ...(pki ? { pki } : {}),
         });
         hostKeys.set(h.name, key);
       }),

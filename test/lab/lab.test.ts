@@ -144,6 +144,16 @@ describeLab('lab: 3 hosts with etcd over TLS', { hosts: 3 }, (lab) => {
     expect(await eventually(async () => (await lab().etcdctl('node3', ['endpoint', 'health', '--cluster'])).rc === 0)).toBe(true);
   });
 
+  it('reaps at once a daemon started through lab.sh() (it runs under a subreaper, as over ssh)', async () => {
+    expect((await lab().sh('node2', 'service kube-scheduler restart')).rc).toBe(0);
+    const pid = (await lab().sh('node2', 'cat /run/kube-scheduler.pid')).stdout.trim();
+    const parent = await lab().sh('node2', `ps -o args= -p "$(ps -o ppid= -p ${pid})"`);
+    expect(parent.stdout).toMatch(/^\/usr\/local\/lib\/lifeboat-lab\/lab-init --wrap /);
+    const stop = await lab().sh('node2', `service kube-scheduler stop >/dev/null; test -e /proc/${pid} && echo zombie-or-alive || echo gone`);
+    expect(stop.stdout).toBe('gone\n');
+    expect((await ssh(lab(), 'node2', 'service kube-scheduler start')).rc).toBe(0);
+  });
+
   it('seeds keys, deletes some in a "disaster", and reads every key back', async () => {
     await lab().seed(2000);
     const expected = lab().expectedSeed();

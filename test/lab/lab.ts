@@ -3,7 +3,7 @@ import type { HostSpec } from './hostfiles.js';
 import type { EtcdCheckTarget } from './boot.js';
 import { LifeboatError, nearest } from '../../src/errors.js';
 import { HOST_PATH } from './paths.js';
-import { run, type RunResult } from './proc.js';
+import { type RunResult, runInHost } from './proc.js';
 import { DEFAULT_SEED_KEYS, deleteSome, type EtcdTarget, readAll, seedEntries, writeSeed } from './seed.js';
 import { HOST_PKI } from './services.js';
 import type { HostState, LabState } from './state.js';
@@ -32,7 +32,10 @@ export interface Lab {
   inventoryIni: string;
   /** Controller-side client certificate for etcd (absent without TLS). */
   pki?: { ca: string; cert: string; key: string };
-  /** Run a shell command inside the host's namespaces (NOT over ssh) — for test setup and assertions. */
+  /**
+   * Run a shell command inside the host's namespaces (NOT over ssh) — for test setup and assertions. It runs
+   * under a subreaper (lab-init --wrap), so a daemon it starts is reaped at once when it ends.
+   */
   sh(host: string, cmd: string): Promise<RunResult>;
   /** etcdctl on the host, against its own member (or every member from a host without etcd), with TLS flags. */
   etcdctl(host: string, args: string[]): Promise<RunResult>;
@@ -99,7 +102,7 @@ export function makeLab(inp: MakeLabInput): Lab {
     },
     sh(host, cmd) {
       const pid = initOf(host);
-      return run('nsenter', ['-t', String(pid), '-m', '-u', '-n', '-w', '--', '/bin/sh', '-c', cmd], { env: HOST_ENV });
+      return runInHost(pid, ['/bin/sh', '-c', cmd], HOST_ENV);
     },
     etcdctl(host, args) {
       const pid = initOf(host);
@@ -113,9 +116,7 @@ export function makeLab(inp: MakeLabInput): Lab {
         if (!has('--cert')) flags.push(`--cert=${HOST_PKI}/healthcheck-client.crt`);
         if (!has('--key')) flags.push(`--key=${HOST_PKI}/healthcheck-client.key`);
       }
-      return run('nsenter', ['-t', String(pid), '-m', '-u', '-n', '-w', '--', 'etcdctl', ...flags, ...args], {
-        env: { ...HOST_ENV, ETCDCTL_API: '3' },
-      });
+      return runInHost(pid, ['etcdctl', ...flags, ...args], { ...HOST_ENV, ETCDCTL_API: '3' });
     },
     async seed(count) {
       needEtcd('seed()');

@@ -121,3 +121,53 @@ export function kill(pid: number, sig: NodeJS.Signals): void {
     // already gone
   }
 }
+
+/** Where each host finds lab-init (copied into its /usr/local overlay: the controller's /tmp is hidden there). */
+export const HOST_INIT = '/usr/local/lib/lifeboat-lab/lab-init';
+
+/**
+ * Run `argv` inside a host's namespaces as a child of `lab-init --wrap` (a subreaper): daemons the command
+ * starts are reaped at once when they end, as on a host with a real init. Resolves with the command's status
+ * (sent on fd 3) once its output is closed, without waiting for such daemons; the wrapper then lingers, unref'd.
+ */
+export function runInHost(initPid: number, argv: string[], env: NodeJS.ProcessEnv): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('nsenter', ['-t', String(initPid), '-m', '-u', '-n', '-w', '--', HOST_INIT, '--wrap', ...argv], {
+      env,
+      stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    const status: Buffer[] = [];
+    const fd3 = child.stdio[3] as NodeJS.ReadableStream;
+    let open = 3;
+    let exitCode: number | undefined;
+    const finish = (): void => {
+      const text = Buffer.concat(status).toString().trim();
+      if (/^\d+$/.test(text)) {
+        child.unref();
+        resolve({ rc: Number(text), stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+      } else if (exitCode !== undefined) {
+        // no status: nsenter or lab-init itself failed (its message is on stderr)
+        resolve({ rc: exitCode, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+      }
+    };
+    const closed = (): void => {
+      open -= 1;
+      if (open === 0) finish();
+    };
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    fd3.on('data', (b: Buffer) => status.push(b));
+    child.stdout.on('close', closed);
+    child.stderr.on('close', closed);
+    fd3.on('close', closed);
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      exitCode = code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0);
+      if (open === 0) finish();
+    });
+    child.stdin.on('error', () => {});
+    child.stdin.end();
+  });
+}
