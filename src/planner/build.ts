@@ -97,11 +97,11 @@ export function summarize(plays: readonly PlanPlay[]): PlanSummary {
   return s;
 }
 
-/** A fingerprint of what the probes saw: statuses, steps and notes per task and host. */
+/** A fingerprint of what the probes saw: statuses, steps, notes and file diffs per task and host. */
 export function factsHash(plays: readonly PlanPlay[]): string {
   const h = createHash('sha256');
   for (const p of plays)
     for (const t of p.tasks)
-      for (const e of t.hosts) h.update(JSON.stringify([p.name, t.name, t.line ?? 0, e.host, e.status, e.steps, e.notes ?? [], e.item ?? null]));
+      for (const e of t.hosts) h.update(JSON.stringify([p.name, t.name, t.line ?? 0, e.host, e.status, e.steps, e.notes ?? [], e.item ?? null, e.diff ?? []]));
   return h.digest('hex');
 }
