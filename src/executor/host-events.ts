@@ -49,7 +49,7 @@ export function resultEvent(
     ...(typeof result.rc === 'number' ? { rc: result.rc } : {}),
     ...(stdout !== undefined && stdout !== '' ? { stdout } : {}),
     ...(stderr !== undefined && stderr !== '' ? { stderr } : {}),
-    ...(msg !== undefined ? { msg } : {}),
+    ...(msg !== undefined && msg !== '' ? { msg } : {}),
     ...(o.ignored ? { ignored: true } : {}),
     ...(o.steps?.length ? { steps: o.steps } : {}),
   };

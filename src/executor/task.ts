@@ -167,7 +167,7 @@ function copyRunOnce(pc: PlayCtx, first: HostOutcome | undefined, live: string[]
 /** Plan mode: a handler notified only by tasks whose change is unknown may or may not run. */
 function markMaybe(out: HostOutcome): void {
   for (const e of out.events) {
-    if (e.type === 'host_plan' && (e.status === 'change' || e.status === 'ok')) {
+    if (e.type === 'host_plan' && (e.status === 'change' || e.status === 'ok' || e.status === 'unknown')) {
       e.status = 'unknown';
       e.reason = 'runs only if a notifying task reports a change (unknown until run)';
     }
