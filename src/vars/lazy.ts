@@ -1,4 +1,4 @@
-import { LAZY } from './scope.js';
+import { LAZY } from './plain.js';
 
 /** A read-only map whose members are computed on access (never walked whole by the renderer). */
 export function lazyMap(

@@ -119,6 +119,9 @@ describe('undefined', () => {
     expect(() => r('{{ nope == 1 }}')).toThrow(/'nope' is undefined/);
     expect(() => r('{{ nope | upper }}')).toThrow(/'nope' is undefined/);
     expect(() => r('{% for x in nope %}{% endfor %}')).toThrow(/'nope' is undefined/);
+    expect(() => r('{{ [1, nope] }}')).toThrow(/'nope' is undefined/);
+    expect(() => r("{{ {'a': {'b': nope}} }}")).toThrow(/'nope' is undefined/);
+    expect(() => r("{{ hosts | map(attribute='nope') | list }}")).toThrow(/'item.nope' is undefined/);
   });
   it('names an undefined attribute and suggests a key', () => {
     const e = caught(() => r('{{ member.nmae }}'));

@@ -6,7 +6,7 @@ import { pyStr, truthy } from './python.js';
 import { Scope, type State, hasTemplate, isPlainMapping } from './scope.js';
 import { compileTemplate } from './template.js';
 import type { RenderOptions, Where } from './types.js';
-import { strict, whereOpts } from './undefined.js';
+import { strictDeep, whereOpts } from './undefined.js';
 import { UnknownValueError } from './unknown.js';
 
 /** The public rendering entry points (see docs/variables.md). */
@@ -58,7 +58,7 @@ function evalTemplate(src: string, state: State, native: boolean): unknown {
       lstripBlocks: state.opts.lstripBlocks ?? false,
     });
     const scope = new Scope(state);
-    if (native && t.native) return strict(t.native(scope), state.where, state.chain);
+    if (native && t.native) return strictDeep(t.native(scope), state.where, state.chain);
     const out: string[] = [];
     t.body(scope, out);
     return keepTrailingNewlines(src, out.join(''));

@@ -2,7 +2,10 @@ import { LifeboatError } from '../errors.js';
 import type { Vars } from '../inventory/types.js';
 import type { RenderOptions, Where } from './types.js';
 import { lazyMap } from './lazy.js';
+import { LAZY, isLazy, isPlainMapping } from './plain.js';
 import { Undefined, whereOpts } from './undefined.js';
+
+export { LAZY, isLazy, isPlainMapping };
 
 /** How deep variables may refer to variables before we call it a loop. */
 export const MAX_VAR_DEPTH = 40;
@@ -36,13 +39,6 @@ export function unsafeKeys(ctx: Vars): ReadonlySet<string> | undefined {
   return (ctx as Record<symbol, ReadonlySet<string> | undefined>)[UNSAFE_KEYS];
 }
 
-/** A plain list/map (not a class instance such as an unknown value, not a lazy map). */
-export function isPlainMapping(v: unknown): v is Record<string, unknown> {
-  if (v === null || typeof v !== 'object' || Array.isArray(v) || isLazy(v)) return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-}
-
 /** A deep copy of plain lists and maps (templates may call `list.append`; the variables must not change). */
 export function copyDeep(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(copyDeep);
@@ -52,12 +48,6 @@ export function copyDeep(v: unknown): unknown {
     return out;
   }
   return v;
-}
-
-/** Objects (such as `hostvars`) that render their own members on access and are never walked whole. */
-export const LAZY = Symbol.for('lifeboat.vars.lazy');
-export function isLazy(v: unknown): boolean {
-  return v !== null && typeof v === 'object' && (v as Record<symbol, unknown>)[LAZY] === true;
 }
 
 const LITERALS: Record<string, unknown> = {

@@ -1,4 +1,5 @@
 import { LifeboatError, nearest } from '../errors.js';
+import { isPlainMapping } from './plain.js';
 import type { Where } from './types.js';
 import { UnknownValueError, isUnknown } from './unknown.js';
 
@@ -61,7 +62,6 @@ export function strict<T>(v: T, where: Where, chain: readonly string[] = []): Ex
 export function strictDeep(v: unknown, where: Where, chain: readonly string[] = []): unknown {
   strict(v, where, chain);
   if (Array.isArray(v)) for (const x of v) strictDeep(x, where, chain);
-  else if (v !== null && typeof v === 'object' && !(v instanceof RegExp))
-    for (const x of Object.values(v)) strictDeep(x, where, chain);
+  else if (isPlainMapping(v)) for (const x of Object.values(v)) strictDeep(x, where, chain);
   return v;
 }
