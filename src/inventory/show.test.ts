@@ -139,7 +139,8 @@ describe('secrets', async () => {
     expect(shown).toMatchObject({
       ansible_become_password: '********',
       ansible_ssh_pass: '********',
-      etcd_initial_cluster_token: '********',
+      etcd_initial_cluster_token: 'etcd-cluster-0',
+      vault_token: '********',
       vault_api_key: '********',
       creds: { user: 'admin', password: '********' },
       ansible_ssh_private_key_file: '/root/.ssh/id_ed25519',
