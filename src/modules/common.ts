@@ -47,6 +47,26 @@ export function failedOp(msg: string, extra: Record<string, unknown> = {}): Oper
   };
 }
 
+/**
+ * Something the task needs is missing on the host right now. A real run fails; the plan cannot know whether an
+ * earlier task in the same run creates it, so it says "unknown" with a note instead of "will fail".
+ */
+export function missingNow(
+  ctx: { check: boolean },
+  msg: string,
+  extra: Record<string, unknown> = {},
+  /** What is missing, for the plan's note (default: msg). */
+  what = msg,
+): Operation {
+  if (!ctx.check) return failedOp(msg, extra);
+  return {
+    changed: 'unknown',
+    steps: [],
+    notes: [`${what} yet; the run fails unless an earlier task creates it`],
+    result: { changed: false, ...extra },
+  };
+}
+
 /** Ansible strips trailing newlines from stdout/stderr (strip_empty_ends). */
 export function stripEnds(s: string): string {
   return s.replace(/[\r\n]+$/, '');

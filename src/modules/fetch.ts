@@ -1,6 +1,6 @@
 import { mkdir, stat as lstatLocal } from 'node:fs/promises';
 import { dirname, isAbsolute, join, posix } from 'node:path';
-import { argError, failedOp, probe } from './common.js';
+import { argError, failedOp, missingNow, probe } from './common.js';
 import { digestFile } from './local-files.js';
 import { registerModule } from './registry.js';
 import { parseStat, statCommand } from './remote-stat.js';
@@ -65,7 +65,7 @@ export const fetchModule: ModuleDef<FetchArgs> = {
       const msg = 'the remote file does not exist, not transferring, ignored';
       return a.fail_on_missing === false
         ? { changed: false, steps: [], result: { changed: false, msg, ...base } }
-        : failedOp(msg, base);
+        : missingNow(ctx, msg, base, `${a.src} does not exist on the host`);
     }
     if (st.type === 'directory') return failedOp('remote file is a directory, fetch cannot work on directories', base);
     if (!st.sha1)

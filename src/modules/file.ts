@@ -1,5 +1,5 @@
 import { shellJoin, shellQuote } from '../connection/quote.js';
-import { argError, failedOp, pick, probe } from './common.js';
+import { argError, failedOp, missingNow, pick, probe } from './common.js';
 import { modeArg } from './copy.js';
 import { formatMode, targetMode } from './mode.js';
 import { registerModule } from './registry.js';
@@ -112,10 +112,7 @@ export const fileModule: ModuleDef<FileArgs> = {
       };
     }
     if (state === 'file' && !st.exists) {
-      return failedOp(`file (${path}) is absent, cannot continue`, {
-        path,
-        state,
-      });
+      return missingNow(ctx, `file (${path}) is absent, cannot continue`, { path, state }, `${path} does not exist`);
     }
     if (state === 'file' && st.type === 'directory')
       return failedOp(`${path} is a directory, not a file`, { path, state });

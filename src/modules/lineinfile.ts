@@ -1,5 +1,5 @@
 import { shellQuote } from '../connection/quote.js';
-import { argError, failedOp, pick, probe } from './common.js';
+import { argError, failedOp, missingNow, pick, probe } from './common.js';
 import { modeArg } from './copy.js';
 import { absent, type EditSpec, present, readLines } from './lineinfile-edit.js';
 import { digestBuffer } from './local-files.js';
@@ -126,7 +126,12 @@ export const lineinfileModule: ModuleDef<LineinfileArgs> = {
     if (!st.exists) {
       if (state === 'absent') return { changed: false, steps: [], result: { changed: false, msg: 'file not present' } };
       if (!a.create)
-        return failedOp(`Destination ${path} does not exist !`, { rc: 257, hint: 'set create: true to make it' });
+        return missingNow(
+          ctx,
+          `Destination ${path} does not exist !`,
+          { rc: 257, hint: 'set create: true to make it' },
+          `${path} does not exist`,
+        );
     }
     const edit = state === 'present' ? present(readLines(before), spec) : absent(readLines(before), spec);
     const text = edit.lines.join('');

@@ -1,5 +1,6 @@
 import { shellJoin, shellQuote } from '../connection/quote.js';
 import { argError, parseKeyValues, probe } from './common.js';
+import { plannedRunning } from './service-planned.js';
 import type { ModuleContext, ModuleResult, Operation, Step } from './types.js';
 
 /**
@@ -103,6 +104,22 @@ export async function planService(ctx: ModuleContext<unknown>, s: ServiceSpec): 
     pre.push({ kind: 'exec', cmd: 'systemctl daemon-reload', description: 'systemd daemon-reload' });
   }
   const base: Partial<ModuleResult> = { name: s.name, manager: f.manager, status: f.status };
+  const notes: string[] = [];
+  const after = ctx.check ? plannedRunning(ctx.earlierSteps, s.name) : undefined;
+  if (after !== undefined && f.found && after !== f.running) {
+    notes.push(
+      `${s.name} is ${f.running ? 'running' : 'stopped'} now; an earlier task of this plan ${after ? 'starts' : 'stops'} it`,
+    );
+    f.running = after;
+  }
+  let pending: string | undefined;
+  if (!f.found && (s.state !== undefined || s.enabled !== undefined) && ctx.check) {
+    // Plan: an earlier task may install it; plan as for an installed, stopped, disabled service.
+    pending = `service ${s.name} is not installed yet; the run fails unless an earlier task installs it`;
+    f.found = true;
+    f.running = false;
+    f.enabled = false;
+  }
   if (!f.found && (s.state !== undefined || s.enabled !== undefined)) {
     return {
       changed: false,
@@ -157,7 +174,8 @@ export async function planService(ctx: ModuleContext<unknown>, s: ServiceSpec): 
   const enabled = s.enabled ?? f.enabled;
   const state = s.state ?? (f.running ? 'started' : 'stopped');
   return {
-    changed,
+    changed: pending ? 'unknown' : changed,
+    ...(pending || notes.length ? { notes: [...notes, ...(pending ? [pending] : [])] } : {}),
     steps: [...pre, ...steps],
     result: {
       ...base,

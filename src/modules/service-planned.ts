@@ -11,8 +11,10 @@ export function plannedRunning(earlier: readonly Step[] | undefined, name: strin
   if (!earlier?.length) return undefined;
   const base = shellQuote(name.replace(/\.service$/, ''));
   const unit = shellQuote(name);
-  const sysv = new RegExp(`^if command -v service >/dev/null 2>&1; then service ${escape(base)} (start|stop|restart)( |;)`);
-  const sysd = new RegExp(`^systemctl (?:--no-block )?(start|stop|restart) ${escape(unit)}$`);
+  const sysv = new RegExp(
+    `^if command -v service >/dev/null 2>&1; then service ${escapeRe(base)} (start|stop|restart)( |;)`,
+  );
+  const sysd = new RegExp(`^systemctl (?:--no-block )?(start|stop|restart) ${escapeRe(unit)}$`);
   let state: boolean | undefined;
   for (const s of earlier) {
     if (s.kind !== 'exec') continue;
@@ -22,6 +24,6 @@ export function plannedRunning(earlier: readonly Step[] | undefined, name: strin
   return state;
 }
 
-function escape(s: string): string {
+function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

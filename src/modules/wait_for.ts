@@ -98,13 +98,11 @@ export const waitForModule: ModuleDef<WaitForArgs> = {
       ...(a.search_regex !== undefined ? { search_regex: a.search_regex } : {}),
     };
     const failMsg = a.msg ?? `Timeout when waiting for ${what}`;
+    const since = '$(($(date +%s)-s))';
     const script = cond
-      ? [
-          `start=$(date +%s); sleep ${delay}`,
-          `while :; do if ${cond}; then echo "elapsed=$(( $(date +%s) - start ))"; exit 0; fi`,
-          `if [ $(( $(date +%s) - start )) -ge ${timeout} ]; then echo "elapsed=$(( $(date +%s) - start ))"; echo ${shellQuote(failMsg)} >&2; exit 1; fi`,
-          `sleep ${sleep}; done`,
-        ].join('; ')
+      ? `${delay ? `sleep ${delay}; ` : ''}s=$(date +%s); until ${cond}; do ` +
+        `[ ${since} -ge ${timeout} ] && { echo elapsed=${since}; echo ${shellQuote(failMsg)} >&2; exit 1; }; ` +
+        `sleep ${sleep}; done; echo elapsed=${since}`
       : `sleep ${delay + timeout}; echo elapsed=${delay + timeout}`;
     let holds = false;
     if (cond && delay === 0) holds = (await probe(ctx, `if ${cond}; then echo yes; fi`)).stdout.trim() === 'yes';

@@ -76,6 +76,13 @@ async function readSmall(ctx: ModuleContext<unknown>, path: string): Promise<str
   return r.stdout;
 }
 
+/** Plan mode: does a step an earlier task plans on this host create `dir` (`mkdir -p` of it or below it)? */
+export function createdEarlier(earlier: readonly Step[] | undefined, dir: string): boolean {
+  const exact = `mkdir -p -- ${shellQuote(dir)}`;
+  const below = `mkdir -p -- ${dir}/`;
+  return (earlier ?? []).some((s) => s.kind === 'exec' && (s.cmd === exact || s.cmd.startsWith(below)));
+}
+
 export async function planWrite(ctx: ModuleContext<unknown>, spec: WriteSpec): Promise<Operation> {
   const { stat: st, parentExists, root } = spec.known ?? (await probeDest(ctx, spec.dest));
   if (st.exists && st.type === 'directory') {
@@ -86,11 +93,14 @@ export async function planWrite(ctx: ModuleContext<unknown>, spec: WriteSpec): P
   // dest was stat'ed following links: lnkSource is set when dest itself is a symlink.
   const dest = st.exists && spec.follow && st.lnkSource ? st.lnkSource : spec.dest;
   const parent = posix.dirname(dest);
+  let pending: string | undefined;
   if (!parentExists && !spec.makeParents) {
-    return failedOp(`${spec.module}: destination directory ${parent} does not exist`, {
-      dest: spec.dest,
-      hint: `create it first with the file module (state: directory)`,
-    });
+    const msg = `${spec.module}: destination directory ${parent} does not exist`;
+    if (!ctx.check)
+      return failedOp(msg, { dest: spec.dest, hint: 'create it first with the file module (state: directory)' });
+    // Plan: an earlier task may create the directory; show the write it would then do.
+    if (!createdEarlier(ctx.earlierSteps, parent))
+      pending = `${msg} yet; the run fails unless an earlier task creates it`;
   }
   const sameContent = st.exists && st.sha256 === spec.sha256;
   const write = !sameContent && !(spec.force === false && st.exists);
@@ -106,7 +116,7 @@ export async function planWrite(ctx: ModuleContext<unknown>, spec: WriteSpec): P
     const mode = wantMode ?? (st.exists ? curMode : undefined);
     const owner = spec.owner ?? (st.exists && root ? st.owner : undefined);
     const group = spec.group ?? (st.exists && root ? st.group : undefined);
-    if (!parentExists)
+    if (!parentExists && spec.makeParents)
       steps.push({
         kind: 'exec',
         cmd: `mkdir -p -- ${shellQuote(parent)}`,
@@ -204,8 +214,9 @@ export async function planWrite(ctx: ModuleContext<unknown>, spec: WriteSpec): P
     ...(spec.extra ?? {}),
   };
   return {
-    changed: steps.length > 0,
+    changed: pending ? 'unknown' : steps.length > 0,
     steps,
+    ...(pending ? { notes: [pending] } : {}),
     ...(diff ? { diff } : {}),
     result: { ...base, changed: false },
     finish: (outcomes) => writeResult(base, outcomes, diff),

@@ -91,6 +91,21 @@ describe('copy / file plans', () => {
     const chmod = await planModule('copy', { content: 'abc\n', dest: '/etc/x.conf', mode: '0644' }, same);
     expect(chmod.steps.map(execOf)).toEqual(['chmod 0644 -- /etc/x.conf']);
   });
+  it('plan: a missing parent directory is unknown, or a change when an earlier task creates it', async () => {
+    const c = new FakeConnection().on('stat ', { stdout: 'exists=0\nself_uid=0\n' });
+    const alone = await planModule('copy', { content: 'x', dest: '/etc/app/x' }, c, { check: true });
+    expect(alone).toMatchObject({
+      changed: 'unknown',
+      notes: [expect.stringContaining('/etc/app does not exist yet')],
+    });
+    const after = await planModule('copy', { content: 'x', dest: '/etc/app/x' }, c, {
+      check: true,
+      earlierSteps: [{ kind: 'exec', cmd: 'mkdir -p -- /etc/app' }],
+    });
+    expect(after.changed).toBe(true);
+    const run = await planModule('copy', { content: 'x', dest: '/etc/app/x' }, c);
+    expect(run.result).toMatchObject({ failed: true, msg: 'copy: destination directory /etc/app does not exist' });
+  });
   it('copy: validate goes through a temporary file; refuses src+content and bad modes', async () => {
     const c = new FakeConnection().on('stat ', { stdout: NEW_FILE });
     const op = await planModule('copy', { content: 'x', dest: '/etc/sudoers.d/a', validate: 'visudo -cf %s' }, c);
