@@ -120,7 +120,7 @@ describe('undefined', () => {
     expect(() => r('{{ nope | upper }}')).toThrow(/'nope' is undefined/);
     expect(() => r('{% for x in nope %}{% endfor %}')).toThrow(/'nope' is undefined/);
     expect(() => r('{{ [1, nope] }}')).toThrow(/'nope' is undefined/);
-    expect(() => r("{{ {'a': {'b': nope}} }}")).toThrow(/'nope' is undefined/);
+    expect(() => r("{{ {'a': {'b': nope} } }}")).toThrow(/'nope' is undefined/);
     expect(() => r("{{ hosts | map(attribute='nope') | list }}")).toThrow(/'item.nope' is undefined/);
   });
   it('names an undefined attribute and suggests a key', () => {
