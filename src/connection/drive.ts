@@ -15,7 +15,7 @@ export interface ProcHandle {
   /** Called if the transport fails (connection lost). */
   onError(cb: (err: Error) => void): void;
   /** Send a signal (name without SIG) to the command. */
-  kill(signal: 'TERM' | 'INT'): void;
+  kill(signal: 'TERM' | 'INT' | 'KILL'): void;
   /** Drop the command's channel / pipes. */
   close(): void;
 }
@@ -28,7 +28,10 @@ export interface DriveOptions {
   onStdout?: (chunk: Buffer) => void;
   onStderr?: (chunk: Buffer) => void;
   become?: BecomeSetup & { password?: string; timeoutMs: number; user: string };
-  /** How long to wait for the command to end after it was signalled, before closing the channel. */
+  /**
+   * After TERM, how long to wait before KILL and closing the channel; after three times this, the command is
+   * given up on (the promise settles even if the server never closes the channel). Default 1000.
+   */
   graceMs?: number;
   /** Turns a transport error into the error to reject with. */
   transportError?: (err: Error) => Error;
@@ -66,11 +69,21 @@ export function drive(proc: ProcHandle, o: DriveOptions): Promise<ExecResult> {
       o.signal?.removeEventListener('abort', onAbort);
       fn();
     };
+    let stopping = false;
     const stop = (why: Error | 'timeout') => {
       if (why === 'timeout') timedOut = true;
       else failure ??= why;
+      if (stopping) return;
+      stopping = true;
+      const grace = o.graceMs ?? 1000;
       proc.kill('TERM');
-      timers.push(setTimeout(() => proc.close(), o.graceMs ?? 1000));
+      timers.push(
+        setTimeout(() => {
+          proc.kill('KILL');
+          proc.close();
+        }, grace),
+        setTimeout(() => complete(null, 'KILL'), grace * 3),
+      );
     };
     const sendStdin = () => {
       proc.stdin.on('error', () => {}); // the command may exit without reading its stdin
@@ -122,7 +135,7 @@ export function drive(proc: ProcHandle, o: DriveOptions): Promise<ExecResult> {
       failure ??= o.transportError ? o.transportError(e) : e;
       proc.close();
     });
-    proc.onDone((code, sig) => {
+    const complete = (code: number | null, sig: string | null) =>
       finish(() => {
         if (failure) return reject(failure);
         if (!authed && b) {
@@ -141,7 +154,7 @@ export function drive(proc: ProcHandle, o: DriveOptions): Promise<ExecResult> {
           durationMs: Date.now() - started,
         });
       });
-    });
+    proc.onDone(complete);
 
     if (o.signal?.aborted) return onAbort();
     o.signal?.addEventListener('abort', onAbort, { once: true });

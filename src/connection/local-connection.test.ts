@@ -49,6 +49,12 @@ describe('local connection (/bin/sh on the controller)', () => {
     expect(await gone('sleep 33.12')).toBe(true);
   });
 
+  it('a command that ignores TERM is killed after the grace period', async () => {
+    const r = await c.exec("trap '' TERM; sleep 33.31", { timeoutMs: 200 });
+    expect(r.timedOut).toBe(true);
+    expect(await gone('sleep 33.31')).toBe(true);
+  });
+
   it('abort rejects with E_INTERRUPTED and stops the command', async () => {
     const ac = new AbortController();
     const p = c.exec('sleep 33.21', { signal: ac.signal });

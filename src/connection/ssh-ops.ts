@@ -31,7 +31,7 @@ export function openExec(c: ssh2.Client, line: string, kill: (pid: number, sig: 
  */
 export function killGroup(c: ssh2.Client, pid: number, sig: string): void {
   if (!Number.isInteger(pid) || pid <= 1) return;
-  const cmd = `kill -${sig} -- -${pid} 2>/dev/null || kill -${sig} ${pid} 2>/dev/null; true`;
+  const cmd = `kill -s ${sig} -- -${pid} 2>/dev/null || kill -s ${sig} ${pid} 2>/dev/null; true`; // dash: -s, not -SIG, before --
   try {
     c.exec(cmd, (err, stream) => {
       if (err) return;

@@ -62,6 +62,12 @@ describe.skipIf(skip)('exec over a real sshd', () => {
     expect(await eventually(async () => !(await running('sleep 31.71')) && !(await running('sleep 31.72')))).toBe(true);
   });
 
+  it('a command that ignores TERM is killed (KILL) after the grace period', async () => {
+    const r = await c.exec("trap '' TERM; sleep 34.51", { timeoutMs: 300 });
+    expect(r.timedOut).toBe(true);
+    expect(await eventually(async () => !(await running('sleep 34.51')))).toBe(true);
+  });
+
   it('an abort signal (Ctrl-C) stops the remote command and rejects with E_INTERRUPTED', async () => {
     const ac = new AbortController();
     const p = c.exec('sleep 32.31', { signal: ac.signal });
