@@ -46,6 +46,22 @@ describe('etcd modules on a 3-member TLS lab', () => {
     expect(f.etcdctl.version).toBe('3.4.23');
   });
 
+  it('etcd_facts of a stopped member come from /etc/default/etcd (multi-line DAEMON_ARGS)', async () => {
+    await h.service(['node3'], 'etcd', 'stop');
+    try {
+      const r = await h.run('etcd_facts', 'node3', {});
+      const f = (r.ansible_facts as Record<string, any>).etcd_facts;
+      expect(f).toMatchObject({ source: 'env-file', running: false, source_files: ['/etc/default/etcd'] });
+      expect(f.config).toMatchObject({ name: 'etcd-node3', data_dir: '/var/lib/etcd', initial_advertise_peer_urls: [lab.hosts[2]?.peerUrl] });
+      expect(f.config.client_tls.cert_file).toBe('/etc/kubernetes/pki/etcd/server.crt');
+    } finally {
+      await h.service(['node3'], 'etcd', 'start');
+      await h.run('etcd_facts', 'node3', {});
+    }
+    const st = await h.run('etcd_status', 'node1', {});
+    expect(st.healthy, String(st.problems)).toBe(true);
+  });
+
   it('backup: snapshot from the chosen member; manifest agrees with snapshot status and sha256', async () => {
     const st = await h.run('etcd_status', 'node1', {});
     expect(st.healthy).toBe(true);

@@ -7,6 +7,7 @@ import {
   parseArgv,
   parseInitialCluster,
   parseSystemdUnit,
+  unitFlags,
 } from './config-parse.js';
 
 describe('etcd configuration parsers', () => {
@@ -26,7 +27,16 @@ describe('etcd configuration parsers', () => {
     const u = parseSystemdUnit(`[Service]\nEnvironmentFile=-/etc/etcd/etcd.env\nEnvironment="ETCD_NAME=envname"\nExecStart=/usr/local/bin/etcd \\\n  --name=flagname \\\n  --wal-dir=/wal\n`);
     expect(u.envFiles).toEqual(['/etc/etcd/etcd.env']);
     expect(u.env).toEqual({ ETCD_NAME: 'envname' });
-    expect(u.flags).toEqual({ name: 'flagname', 'wal-dir': '/wal' });
+    expect(unitFlags(u, [])).toEqual({ name: 'flagname', 'wal-dir': '/wal' });
+  });
+  it("reads Debian's etcd.service: %p in EnvironmentFile, $DAEMON_ARGS expanded, the file's values win", () => {
+    const unit = '[Service]\nEnvironment=DAEMON_ARGS=\nEnvironment=ETCD_NAME=%H\nEnvironment=ETCD_DATA_DIR=/var/lib/etcd/default\nEnvironmentFile=-/etc/default/%p\nType=notify\nExecStart=/usr/bin/etcd $DAEMON_ARGS\n';
+    const u = parseSystemdUnit(unit, 'etcd');
+    expect(u.envFiles).toEqual(['/etc/default/etcd']);
+    const c = configFromFlags(unitFlags(u, ['DAEMON_ARGS="--name=etcd-h1 \\\n  --data-dir=/var/lib/etcd"\n']));
+    expect(c).toMatchObject({ name: 'etcd-h1', data_dir: '/var/lib/etcd' });
+    const plain = configFromFlags(unitFlags(u, ['ETCD_NAME=n2\n']));
+    expect(plain).toMatchObject({ name: 'n2', data_dir: '/var/lib/etcd/default' });
   });
   it('reads a kubeadm static-pod manifest', () => {
     const text = `apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: etcd\n    command:\n    - etcd\n    - --name=cp1\n    - --data-dir=/var/lib/etcd\n    - --trusted-ca-file=/etc/kubernetes/pki/etcd/ca.crt\n    - --advertise-client-urls=https://10.0.0.5:2379\n`;

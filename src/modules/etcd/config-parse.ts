@@ -128,26 +128,44 @@ export function flagsFromConfigYaml(text: string): FlagMap {
   return out;
 }
 
-/** A systemd unit: ExecStart's flags, Environment= pairs, and the EnvironmentFile= paths to read next. */
-export function parseSystemdUnit(text: string): { flags: FlagMap; env: Record<string, string>; envFiles: string[] } {
+/**
+ * A systemd unit: Environment= pairs, EnvironmentFile= paths (`%p`/`%N` → the unit's name) and ExecStart's words.
+ * Use unitFlags() once the environment files are read: ExecStart's `$VAR` / `${VAR}` expand from them.
+ */
+export function parseSystemdUnit(text: string, unitName = 'etcd'): { env: Record<string, string>; envFiles: string[]; exec: string[] } {
   const joined = text.replace(/\\\r?\n/g, ' ');
   const env: Record<string, string> = {};
   const envFiles: string[] = [];
-  let flags: FlagMap = {};
+  let exec: string[] = [];
+  const spec = (v: string) => v.replace(/%[pN]/g, unitName);
   for (const raw of joined.split(/\r?\n/)) {
     const line = raw.trim();
     const m = /^(ExecStart|Environment|EnvironmentFile)\s*=\s*(.*)$/.exec(line);
     if (!m) continue;
     const value = m[2] as string;
-    if (m[1] === 'ExecStart' && value) flags = parseArgv(shellWords(value.replace(/^[-@:+!]+/, '')).slice(1));
+    if (m[1] === 'ExecStart' && value) exec = shellWords(value.replace(/^[-@:+!]+/, ''));
     else if (m[1] === 'Environment') {
       for (const w of shellWords(value)) {
         const eq = w.indexOf('=');
         if (eq > 0) env[w.slice(0, eq)] = w.slice(eq + 1);
       }
-    } else if (m[1] === 'EnvironmentFile') envFiles.push(value.replace(/^-/, ''));
+    } else if (m[1] === 'EnvironmentFile') envFiles.push(spec(value.replace(/^-/, '')));
   }
-  return { flags, env, envFiles };
+  return { env, envFiles, exec };
+}
+
+/** Flags of a unit: Environment=, then its environment files (which win), then ExecStart with `$VAR` expanded. */
+export function unitFlags(unit: ReturnType<typeof parseSystemdUnit>, envFileTexts: string[]): FlagMap {
+  const env: Record<string, string> = { ...unit.env };
+  for (const t of envFileTexts) Object.assign(env, parseEnvFile(t));
+  const words: string[] = [];
+  for (const w of unit.exec.slice(1)) {
+    const whole = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(w);
+    if (whole) words.push(...shellWords(env[whole[1] as string] ?? ''));
+    else words.push(w.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, k: string) => env[k] ?? ''));
+  }
+  const envFlags = envToFlags(Object.fromEntries(Object.entries(env).filter(([k]) => !['DAEMON_ARGS', 'ETCD_OPTS', 'ETCD_ARGS'].includes(k))));
+  return { ...envFlags, ...parseArgv(words) };
 }
 
 /** A kubeadm static-pod manifest: the etcd container's command + args. */

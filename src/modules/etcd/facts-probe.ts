@@ -47,6 +47,7 @@ for c in $cands; do
   emit environ "$p" "$(tr '\\0' '\\n' < /proc/$p/environ 2>/dev/null | grep '^ETCD_')"
   emit exeversion "$p" "$(/proc/$p/exe --version 2>/dev/null | head -1)"
 done
+[ -d /run/systemd/system ] && emit init systemd ""
 for f in ${shellJoin(configFiles)}; do [ -r "$f" ] && emit file "$f" "$(cat "$f")"; done
 for t in etcd etcdctl etcdutl; do
   p=$(command -v "$t" 2>/dev/null) || continue

@@ -10,6 +10,7 @@ import {
   flagsFromStaticPod,
   parseArgv,
   parseSystemdUnit,
+  unitFlags,
 } from './config-parse.js';
 import { DEFAULT_CONFIG_FILES, DEFAULT_PID_FILES, type ProbeRecord, parseProbe, probe2Script, probeScript } from './facts-probe.js';
 import type { ConfigSource, EtcdFacts, ToolInfo } from './types.js';
@@ -55,6 +56,7 @@ export function discover(recs: ProbeRecord[], files2: Map<string, string> = new 
   const files = new Map(recs.filter((r) => r.kind === 'file').map((r) => [r.arg, r.content] as const));
   for (const [k, v] of files2) files.set(k, v);
   const proc = pickProcess(recs);
+  const systemd = recs.some((r) => r.kind === 'init' && r.arg === 'systemd');
   if (proc) {
     const argv = proc.rec.content.split('\n').filter((l) => l !== '');
     const flags = parseArgv(argv.slice(1));
@@ -79,16 +81,15 @@ export function discover(recs: ProbeRecord[], files2: Map<string, string> = new 
     if (text === undefined) continue;
     if (f.endsWith('manifests/etcd.yaml')) return done(flagsFromStaticPod(text), 'static-pod', [f]);
     if (f.endsWith('.service')) {
-      const unit = parseSystemdUnit(text);
+      if (!systemd) continue; // units only matter where systemd runs the services
+      const unit = parseSystemdUnit(text, f.replace(/^.*\//, '').replace(/\.service$/, ''));
       const missing = unit.envFiles.filter((e) => !files.has(e));
       if (missing.length && files2.size === 0) return { flags: {}, source: 'systemd-unit', files: [f], warnings: [], pending: missing };
-      let flags: FlagMap = {};
-      for (const e of unit.envFiles) flags = { ...flags, ...flagsFromEnvFile(files.get(e) ?? '') };
-      flags = { ...flags, ...envToFlags(unit.env), ...unit.flags };
+      let flags = unitFlags(unit, unit.envFiles.map((e) => files.get(e) ?? ''));
       const cfg = flags['config-file'];
       if (cfg && files.get(cfg) !== undefined) flags = flagsFromConfigYaml(files.get(cfg) as string);
       else if (cfg && files2.size === 0) return { flags: {}, source: 'config-file', files: [f, cfg], warnings: [], pending: [cfg] };
-      return done(flags, 'systemd-unit', [f, ...unit.envFiles]);
+      return done(flags, 'systemd-unit', [f, ...unit.envFiles.filter((e) => files.get(e))]);
     }
     if (/^\s*(export\s+)?[A-Z_]+=/m.test(text)) return done(flagsFromEnvFile(text), 'env-file', [f]);
     return done(flagsFromConfigYaml(text), 'config-file', [f]);

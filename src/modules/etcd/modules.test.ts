@@ -29,12 +29,25 @@ describe('etcd_facts on a fake connection', () => {
   it('without a process, reads the systemd unit and its EnvironmentFile (second probe)', async () => {
     const unit = '[Service]\nEnvironmentFile=/etc/etcd/etcd.env\nExecStart=/usr/local/bin/etcd --data-dir=/data/etcd\n';
     const conn = new FakeConnection('a')
-      .on('emit proc', { stdout: rec('file', '/etc/systemd/system/etcd.service', unit) + tools })
+      .on('emit proc', { stdout: rec('init', 'systemd', '') + rec('file', '/etc/systemd/system/etcd.service', unit) + tools })
       .on('for f in /etc/etcd/etcd.env;', { stdout: rec('file', '/etc/etcd/etcd.env', 'ETCD_NAME=from-env\nETCD_INITIAL_ADVERTISE_PEER_URLS=https://10.0.0.9:2380\n') });
     const op = await etcdFactsModule.plan(fakeCtx({}, conn));
     const f = (op.result?.ansible_facts as Record<string, any> | undefined)?.etcd_facts;
     expect(f).toMatchObject({ source: 'systemd-unit', running: false, source_files: ['/etc/systemd/system/etcd.service', '/etc/etcd/etcd.env'] });
     expect(f.config).toMatchObject({ name: 'from-env', data_dir: '/data/etcd', initial_advertise_peer_urls: ['https://10.0.0.9:2380'] });
+  });
+});
+
+describe('etcd_facts where systemd does not run the services', () => {
+  it('ignores the packaged unit and reads /etc/default/etcd (what the init script uses)', async () => {
+    const unit = '[Service]\nEnvironment=ETCD_NAME=%H\nEnvironmentFile=-/etc/default/%p\nExecStart=/usr/bin/etcd $DAEMON_ARGS\n';
+    const conn = new FakeConnection('a').on('emit proc', {
+      stdout: rec('file', '/lib/systemd/system/etcd.service', unit) + rec('file', '/etc/default/etcd', 'DAEMON_ARGS="--name=etcd-a --data-dir=/var/lib/etcd"\n') + tools,
+    });
+    const op = await etcdFactsModule.plan(fakeCtx({}, conn));
+    const f = (op.result?.ansible_facts as Record<string, any> | undefined)?.etcd_facts;
+    expect(f).toMatchObject({ source: 'env-file', source_files: ['/etc/default/etcd'] });
+    expect(f.config.name).toBe('etcd-a');
   });
 });
 

@@ -46,7 +46,9 @@ export const etcdStatusModule: ModuleDef<EtcdStatusArgs> = {
       steps: [],
       notes: [
         ...plan.notes,
-        source ? `snapshot source: ${source.host} (raft index ${source.raft_index})` : 'no healthy member to snapshot from',
+        // Stable facts only (a saved plan is compared with a fresh one): no raft index or revision here.
+        source ? `snapshot source: ${source.host}` : 'no healthy member to snapshot from',
+        ...views.map(stableView),
       ],
       result: {
         changed: false,
@@ -67,3 +69,11 @@ export const etcdStatusModule: ModuleDef<EtcdStatusArgs> = {
     };
   },
 };
+
+/** A member as a plan shows it: health, ID, cluster, leader and member list (what must not change before apply). */
+function stableView(v: MemberView): string {
+  if (!v.reachable) return `${v.host}: unreachable`;
+  const members = v.members?.map((m) => `${m.name}=${m.peer_urls.join('|')}`).join(',') ?? '?';
+  const alarms = v.alarms.length ? `, alarms ${v.alarms.map((a) => `${a.alarm}@${a.member_id}`).join(',')}` : '';
+  return `${v.host}: ${v.healthy ? 'healthy' : 'UNHEALTHY'}, member ${v.member_id}, cluster ${v.cluster_id}, leader ${v.leader}, members [${members}]${alarms}`;
+}
