@@ -97,7 +97,7 @@ export async function runYaml(
   return { summary, ev, pool };
 }
 
-/** Test-only modules (names start with xt_), plus stand-ins for set_fact / setup until the real ones land. */
+/** Test-only modules (names start with xt_): small, predictable probes and controller actions. */
 function ensure(def: ModuleDef): void {
   if (!getModule(def.name)) registerModule(def);
 }
@@ -153,23 +153,5 @@ ensure({
   schema: { ...obj, properties: { msg: {}, fail: { type: 'boolean' } }, required: ['msg'] },
   async plan(ctx) {
     return { changed: false, steps: [], result: { changed: false, msg: String(ctx.args.msg), ...(ctx.args.fail ? { failed: true } : {}) } };
-  },
-});
-ensure({
-  name: 'set_fact',
-  summary: 'test stand-in',
-  controllerOnly: true,
-  schema: obj,
-  async plan(ctx) {
-    return { changed: false, steps: [], result: { changed: false, ansible_facts: { ...ctx.args } } };
-  },
-});
-ensure({
-  name: 'setup',
-  summary: 'test stand-in',
-  schema: obj,
-  async plan(ctx) {
-    const r = await ctx.conn.exec('uname -n');
-    return { changed: false, steps: [], result: { changed: false, ansible_facts: { nodename: r.stdout.trim() || ctx.host } } };
   },
 });
