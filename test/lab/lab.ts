@@ -74,6 +74,7 @@ export function makeLab(inp: MakeLabInput): Lab {
   let seeded = 0;
   let stopped: Promise<void> | undefined;
   const initOf = (name: string): number => {
+    if (stopped) throw new LifeboatError('E_USAGE', `lab ${id} is stopped: no host "${name}" to run on`);
     const s = inp.started.find((h) => h.spec.name === name);
     if (!s) {
       const dym = nearest(name, hosts.map((h) => h.name));
