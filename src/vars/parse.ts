@@ -9,7 +9,17 @@ import { type ParserLike, extendParser } from './parse-ext.js';
  * `\d`, `'\\1'` is `\1`, `'\x41'`), where nunjucks would drop unknown backslashes.
  */
 
+interface Token {
+  type: string;
+  value: string;
+  lineno: number;
+  colno: number;
+}
 interface Tokenizer {
+  in_code: boolean;
+  lineno: number;
+  colno: number;
+  nextToken(): Token | null;
   forward(): void;
   current(): string;
   isFinished(): boolean;
@@ -71,6 +81,28 @@ function pythonString(this: Tokenizer, delim: string): string {
   return out;
 }
 
+/**
+ * `{{ {'a': {'b': 1}} }}`: nunjucks' lexer takes the inner `}}` for the end of the expression; Jinja's
+ * counts braces. Inside an open `{`, a `}` is a closing brace.
+ */
+function balanceBraces(t: Tokenizer): void {
+  const next = t.nextToken.bind(t);
+  let depth = 0;
+  t.nextToken = () => {
+    if (t.in_code && depth > 0 && t.current() === '}') {
+      const tok = { type: 'right-curly', value: '}', lineno: t.lineno, colno: t.colno };
+      t.forward();
+      depth--;
+      return tok;
+    }
+    const tok = next();
+    if (tok?.type === 'left-curly') depth++;
+    else if (tok?.type === 'right-curly') depth = Math.max(0, depth - 1);
+    else if (tok?.type === 'variable-end' || tok?.type === 'block-end') depth = 0;
+    return tok;
+  };
+}
+
 export interface ParseOptions {
   trimBlocks: boolean;
   lstripBlocks: boolean;
@@ -79,6 +111,7 @@ export interface ParseOptions {
 export function parseTemplate(src: string, opts: ParseOptions): Node {
   const tokens = nj.lexer.lex(src, opts);
   tokens._parseString = pythonString;
+  balanceBraces(tokens);
   try {
     const parser = new nj.parser.Parser(tokens);
     extendParser(parser, nj.nodes);

@@ -37,6 +37,8 @@ describe('native types', () => {
     expect(r('{{ flag }}')).toBe(false);
     expect(r('{{ member }}')).toEqual(ctx.member);
     expect(r('{{ nothing }}')).toBeNull();
+    expect(r("{{ {'a': {'b': port}} }}")).toEqual({ a: { b: 2379 } });
+    expect(r("{% set m = {'x': {'y': 1}} %}{{ m.x.y }}")).toBe('1');
   });
   it('renders mixed strings to text, with Python str() of values', () => {
     expect(r('port={{ port }}')).toBe('port=2379');
@@ -120,7 +122,7 @@ describe('undefined', () => {
     expect(() => r('{{ nope | upper }}')).toThrow(/'nope' is undefined/);
     expect(() => r('{% for x in nope %}{% endfor %}')).toThrow(/'nope' is undefined/);
     expect(() => r('{{ [1, nope] }}')).toThrow(/'nope' is undefined/);
-    expect(() => r("{{ {'a': {'b': nope} } }}")).toThrow(/'nope' is undefined/);
+    expect(() => r("{{ {'a': {'b': nope}} }}")).toThrow(/'nope' is undefined/);
     expect(() => r("{{ hosts | map(attribute='nope') | list }}")).toThrow(/'item.nope' is undefined/);
   });
   it('names an undefined attribute and suggests a key', () => {
