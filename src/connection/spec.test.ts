@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -29,6 +29,11 @@ Host *
 `,
 );
 const none = join(dir, 'absent');
+mkdirSync(join(dir, 'conf.d'));
+writeFileSync(join(dir, 'conf.d', '10-etcd.conf'), 'Host etcd-*\n  User etcdadm\n  Port 2201\n');
+writeFileSync(join(dir, 'conf.d', 'ignored.txt'), 'Host etcd-*\n  User wrong\n');
+const withInclude = join(dir, 'with_include');
+writeFileSync(withInclude, `Include ${dir}/conf.d/*.conf ${dir}/conf.d/missing.conf\nHost *\n  User fallback\n`);
 
 describe('connectionSpecFor', () => {
   it('maps ansible_* variables', () => {
@@ -95,6 +100,11 @@ describe('connectionSpecFor', () => {
     );
     expect(s).toMatchObject({ user: 'root', port: 22, proxyJump: [], strictHostKeyChecking: 'no' });
     expect(s.knownHostsFiles[0]).toBe('/dev/null');
+  });
+
+  it('follows Include (globs, missing files skipped) at the place of the Include line', () => {
+    expect(connectionSpecFor('etcd-1', {}, { sshConfigFile: withInclude })).toMatchObject({ user: 'etcdadm', port: 2201 });
+    expect(connectionSpecFor('web', {}, { sshConfigFile: withInclude }).user).toBe('fallback');
   });
 
   it('looks the ssh config up by ansible_host when it is set', () => {
