@@ -1,11 +1,12 @@
 import type { ActionTask, IncludeTask } from '../playbook/types.js';
-import { renderValue } from '../vars/index.js';
+import { maskSecrets, renderValue } from '../vars/index.js';
 import type { PlayCtx } from './context.js';
 import { hostVars } from './host-vars.js';
 
 /**
  * A task's display name: its `name` (rendered with the first host's play-level variables when it holds a
  * template; left as written if that fails), else the module name; role tasks as "role : name" (as Ansible).
+ * Secrets are masked in it.
  */
 export function taskLabel(pc: PlayCtx, task: ActionTask | IncludeTask, host: string): string {
   let name = task.name ?? (task.kind === 'action' ? task.module : `include_${task.what}`);
@@ -16,7 +17,7 @@ export function taskLabel(pc: PlayCtx, task: ActionTask | IncludeTask, host: str
       // keep the name as written
     }
   }
-  return task.role ? `${task.role.name} : ${name}` : name;
+  return maskSecrets(task.role ? `${task.role.name} : ${name}` : name, pc.run.secrets);
 }
 
 /** `--start-at-task`: the task's name, or "role : name", equal to the pattern or matching it as a glob. */

@@ -224,7 +224,8 @@ describe('task keywords', () => {
   it('values of variables named by the play var `secret`, and become passwords, are masked in events', async () => {
     const pool = new FakePool((c) => c.on('show', { stdout: 'token is tk-12345, pass is b3come-pw' }));
     const { ev } = await runYaml(play(`
-    - command: show {{ etcd_token }}
+    - name: show {{ etcd_token }}
+      command: show {{ etcd_token }}
 `, `  vars:
     etcd_token: tk-12345
     ansible_become_password: b3come-pw
