@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { argError, probe } from './common.js';
+import { planCopyTree } from './copy-tree.js';
 import { asText, digestBuffer, digestFile, findLocalFile } from './local-files.js';
 import { parseMode } from './mode.js';
 import { registerModule } from './registry.js';
@@ -28,6 +29,7 @@ export interface CopyArgs {
   thirsty?: boolean;
   follow?: boolean;
   validate?: string;
+  directory_mode?: string | number;
 }
 
 export const fileAttrSchema = {
@@ -51,6 +53,7 @@ export const copySchema = {
     thirsty: { type: 'boolean' },
     follow: { type: 'boolean' },
     validate: { type: 'string', minLength: 1 },
+    directory_mode: { type: ['string', 'integer'] },
   },
   oneOf: [{ required: ['src'] }, { required: ['content'] }],
 };
@@ -145,12 +148,17 @@ async function planCopy(ctx: ModuleContext<CopyArgs>): Promise<Operation> {
   }
   const local = await findLocalFile(ctx, 'copy', 'files', src);
   if (local.isDir) {
-    throw argError(
-      'copy',
-      ctx,
-      `src ${src} is a directory; copying directory trees is not supported`,
-      'copy each file (loop) or ship an archive and unpack it with command',
-    );
+    const dirMode = modeArg('copy', ctx, a.directory_mode);
+    return planCopyTree(ctx, {
+      src,
+      localDir: local.path,
+      dest: a.dest,
+      ...(mode ? { mode } : {}),
+      ...(dirMode ? { directoryMode: dirMode } : {}),
+      ...(a.owner !== undefined ? { owner: a.owner } : {}),
+      ...(a.group !== undefined ? { group: a.group } : {}),
+      ...((a.force ?? a.thirsty) !== undefined ? { force: (a.force ?? a.thirsty) as boolean } : {}),
+    });
   }
   const d = await digestFile(local.path);
   let text: string | undefined;

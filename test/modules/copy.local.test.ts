@@ -42,6 +42,32 @@ describe('copy on a real filesystem', () => {
     expect(await readFile(r.result.backup_file as string, 'utf8')).toBe('old\n');
   });
 
+  it('copies a directory tree: only missing or different files, then no change', async () => {
+    const tree = join(dir, 'pb', 'files', 'pki');
+    await mkdir(join(tree, 'etcd'), { recursive: true });
+    await writeFile(join(tree, 'ca.crt'), 'CA\n');
+    await writeFile(join(tree, 'etcd', 'peer.crt'), 'PEER\n');
+    const dest = join(dir, 'kube');
+    const r1 = await runModule('copy', { src: 'pki', dest, mode: '0600', directory_mode: '0700' }, conn, {
+      playbookDir: join(dir, 'pb'),
+    });
+    expect(r1.result.failed).toBeUndefined();
+    expect(r1.op.steps.map((s) => s.kind)).toEqual(['exec', 'put', 'put']);
+    expect(await readFile(join(dest, 'pki', 'etcd', 'peer.crt'), 'utf8')).toBe('PEER\n');
+    expect((await stat(join(dest, 'pki', 'etcd'))).mode & 0o777).toBe(0o700);
+    expect((await stat(join(dest, 'pki', 'ca.crt'))).mode & 0o777).toBe(0o600);
+    const r2 = await runModule('copy', { src: 'pki/', dest: join(dest, 'pki'), mode: '0600' }, conn, {
+      playbookDir: join(dir, 'pb'),
+    });
+    expect(r2.op.steps).toEqual([]);
+    await writeFile(join(tree, 'ca.crt'), 'CA2\n');
+    const r3 = await runModule('copy', { src: 'pki/', dest: join(dest, 'pki'), mode: '0600' }, conn, {
+      playbookDir: join(dir, 'pb'),
+    });
+    expect(r3.op.steps).toEqual([expect.objectContaining({ kind: 'put', dest: join(dest, 'pki', 'ca.crt') })]);
+    expect(await readFile(join(dest, 'pki', 'ca.crt'), 'utf8')).toBe('CA2\n');
+  });
+
   it('fails clearly when the parent directory is missing', async () => {
     const r = await runModule('copy', { content: 'x', dest: join(dir, 'nope', 'x') }, conn);
     expect(r.result.failed).toBe(true);

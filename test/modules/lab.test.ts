@@ -32,6 +32,9 @@ describeLab('modules over SSH on a lab host', { hosts: 1, etcd: 1, masters: 1, t
       join(pb, 'templates', 'etcd.env.j2'),
       'ETCD_NAME={{ name }}\n{% for p in peers %}PEER={{ p }}\n{% endfor %}',
     );
+    await mkdir(join(pb, 'files', 'certs', 'etcd'), { recursive: true });
+    await writeFile(join(pb, 'files', 'certs', 'ca.crt'), 'CA\n');
+    await writeFile(join(pb, 'files', 'certs', 'etcd', 'peer.key'), 'KEY\n');
     await writeFile(join(pb, 'files', 'probe.sh'), '#!/bin/sh\necho "args:$*"; echo "me:$0" >&2; exit 3\n');
   });
   afterAll(async () => {
@@ -90,6 +93,17 @@ describeLab('modules over SSH on a lab host', { hosts: 1, etcd: 1, masters: 1, t
     const follow = await run('copy', { content: 'through\n', dest: '/tmp/via-link', follow: true });
     expect(follow.result.changed).toBe(true);
     expect(await sh('readlink /tmp/via-link; cat /tmp/hostname.copy')).toBe('/tmp/hostname.copy\nthrough\n');
+  });
+
+  it('copy: a directory tree, owner and modes applied, second run no change', async () => {
+    const args = { src: 'certs/', dest: '/etc/lbcerts', mode: '0600', owner: 'etcd', directory_mode: '0750' };
+    const r = await run('copy', args);
+    expect(r.result.failed).toBeUndefined();
+    expect(r.result.changed).toBe(true);
+    expect(await sh("cd /etc/lbcerts && stat -c '%n %a %U' . etcd ca.crt etcd/peer.key && cat etcd/peer.key")).toBe(
+      '. 750 root\netcd 750 root\nca.crt 600 etcd\netcd/peer.key 600 etcd\nKEY\n',
+    );
+    expect((await run('copy', args)).op.steps).toEqual([]);
   });
 
   it('file: directory, link, touch, absent — each idempotent', async () => {
