@@ -62,7 +62,9 @@ interface RemoteFile {
 function probeCommand(base: string, dirs: string[], files: LocalFile[]): string {
   const b = shellQuote(base);
   const parts = [`b=${b}`, 'if [ -d "$b" ]; then echo D; fi'];
-  dirs.forEach((d, i) => parts.push(`if [ -d "$b"/${shellQuote(d)} ]; then echo D${i}; fi`));
+  dirs.forEach((d, i) => {
+    parts.push(`if [ -d "$b"/${shellQuote(d)} ]; then echo D${i}; fi`);
+  });
   files.forEach((f, i) => {
     const p = `"$b"/${shellQuote(f.rel)}`;
     parts.push(
