@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, posix } from 'node:path';
 import { shellQuote } from '../connection/quote.js';
-import { probe } from './common.js';
+import { argError, probe } from './common.js';
 import { digestFile } from './local-files.js';
 import { formatMode, type Mode, targetMode } from './mode.js';
 import { sameOwner } from './remote-stat.js';
@@ -79,7 +79,7 @@ export async function planCopyTree(ctx: ModuleContext<unknown>, t: TreeSpec): Pr
   const base = t.src.endsWith('/') ? t.dest : posix.join(t.dest, basename(t.localDir));
   const { files, dirs } = await walk(t.localDir);
   const r = await probe(ctx, probeCommand(base, dirs, files));
-  if (r.rc !== 0) throw new Error(`could not read ${base}: ${r.stderr.trim()}`);
+  if (r.rc !== 0) throw argError('copy', ctx, `could not read ${base}: ${r.stderr.trim()}`);
   const haveDirs = new Set<number>();
   let haveBase = false;
   const remote = new Map<number, RemoteFile>();

@@ -84,9 +84,10 @@ export async function resolveDest(
   ctx: ModuleContext<unknown>,
   dest: string,
   srcName: string | undefined,
+  module = 'copy',
 ): Promise<Pick<WriteSpec, 'dest' | 'known'>> {
   if (srcName !== undefined && dest.endsWith('/')) return { dest: posix.join(dest, srcName) };
-  const probed = await probeDest(ctx, dest);
+  const probed = await probeDest(ctx, dest, module);
   if (srcName !== undefined && probed.stat.exists && probed.stat.type === 'directory') {
     return { dest: posix.join(dest, srcName) };
   }

@@ -52,7 +52,7 @@ export const templateModule: ModuleDef<TemplateArgs> = {
     const local = await findLocalFile(ctx, 'template', 'templates', a.src);
     if (local.isDir) throw argError('template', ctx, `src ${a.src} is a directory, not a template`);
     const source = await readFile(local.path, 'utf8');
-    const where = await resolveDest(ctx, a.dest, posix.basename(a.src));
+    const where = await resolveDest(ctx, a.dest, posix.basename(a.src), 'template');
     const vars = {
       ...ctx.vars,
       template_path: local.path,

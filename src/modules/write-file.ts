@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { shellJoin, shellQuote } from '../connection/quote.js';
-import { failedOp, parseKeyValues, probe } from './common.js';
+import { argError, failedOp, parseKeyValues, probe } from './common.js';
 import { formatMode, type Mode, targetMode } from './mode.js';
 import { parseStat, type RemoteStat, sameOwner, statCommand } from './remote-stat.js';
 import type { FileDiff, ModuleContext, ModuleResult, Operation, Step, StepOutcome } from './types.js';
@@ -64,9 +64,15 @@ export function parseDestExtras(stdout: string): Omit<DestFacts, 'stat'> {
   return { parentExists: kv.get('parent') === '1', root: kv.get('self_uid') === '0' };
 }
 
-export async function probeDest(ctx: ModuleContext<unknown>, dest: string): Promise<DestFacts> {
+export async function probeDest(ctx: ModuleContext<unknown>, dest: string, module = 'copy'): Promise<DestFacts> {
   const r = await probe(ctx, `(${statCommand(dest, { follow: true })}); ${destExtrasCommand(dest)}`);
-  if (r.rc !== 0) throw new Error(`could not stat ${dest}: ${r.stderr.trim()}`);
+  if (r.rc !== 0)
+    throw argError(
+      module,
+      ctx,
+      `could not stat ${dest}: ${r.stderr.trim()}`,
+      'check the path and permissions (become)',
+    );
   return { stat: parseStat(r.stdout), ...parseDestExtras(r.stdout) };
 }
 
@@ -84,7 +90,7 @@ export function createdEarlier(earlier: readonly Step[] | undefined, dir: string
 }
 
 export async function planWrite(ctx: ModuleContext<unknown>, spec: WriteSpec): Promise<Operation> {
-  const { stat: st, parentExists, root } = spec.known ?? (await probeDest(ctx, spec.dest));
+  const { stat: st, parentExists, root } = spec.known ?? (await probeDest(ctx, spec.dest, spec.module));
   if (st.exists && st.type === 'directory') {
     return failedOp(`${spec.module}: destination ${spec.dest} is a directory`, {
       dest: spec.dest,
