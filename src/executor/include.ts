@@ -37,12 +37,13 @@ export async function runInclude(pc: PlayCtx, inc: IncludeTask, parent: Frame, h
   const groups: Inclusion[] = [];
   for (const host of live) {
     const d = decide(pc, inc, frame, host, label);
+    // Before --start-at-task's task is reached, an include is only looked into (for the task): no result.
     if (show) emitDecision(pc, d, taskId, label, host);
-    if (d.kind === 'skip') run.state.count(host, 'skipped');
-    else if (d.kind === 'unknown') run.state.count(host, 'ok');
-    else if (d.kind === 'fail') fail(pc, host, label, d.msg, scope, frame);
-    else {
-      run.state.count(host, 'ok');
+    if (d.kind !== 'include') {
+      if (show && d.kind === 'fail') fail(pc, host, label, d.msg, scope, frame);
+      else if (show) run.state.count(host, d.kind === 'skip' ? 'skipped' : 'ok');
+    } else {
+      if (show) run.state.count(host, 'ok');
       for (const it of d.items) {
         const key = JSON.stringify([it.target, it.params]);
         const g = groups.find((x) => JSON.stringify([x.target, x.params]) === key);

@@ -45,6 +45,20 @@ describe('tags, --start-at-task', () => {
     const { pool } = await runYaml(tagged.replace('- command: always-task', '- name: the always one\n      command: always-task'), { startAtTask: 'the alw*' });
     expect(pool.execs('h1')).toEqual(['always-task', 'in-block']);
   });
+  it('--start-at-task can name a task inside an included file', async () => {
+    const files = { 'inc.yml': '- command: inc-1\n- name: start here\n  command: inc-2\n' };
+    const { pool, ev } = await runYaml(`
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - command: before
+    - include_tasks: inc.yml
+    - command: after
+`, { files, startAtTask: 'start here' });
+    expect(pool.execs('h1')).toEqual(['inc-2', 'after']);
+    expect(ev.of('host_result').some((r) => r.msg?.startsWith('included'))).toBe(false);
+  });
+
   it('--start-at-task naming no task: nothing runs, exit 4', async () => {
     const { pool, summary, ev } = await runYaml(tagged, { startAtTask: 'nope' });
     expect(pool.execs('h1')).toEqual([]);
