@@ -18,6 +18,8 @@ export interface HostKeyTarget {
   knownHostsFiles: string[];
   strict: 'yes' | 'accept-new' | 'no';
   onWarning?: (msg: string) => void;
+  /** This endpoint is a ProxyJump hop on the way to `host`. */
+  jump?: boolean;
 }
 
 /** ssh2's host key algorithms, in its default order. */
@@ -52,7 +54,7 @@ export async function prepareHostKeyCheck(t: HostKeyTarget): Promise<HostKeyChec
   const names = [name];
   const known = knownKeyTypes(entries, names).flatMap(algosFor);
   const algorithms = [...new Set([...known.filter((a) => HOST_KEY_ALGOS.includes(a)), ...HOST_KEY_ALGOS])];
-  const label = `${t.host} (${name})`;
+  const label = t.jump ? `jump host ${name} (on the way to ${t.host})` : `${t.host} (${name})`;
 
   const check = async (key: Buffer): Promise<void> => {
     const fp = fingerprintSha256(key);

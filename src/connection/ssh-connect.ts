@@ -78,6 +78,7 @@ async function handshake(
     knownHostsFiles: spec.knownHostsFiles,
     strict: spec.strictHostKeyChecking,
     ...(ctx.onWarning ? { onWarning: ctx.onWarning } : {}),
+    ...(ep.address !== spec.address || ep.port !== spec.port ? { jump: true } : {}),
   });
   const client = new ssh2.Client();
   let keyError: unknown;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LifeboatError } from '../../src/errors.js';
 import { SshConnection } from '../../src/connection/ssh-connection.js';
-import { type Bench, sshdSkipReason, startBench } from './setup.js';
+import { type Bench, eventually, sshdSkipReason, startBench } from './setup.js';
 import { KEY_PASSPHRASE, type Sshd, startAgent, startSshd } from './sshd.js';
 
 const skip = sshdSkipReason();
@@ -159,6 +159,19 @@ describe.skipIf(skip)('ProxyJump through real bastion sshds', () => {
     } finally {
       await c.close();
     }
+  });
+
+  it('checks the host key of every hop: an unknown bastion key is refused, naming the jump host', async () => {
+    const kh = join(b.dir, 'no_hop_known_hosts');
+    await writeFile(kh, `${b.sshd.knownHostsLine}\n${hop2.knownHostsLine}\n`);
+    const c = new SshConnection(
+      b.spec({ ansible_ssh_common_args: `-o UserKnownHostsFile=${kh} -J root@127.0.0.1:${hop1.port}` }),
+    );
+    const e = (await c.connect().then(() => undefined, (x: unknown) => x)) as LifeboatError;
+    expect(e).toBeInstanceOf(LifeboatError);
+    expect(e.code).toBe('E_HOSTKEY');
+    expect(e.message).toContain(`jump host [127.0.0.1]:${hop1.port}`);
+    expect(await eventually(async () => (await hop1.children()).length === 0)).toBe(true);
   });
 
   it('names the bastion when the hop cannot reach the target', async () => {
