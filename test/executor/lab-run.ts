@@ -11,7 +11,7 @@ import { Collect, tmpTree } from './helpers.js';
 /** A real connection pool over the lab's inventory, as the CLI's session builds it. */
 export function labPool(inv: Inventory, lab: Lab) {
   return createConnectionPool({
-    specFor: (host: string) => connectionSpecFor(host, inv.hosts.has(host) ? hostInventoryVars(inv, host) : {}, { sshConfigFile: lab.sshConfig }),
+    specFor: (host: string) => connectionSpecFor(host, inv.hosts.has(host) ? hostInventoryVars(inv, host) : {}, { sshConfigFile: lab.sshConfig, connectTimeoutMs: 30_000 }),
   });
 }
 
