@@ -122,6 +122,38 @@ describeLab('executor on the lab over SSH', { hosts: 3, etcd: 0, masters: 0, tls
     }
   });
 
+  it('a host lost in the middle of a block (its sshd and sessions killed) runs rescue; exit 3', async () => {
+    const [n1, n2, n3] = names() as [string, string, string];
+    await sh(n1, 'rm -f /tmp/rescued2');
+    const pid = lab().initPid(n3);
+    try {
+      const { summary, ev } = await runOnLab(lab(), `
+- hosts: all
+  gather_facts: false
+  tasks:
+    - command: "true"
+    - block:
+        - shell: nsenter -t ${pid} -m -u -n sh -c 'p=$(cat /run/sshd.pid); pkill -P $p; kill $p'
+          delegate_to: localhost
+          run_once: true
+        - command: "true"
+      rescue:
+        - shell: echo {{ inventory_hostname }} >> /tmp/rescued2
+          delegate_to: ${n1}
+    - command: "true"
+`);
+      expect(await sh(n1, 'cat /tmp/rescued2')).toBe(`${n3}\n`);
+      const lost = ev.of('host_result').filter((r) => r.host === n3 && r.status === 'unreachable');
+      expect(lost.length, problems(ev)).toBeGreaterThan(0);
+      expect(summary.hosts[n3]).toMatchObject({ rescued: 1 });
+      expect(summary.hosts[n2]).toMatchObject({ failed: 0, unreachable: 0 });
+      expect(summary.exitCode).toBe(3);
+    } finally {
+      await sh(n3, '/usr/sbin/sshd -f /etc/ssh/sshd_config -E /var/log/sshd.log');
+      for (let i = 0; i < 100 && (await lab().sh(n3, 'test -s /run/sshd.pid')).rc !== 0; i++) await new Promise((r) => setTimeout(r, 20));
+    }
+  });
+
   it('any_errors_fatal: a failure on one host stops every host', async () => {
     const [n1, n2] = names() as [string, string];
     await Promise.all(names().map((h) => sh(h, 'rm -f /tmp/fatal-after')));
