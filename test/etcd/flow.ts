@@ -31,7 +31,10 @@ export async function restoreFlow(
   for (const svc of CONTROL_PLANE) await h.service(masters, svc, 'stop');
   const copies = await h.all('etcd_snapshot_copy', etcd, () => ({ snapshot }));
   for (const c of copies) if (c.failed) throw new Error(`copy failed: ${c.msg}`);
-  await h.service(etcd, 'etcd', 'stop');
+  // the leader last: stopped together, it stalls handing leadership to a member that is itself stopping
+  const leader = (await h.run('etcd_status', first, {})).leader_host as string;
+  await h.service(etcd.filter((x) => x !== leader), 'etcd', 'stop');
+  if (leader) await h.service([leader], 'etcd', 'stop');
   const restores = await h.all('etcd_restore', etcd, () => ({ snapshot, ts: opts.ts }));
   for (const r of restores) if (r.failed) throw new Error(`restore failed: ${r.msg}`);
   if (opts.afterRestore) await opts.afterRestore();

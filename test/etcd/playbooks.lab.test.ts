@@ -113,4 +113,35 @@ describe('etcd playbooks on a 3-member TLS lab', () => {
       for (const s of CONTROL_PLANE) expect(await isRunning(lab, h, s)).toBe(true);
     }
   }, 120_000);
+
+  it('a member whose restore fails: every member is rolled back at once, serves its old data, and the run says why', async () => {
+    await lab.disaster({ prefix: '/registry/configmaps/' });
+    const old = await dataKeys(lab);
+    // node3's etcdctl fails `snapshot restore` (a wrapper earlier in PATH); everything else passes through
+    const wrap = await lab.sh('node3', `printf '%s\\n' '#!/bin/sh' 'case "$*" in *"snapshot restore"*) echo "Error: injected restore failure" >&2; exit 1;; esac' 'exec /usr/bin/etcdctl "$@"' > /usr/local/bin/etcdctl && chmod 755 /usr/local/bin/etcdctl`);
+    expect(wrap.rc, wrap.stderr).toBe(0);
+    try {
+      const { summary, ev } = await run('etcd-restore.yml', { etcd_verify_timeout: 3 });
+      expect(summary.exitCode).not.toBe(0);
+      const gate = ev.results('etcd_restore : Go on only if every member was restored');
+      expect(gate[0]?.status).toBe('failed');
+      expect(gate[0]?.msg).toContain('node3: step failed');
+      expect(gate[0]?.msg).toContain('injected restore failure');
+      expect(gate[0]?.msg).not.toContain('node1:');
+      // nobody started on restored data; every member rolled back together
+      expect(ev.results('etcd_restore : Start every member together')).toEqual([]);
+      const rb = ev.results("etcd_restore : Put every member's kept data back (the restored data is moved aside, not deleted)");
+      expect(rb.map((r) => `${r.host}:${r.status}`)).toEqual(['node1:changed', 'node2:changed', 'node3:changed']);
+      expect(ev.results('Fail with the report')[0]?.msg).toContain('etcd restore rolled back: the restore failed — node3');
+    } finally {
+      await lab.sh('node3', 'rm -f /usr/local/bin/etcdctl');
+    }
+    expect(await dataKeys(lab)).toEqual(old);
+    for (const h of ['node1', 'node2', 'node3']) {
+      expect(await isRunning(lab, h, 'etcd')).toBe(true);
+      for (const s of CONTROL_PLANE) expect(await isRunning(lab, h, s)).toBe(true);
+    }
+    const health = await lab.etcdctl('node1', ['endpoint', 'health', '--cluster', '-w', 'json']);
+    expect(JSON.parse(health.stdout).map((e: { health: boolean }) => e.health)).toEqual([true, true, true]);
+  }, 120_000);
 });

@@ -29,11 +29,15 @@ const ALARMS: Record<string, string> = { '0': 'NONE', '1': 'NOSPACE', '2': 'CORR
 export function viewScript(t: CtlTarget): string {
   const part = (tag: string, args: string[]) =>
     `printf '@@LB %s\\n' ${tag}; ${ctlCmd(t, args)} 2>&1 | base64 -w0; printf '\\n'`;
+  // endpoint status first; a member that does not answer it is not asked the rest (each would time out)
   return [
-    part('status', ['endpoint', 'status', '-w', 'json']),
+    `st=$(${ctlCmd(t, ['endpoint', 'status', '-w', 'json'])} 2>&1); rc=$?`,
+    `printf '@@LB status\\n'; printf '%s' "$st" | base64 -w0; printf '\\n'`,
+    '[ "$rc" -eq 0 ] || exit 0',
     part('health', ['endpoint', 'health', '-w', 'json']),
     part('members', ['member', 'list', '-w', 'json']),
-    part('alarms', ['alarm', 'list', '-w', 'json']),
+    // No `alarm list`: it goes through raft (a WAL entry on every member), so a read-only plan would write to
+    // etcd's data dir. Raised alarms come in endpoint status's `errors` instead (etcd >= 3.4).
   ].join('\n');
 }
 
@@ -71,7 +75,7 @@ function lastErrorLine(text: string | undefined): string {
 export function parseView(host: string, endpoint: string, out: string): MemberView {
   const s = sections(out);
   const v: MemberView = { host, endpoint, reachable: false, healthy: false, alarms: [] };
-  type St = { Status?: { header?: Record<string, unknown>; leader?: unknown; raftIndex?: number; raftTerm?: number; dbSize?: number; version?: string } };
+  type St = { Status?: { header?: Record<string, unknown>; leader?: unknown; raftIndex?: number; raftTerm?: number; dbSize?: number; version?: string; errors?: unknown[] } };
   const st = (firstJson(s.get('status')) as St[] | undefined)?.[0]?.Status;
   if (st?.header) {
     v.reachable = true;
@@ -83,6 +87,11 @@ export function parseView(host: string, endpoint: string, out: string): MemberVi
     if (typeof st.header.revision === 'number') v.revision = st.header.revision;
     if (typeof st.dbSize === 'number') v.db_size = st.dbSize;
     if (st.version) v.version = st.version;
+    for (const e of st.errors ?? []) {
+      // AlarmMember in protobuf text form: "memberID:13458233497358212175 alarm:NOSPACE "
+      const a = /memberID:(\d+)\s+alarm:(\w+)/.exec(String(e));
+      if (a) v.alarms.push({ member_id: idHex(a[1]), alarm: a[2] as string });
+    }
   } else v.error = lastErrorLine(s.get('status')) || 'no endpoint status';
   const health = (firstJson(s.get('health')) as Array<{ health?: boolean; error?: string }> | undefined)?.[0];
   v.healthy = health?.health === true;
@@ -100,7 +109,8 @@ export function parseView(host: string, endpoint: string, out: string): MemberVi
   type Al = { alarms?: Array<{ memberID?: unknown; alarm?: unknown }> };
   const al = firstJson(s.get('alarms')) as Al | undefined;
   for (const a of al?.alarms ?? []) {
-    v.alarms.push({ member_id: idHex(a.memberID), alarm: ALARMS[String(a.alarm ?? '')] ?? String(a.alarm) });
+    const alarm = { member_id: idHex(a.memberID), alarm: ALARMS[String(a.alarm ?? '')] ?? String(a.alarm) };
+    if (!v.alarms.some((x) => x.member_id === alarm.member_id && x.alarm === alarm.alarm)) v.alarms.push(alarm);
   }
   return v;
 }
@@ -114,12 +124,13 @@ export async function observeMembers(
   members: PlannedMember[],
   connect: (host: string) => Promise<Connection>,
   etcdctlOf: (host: string) => string | undefined,
+  become = false,
 ): Promise<MemberView[]> {
   return Promise.all(
     members.map(async (m) => {
       try {
         const conn = await connect(m.host);
-        const r = await conn.exec(viewScript(targetFor(m, etcdctlOf(m.host))), { timeoutMs: 60_000 });
+        const r = await conn.exec(viewScript(targetFor(m, etcdctlOf(m.host))), { timeoutMs: 60_000, become });
         return parseView(m.host, m.client_url, r.stdout);
       } catch (e) {
         const msg = e instanceof Error ? e.message : String(e);

@@ -1,7 +1,7 @@
 import type { ModuleDef } from '../types.js';
 import { type ClusterArgs, clusterPlan, factsOf, hostVarsOf } from './cluster.js';
 import { chooseSource, describeView, judgeCluster } from './judge.js';
-import { observeMembers } from './observe.js';
+import { type MemberView, observeMembers } from './observe.js';
 
 export type EtcdStatusArgs = ClusterArgs;
 
@@ -37,7 +37,7 @@ export const etcdStatusModule: ModuleDef<EtcdStatusArgs> = {
   async plan(ctx) {
     const plan = clusterPlan(ctx.vars, ctx.host, ctx.args);
     const etcdctlOf = (h: string) => factsOf(hostVarsOf(ctx.vars, ctx.host, h))?.etcdctl?.path;
-    const views = await observeMembers(plan.members, (h) => ctx.connect(h), etcdctlOf);
+    const views = await observeMembers(plan.members, (h) => ctx.connect(h), etcdctlOf, ctx.become);
     const source = chooseSource(views);
     const verdict = judgeCluster(views, plan);
     const sourceMember = source ? plan.members.find((m) => m.host === source.host) : undefined;
@@ -46,8 +46,9 @@ export const etcdStatusModule: ModuleDef<EtcdStatusArgs> = {
       steps: [],
       notes: [
         ...plan.notes,
-        // Stable facts only (a saved plan is compared with a fresh one): no raft index or revision here.
-        source ? `snapshot source: ${source.host}` : 'no healthy member to snapshot from',
+        // Stable facts only (a saved plan is compared with a fresh one): no raft index, revision, or the
+        // snapshot source (the member with the highest raft index, which moves between members as they write).
+        ...(source ? [] : ['no healthy member to snapshot from']),
         ...views.map(stableView),
       ],
       result: {
