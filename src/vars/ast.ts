@@ -34,3 +34,11 @@ export function pathText(n: Node): string {
   if (n.typename === 'Literal') return JSON.stringify(n.value);
   return '(expression)';
 }
+
+const TAGS: Record<string, string> = { FromImport: 'from', Caller: 'call', CallExtension: 'extension' };
+
+/** The error for a Jinja tag Lifeboat does not support (`{% macro %}`, `{% call %}`, …). */
+export function unsupportedTag(n: Node): LifeboatError {
+  const tag = TAGS[n.typename] ?? n.typename.toLowerCase();
+  return syntaxError(n, `{% ${tag} %} is not supported by Lifeboat's templating (see docs/variables.md)`);
+}

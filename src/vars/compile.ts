@@ -1,4 +1,4 @@
-import { type Expr, type Node, pathText, syntaxError } from './ast.js';
+import { type Expr, type Node, pathText, syntaxError, unsupportedTag } from './ast.js';
 import { getAttr } from './attr.js';
 import { callFilter, callFunction, callMethod, callTest } from './call.js';
 import { pyAdd, pyArith } from './ops.js';
@@ -147,6 +147,8 @@ export function compileExpr(n: Node): Expr {
       return compileCompare(n);
     case 'Slice':
       return compileSlice(n);
+    case 'Caller':
+      throw unsupportedTag(n);
     case 'Capture':
       throw syntaxError(n, '{% filter %} blocks are not supported; apply the filter to an expression');
     default: {

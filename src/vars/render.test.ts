@@ -217,6 +217,9 @@ describe('statements', () => {
   });
   it('refuses unsupported statements clearly', () => {
     expect(() => r('{% macro m() %}x{% endmacro %}')).toThrow(/\{% macro %\} is not supported/);
+    expect(() => r('{% call m() %}x{% endcall %}')).toThrow(/\{% call %\} is not supported/);
+    expect(() => r('{% from "a" import b %}')).toThrow(/\{% from %\} is not supported/);
+    expect(() => r('{% with a = 1 %}{% endwith %}')).toThrow(/unknown block tag: with/);
   });
   it('returns the same result when a cached template is rendered again for another host', () => {
     const t = '{{ etcd_name }}-{{ port }}';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { LifeboatError } from '../errors.js';
-import { type Expr, type Node, syntaxError } from './ast.js';
+import { type Expr, type Node, syntaxError, unsupportedTag } from './ast.js';
 import { compileExpr } from './compile.js';
 import { type ParseOptions, parseTemplate } from './parse.js';
 import { TemplateTypeError, pyIter, pyLen, pyStr, truthy } from './python.js';
@@ -85,10 +85,7 @@ function compileStmt(n: Node): Stmt {
       return (s, out) => include(s, pyStr(ok(s, name(s))), ignoreMissing, out);
     }
     default:
-      throw syntaxError(
-        n,
-        `{% ${n.typename.toLowerCase()} %} is not supported by Lifeboat's templating (see docs/variables.md)`,
-      );
+      throw unsupportedTag(n);
   }
 }
 
