@@ -74,3 +74,28 @@ export async function hostState(lab: Lab, host: string, opts: { etcd?: boolean }
   const r = await lab.sh(host, 'for s in etcd kube-apiserver kube-controller-manager kube-scheduler; do echo "$s pid $(cat /run/$s.pid 2>/dev/null)"; service $s status >/dev/null 2>&1; echo "$s status $?"; done');
   return `${lines.join('\n')}\n${r.stdout}`;
 }
+
+/**
+ * Plan entries against the run's `host_result` events (`--json`): every planned step must be what ran, in
+ * order; a planned skip must be a skip. run_once copies (planned on the first host) and entries the plan could
+ * not work out (unknown, no steps) are not compared. Returns the mismatches and how many entries had steps.
+ */
+export function compareRun(plan: Plan, events: RunEvent[]): { mismatches: string[]; compared: number } {
+  const results = events.filter((e): e is Extract<RunEvent, { type: 'host_result' }> => e.type === 'host_result');
+  const mismatches: string[] = [];
+  let compared = 0;
+  for (const { task, taskId, e } of entries(plan)) {
+    const ran = results.filter((x) => x.taskId === taskId && x.host === e.host && JSON.stringify(x.item ?? null) === JSON.stringify(e.item ?? null));
+    if (e.status === 'skip') {
+      if (ran.length !== 1 || ran[0]?.status !== 'skipped') mismatches.push(`${task} ${e.host}: planned skip, ran ${JSON.stringify(ran.map((x) => x.status))}`);
+      continue;
+    }
+    if (e.runOn && e.runOn !== e.host && e.steps.length === 0) continue;
+    if (e.status === 'unknown' && e.steps.length === 0) continue;
+    if (e.steps.length) compared++;
+    const ranSteps = ran.flatMap((x) => (x.steps ?? []).map((st) => st.text));
+    const planned = e.steps.map((st) => st.text);
+    if (JSON.stringify(ranSteps) !== JSON.stringify(planned)) mismatches.push(`${task} ${e.host}${e.item === undefined ? '' : ` ${JSON.stringify(e.item)}`}: planned ${JSON.stringify(planned)}, ran ${JSON.stringify(ranSteps)}`);
+  }
+  return { mismatches, compared };
+}

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/planner/index.js';
 import { labSkipReason, withLab } from '../lab/fixture.js';
 import { renderPlanHtml, renderPlanMarkdown } from '../../src/planner/index.js';
-import { entries, entry, FIXTURES, hostState, lifeboat } from './cli.js';
+import { compareRun, entry, FIXTURES, hostState, lifeboat, ndjson } from './cli.js';
 
 /**
  * `lifeboat plan` / `apply` through the real CLI against a 3-host lab over SSH: the planner's features on a
@@ -36,10 +36,10 @@ describe.skipIf(skip)('lifeboat plan on lab hosts (generic playbook)', () => {
       expect(r.rc).toBe(0);
     }
     await lab().sh('node1', "printf 'listen = old\\nlevel = warn\\n' > /tmp/lbplan/app.conf");
-  });
+  }, 240_000);
   afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  }, 240_000);
 
   it('shows when-skips, register dependencies, loops, serial batches, run_once, delegate_to and diffs; changes nothing', async () => {
     const before = await Promise.all(['node1', 'node2', 'node3'].map((h) => hostState(lab(), h)));
@@ -84,7 +84,7 @@ describe.skipIf(skip)('lifeboat plan on lab hosts (generic playbook)', () => {
     // facts probed, not assumed: the config dir exists everywhere
     expect(entry(plan, 'Make the config dir', 'node3').status).toBe('ok');
     expect(plan.summary.skipped).toBe(2);
-  });
+  }, 240_000);
 
   it('--offline connects to no host and says what it cannot know', async () => {
     const count = async () => (await Promise.all(['node1', 'node2', 'node3'].map((h) => lab().sh(h, 'grep -c Accepted /var/log/sshd.log || true')))).map((x) => x.stdout.trim());
@@ -98,7 +98,7 @@ describe.skipIf(skip)('lifeboat plan on lab hosts (generic playbook)', () => {
     expect(e.status).toBe('unknown');
     expect(e.reason).toContain('offline');
     expect(entry(plan, 'Only on node1', 'node2').status).toBe('skip');
-  });
+  }, 240_000);
 
   // One plan, saved, shared by the masking and apply tests below (apply must accept it until something changes).
   let saved: string;
@@ -114,7 +114,7 @@ describe.skipIf(skip)('lifeboat plan on lab hosts (generic playbook)', () => {
     expect(plan.inputs.extraVars).toMatchObject({ db_password: '********', ansible_become_password: '********' });
     const texts = [r.stdout, r.stderr, readFileSync(saved, 'utf8'), renderPlanMarkdown(plan, { diff: true }), renderPlanHtml(plan)];
     for (const t of texts) for (const s of SECRETS) expect(t).not.toContain(s);
-  });
+  }, 240_000);
 
   it('apply refuses a plan whose input file changed, naming the file', async () => {
     const varsFile = join(dir, 'vars/app.yml');
@@ -129,7 +129,7 @@ describe.skipIf(skip)('lifeboat plan on lab hosts (generic playbook)', () => {
     } finally {
       writeFileSync(varsFile, old);
     }
-  });
+  }, 240_000);
 
   it('apply refuses without the masked secrets, and refuses when a probed file changed on a host', async () => {
     const noSecret = await lifeboat(['apply', saved]);
@@ -146,7 +146,7 @@ describe.skipIf(skip)('lifeboat plan on lab hosts (generic playbook)', () => {
     } finally {
       await lab().sh('node3', "printf 'nofile = 1024\\nproc = 10\\n' > /tmp/lbplan/limits.conf");
     }
-  });
+  }, 240_000);
 
   it('apply of an unchanged plan runs exactly the planned steps and exits 0', async () => {
     const out = saved;
@@ -155,28 +155,10 @@ describe.skipIf(skip)('lifeboat plan on lab hosts (generic playbook)', () => {
     expect(r.stderr).toContain('still matches the present');
     expect(r.code).toBe(0);
     for (const s of SECRETS) expect(r.stdout + r.stderr).not.toContain(s);
-    const results = r.stdout
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l))
-      .filter((e) => e.type === 'host_result');
-    const mismatches: string[] = [];
-    let compared = 0;
-    for (const { task, taskId, e } of entries(plan)) {
-      const ran = results.filter((x) => x.taskId === taskId && x.host === e.host && JSON.stringify(x.item ?? null) === JSON.stringify(e.item ?? null));
-      if (e.status === 'skip') {
-        if (ran.length !== 1 || ran[0].status !== 'skipped') mismatches.push(`${task} ${e.host}: planned skip, ran ${JSON.stringify(ran.map((x) => x.status))}`);
-        continue;
-      }
-      if (e.runOn && e.runOn !== e.host && e.steps.length === 0) continue; // run_once copies: the run reports the first host's
-      if (e.steps.length) compared++;
-      const ranSteps = ran.flatMap((x) => (x.steps ?? []).map((s: { text: string }) => s.text));
-      const planned = e.steps.map((s) => s.text);
-      if (JSON.stringify(ranSteps) !== JSON.stringify(planned)) mismatches.push(`${task} ${e.host}: planned ${JSON.stringify(planned)}, ran ${JSON.stringify(ranSteps)}`);
-    }
+    const { mismatches, compared } = compareRun(plan, ndjson(r.stdout));
     expect(mismatches).toEqual([]);
     expect(compared).toBeGreaterThanOrEqual(20);
     expect((await lab().sh('node2', 'cat /tmp/lbplan/limits.conf')).stdout).toBe('nofile = 65536\nproc = 10\n');
     expect((await lab().sh('node3', 'ls /tmp/lbplan')).stdout.split('\n')).toEqual(expect.arrayContaining(['alpha', 'beta', 'app.conf']));
-  });
+  }, 240_000);
 });
