@@ -68,9 +68,11 @@ export async function runAction(pc: PlayCtx, task: ActionTask, parent: Frame, ho
   });
   const def = getModule(task.module) as ModuleDef | undefined;
   const runHosts = frame.runOnce ? live.slice(0, 1) : live;
+  // A templated delegate_to is known only per host, when the task runs (host_result carries it).
+  const staticDelegate = frame.delegateTo !== undefined && !frame.delegateTo.includes('{{') ? frame.delegateTo : undefined;
   const ordered = new Ordered(runHosts.length, run.emit);
   const outcomes = await mapLimit(runHosts, run.forks, async (host, i) => {
-    run.emit({ type: 'host_start', taskId, task: taskName, host });
+    run.emit({ type: 'host_start', taskId, task: taskName, host, ...(staticDelegate ? { delegatedTo: staticDelegate } : {}) });
     let out: HostOutcome;
     try {
       out = def

@@ -65,6 +65,7 @@ describe('serial, run_once, delegate_to', () => {
     expect(pool.execs('localhost')).toEqual(['echo local h1', 'echo local h2']);
     expect(pool.execs('h1')).toEqual([]);
     expect(ev.of('host_result')[0]).toMatchObject({ host: 'h1', delegatedTo: 'h3' });
+    expect(ev.of('host_start')[0]).toMatchObject({ host: 'h1', delegatedTo: 'h3' });
   });
 
   it('delegate_to a host that is not in the inventory fails clearly', async () => {
