@@ -82,10 +82,11 @@ function pythonString(this: Tokenizer, delim: string): string {
 }
 
 /**
- * `{{ {'a': {'b': 1}} }}`: nunjucks' lexer takes the inner `}}` for the end of the expression; Jinja's
- * counts braces. Inside an open `{`, a `}` is a closing brace.
+ * Two lexer fixes. `{{ {'a': {'b': 1}} }}`: nunjucks' lexer takes the inner `}}` for the end of the
+ * expression; Jinja's counts braces, so inside an open `{` a `}` is a closing brace. And trim_blocks also
+ * applies after `{# comments #}`, as in Jinja.
  */
-function balanceBraces(t: Tokenizer): void {
+function jinjaTokens(t: Tokenizer, trimBlocks: boolean): void {
   const next = t.nextToken.bind(t);
   let depth = 0;
   t.nextToken = () => {
@@ -96,6 +97,11 @@ function balanceBraces(t: Tokenizer): void {
       return tok;
     }
     const tok = next();
+    if (tok?.type === 'comment' && trimBlocks) {
+      // Jinja's trim_blocks also drops the newline after a comment.
+      if (t.current() === '\r') t.forward();
+      if (t.current() === '\n') t.forward();
+    }
     if (tok?.type === 'left-curly') depth++;
     else if (tok?.type === 'right-curly') depth = Math.max(0, depth - 1);
     else if (tok?.type === 'variable-end' || tok?.type === 'block-end') depth = 0;
@@ -111,7 +117,7 @@ export interface ParseOptions {
 export function parseTemplate(src: string, opts: ParseOptions): Node {
   const tokens = nj.lexer.lex(src, opts);
   tokens._parseString = pythonString;
-  balanceBraces(tokens);
+  jinjaTokens(tokens, opts.trimBlocks);
   try {
     const parser = new nj.parser.Parser(tokens);
     extendParser(parser, nj.nodes);

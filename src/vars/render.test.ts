@@ -185,6 +185,8 @@ describe('statements', () => {
   it('trims the newline after a block tag (trim_blocks, as Ansible)', () => {
     expect(r('{% for h in hosts %}\n{{ h }}\n{% endfor %}\n')).toBe('n1\nn2\nn3\n');
     expect(r('a {#- comment -#} b')).toBe('ab');
+    expect(renderString('{# header #}\nx', ctx)).toBe('x');
+    expect(renderString('{# header #}\nx', ctx, {}, { trimBlocks: false })).toBe('\nx');
     expect(r('{% raw %}{{ not rendered }}{% endraw %}')).toBe('{{ not rendered }}');
   });
   it('reports syntax errors with the template position', () => {
