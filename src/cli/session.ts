@@ -21,6 +21,8 @@ export interface Session {
   rolesPath: string[];
   secrets: string[];
   pool: ConnectionPool;
+  /** Where connection warnings go (host key not verified, key recorded, reconnected); a run points it at its reporter. */
+  onWarning: (msg: string, host?: string) => void;
 }
 
 export function inventoryPaths(v: Values): string[] {
@@ -63,7 +65,9 @@ export async function openSession(v: Values, playbookArgs: string[]): Promise<Se
     becomePassword,
     connectTimeoutMs: timeoutS * 1000,
   };
+  const session = { onWarning: (msg: string) => process.stderr.write(`[WARNING] ${msg}\n`) } as Pick<Session, 'onWarning'>;
   const pool = createConnectionPool({
+    onWarning: (msg: string) => session.onWarning(msg),
     specFor: (host: string) => {
       const raw = { ...hostInventoryVars(inventory, host), ...extraVars };
       const vars = renderValue(raw, { ...raw, inventory_hostname: host }, { host }) as Vars;
@@ -72,7 +76,7 @@ export async function openSession(v: Values, playbookArgs: string[]): Promise<Se
       return connectionSpecFor(host, vars, specOpts);
     },
   });
-  return { inventory, inventoryPaths: invPaths, playbooks, playbookFiles, extraVars, rolesPath, secrets, pool };
+  return Object.assign(session, { inventory, inventoryPaths: invPaths, playbooks, playbookFiles, extraVars, rolesPath, secrets, pool });
 }
 
 /** Ctrl-C: the first one aborts the run cleanly (commands signalled, recap printed); a second one exits at once. */

@@ -36,6 +36,7 @@ export async function runCommand(p: Parsed): Promise<number> {
   const session = await openSession(v, p.positionals);
   const output = (str(v, 'output') ?? 'auto') as 'auto' | 'listr' | 'plain' | 'none';
   const reporter = createReporter({ json: bool(v, 'json'), output, secrets: session.secrets, verbose: bool(v, 'verbose') });
+  session.onWarning = (msg) => reporter.emit({ type: 'warning', ts: new Date().toISOString(), msg });
   const intr = interruptSignal();
   try {
     const summary = await runPlaybooks({
