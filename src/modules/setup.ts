@@ -44,6 +44,7 @@ export const SETUP_COMMAND = [
   'r=$(ip -4 route get 1.0.0.0 2>/dev/null | head -1); if [ -z "$r" ]; then r=$(ip -4 route show default 2>/dev/null | head -1); fi; echo "route=$r"',
   'ip -4 -o addr show 2>/dev/null | awk \'{split($4,a,"/"); print "addr=" $2 " " a[1] " " a[2]}\'',
   'if [ -r /etc/machine-id ]; then echo machine_id=$(cat /etc/machine-id); fi',
+  'echo "now=$(date \'+%s %z %Z\')"',
   'true',
 ].join('; ');
 
@@ -81,6 +82,33 @@ function globToRegex(g: string): RegExp {
       .replace(/\*/g, '.*')
       .replace(/\?/g, '.')}$`,
   );
+}
+
+/** Ansible's ansible_date_time from the host's `date '+%s %z %Z'` (local fields in the host's time zone). */
+export function dateTime(now: string): Record<string, string> {
+  const [epoch = '0', offset = '+0000', tz = 'UTC'] = now.trim().split(/\s+/);
+  const sign = offset.startsWith('-') ? -1 : 1;
+  const offMin = sign * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(3, 5)));
+  const utc = new Date(Number(epoch) * 1000);
+  const local = new Date(utc.getTime() + offMin * 60_000);
+  const p2 = (n: number) => String(n).padStart(2, '0');
+  const date = `${local.getUTCFullYear()}-${p2(local.getUTCMonth() + 1)}-${p2(local.getUTCDate())}`;
+  const time = `${p2(local.getUTCHours())}:${p2(local.getUTCMinutes())}:${p2(local.getUTCSeconds())}`;
+  return {
+    epoch,
+    date,
+    time,
+    year: String(local.getUTCFullYear()),
+    month: p2(local.getUTCMonth() + 1),
+    day: p2(local.getUTCDate()),
+    hour: p2(local.getUTCHours()),
+    minute: p2(local.getUTCMinutes()),
+    second: p2(local.getUTCSeconds()),
+    iso8601: `${utc.toISOString().slice(0, 19)}Z`,
+    iso8601_basic_short: `${date.replace(/-/g, '')}T${time.replace(/:/g, '')}`,
+    tz,
+    tz_offset: offset,
+  };
 }
 
 export function parseFacts(stdout: string): Record<string, unknown> {
@@ -134,7 +162,9 @@ export function parseFacts(stdout: string): Record<string, unknown> {
     ansible_swaptotal_mb: mb('swaptotal_kb'),
     ansible_default_ipv4: defaultIpv4,
     ansible_all_ipv4_addresses: addrs.filter((x) => !x.address.startsWith('127.')).map((x) => x.address),
+    ansible_interfaces: [...new Set(addrs.map((x) => x.iface))],
     ...(kv.has('machine_id') ? { ansible_machine_id: get('machine_id') } : {}),
+    ...(kv.has('now') ? { ansible_date_time: dateTime(get('now')) } : {}),
   };
   return facts;
 }

@@ -239,6 +239,10 @@ describeLab('modules over SSH on a lab host', { hosts: 1, etcd: 1, masters: 1, t
     expect(f.ansible_processor_vcpus).toBeGreaterThan(0);
     expect(f.ansible_memtotal_mb).toBeGreaterThan(0);
     expect(f.ansible_all_ipv4_addresses).toContain(lab().hosts[0]?.address);
+    const epoch = Number((await sh('date +%s')).trim());
+    const dt = f.ansible_date_time as Record<string, string>;
+    expect(Math.abs(Number(dt.epoch) - epoch)).toBeLessThan(120);
+    expect(dt.iso8601).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     const filtered = await run('setup', { filter: 'ansible_host*' });
     expect(Object.keys(filtered.result.ansible_facts as object)).toEqual(['ansible_hostname']);
   });

@@ -156,6 +156,16 @@ describe('probe parsers', () => {
       ansible_all_ipv4_addresses: ['10.0.0.5'],
     });
     expect(setupFacts('os_id=debian\nos_version=12\ndebian_version=12.5\n').ansible_distribution_version).toBe('12.5');
+    expect(setupFacts('now=1795835400 +0800 CST\n').ansible_date_time).toMatchObject({
+      epoch: '1795835400',
+      iso8601: '2026-11-28T03:10:00Z',
+      date: '2026-11-28',
+      time: '11:10:00',
+      hour: '11',
+      tz: 'CST',
+      tz_offset: '+0800',
+      iso8601_basic_short: '20261128T111000',
+    });
   });
 });
 
