@@ -55,4 +55,15 @@ describe('etcd-migrate.yml between two labs', () => {
     expect(await dataKeys(src)).toEqual(src.expectedSeed());
     for (const h of ['other1', 'other2', 'other3']) for (const s of CONTROL_PLANE) expect(await isRunning(dst, h, s)).toBe(true);
   }, 180_000);
+
+  it('with -e snapshot=PATH no source inventory is needed', async () => {
+    const { readdir } = await import('node:fs/promises');
+    const snapshot = path.join(dir, (await readdir(dir)).find((f) => f.endsWith('.db')) as string);
+    await dst.disaster({ prefix: '/registry/' });
+    expect((await dataKeys(dst)).size).toBe(0);
+    const r = await runPlaybook('etcd-migrate.yml', [dst.inventoryIni], dst.sshConfig, { etcd_backup_dir: dir, snapshot });
+    expect(r.ev.failures().map((f) => `${f.task}: ${f.msg}`)).toEqual([]);
+    expect(r.summary.exitCode).toBe(0);
+    expect(await dataKeys(dst)).toEqual(src.expectedSeed());
+  }, 180_000);
 });
