@@ -13,7 +13,7 @@ export {
   UnknownValue,
   UnknownValueError,
 } from './unknown.js';
-export { layeredVars } from './layered.js';
+export { layeredVars, withDataVars } from './layered.js';
 export { buildMagicVars, makeHostvars } from './magic.js';
 export { OMIT, isOmit } from './omit.js';
 export { maskSecrets } from './secrets.js';

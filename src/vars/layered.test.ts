@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { layeredVars, renderValue } from './index.js';
+import { layeredVars, renderValue, withDataVars } from './index.js';
 import type { LayeredVarsInput } from './types.js';
 
 /** The levels, lowest first, each given a layer that sets `v` to the level's name. */
@@ -86,5 +86,16 @@ describe('data layers are never rendered again', () => {
     expect(renderValue('{% set lines = r.lines %}{% set _ = lines.append(2) %}{{ lines | length }}', v)).toBe('2');
     expect(v.l).toEqual([1]);
     expect(v.r).toEqual({ lines: ['a'] });
+  });
+});
+
+describe('withDataVars', () => {
+  it('adds loop variables as data, keeping the data names of the base', () => {
+    const base = layeredVars({ inventory: { x: '{{ y }}', y: 1 }, registered: { r: '{{ raw }}' } });
+    const v = withDataVars(base, { item: 'line {{ with braces }}' });
+    expect(renderValue('{{ item }}', v)).toBe('line {{ with braces }}');
+    expect(renderValue('{{ r }}', v)).toBe('{{ raw }}');
+    expect(renderValue('{{ x }}', v)).toBe(1);
+    expect(() => renderValue('{{ item }}', { ...base, item: '{{ nope }}' })).toThrow(/'nope' is undefined/);
   });
 });

@@ -1,5 +1,5 @@
 import type { Vars } from '../inventory/types.js';
-import { UNSAFE_KEYS } from './scope.js';
+import { UNSAFE_KEYS, unsafeKeys } from './scope.js';
 import type { LayeredVarsInput } from './types.js';
 
 /**
@@ -35,5 +35,17 @@ export function layeredVars(l: LayeredVarsInput): Vars {
   }
   // Facts, registered results, set_fact values and magic variables are data: never rendered again.
   if (unsafe.size) (out as Record<symbol, unknown>)[UNSAFE_KEYS] = unsafe;
+  return out;
+}
+
+/**
+ * `vars` plus `data` (loop variables, results) whose values are never rendered again — the safe way to add
+ * `item` after layeredVars (a plain spread would let an item holding `{{` be rendered as a template).
+ */
+export function withDataVars(vars: Vars, data: Vars): Vars {
+  const out: Vars = { ...vars, ...data };
+  const unsafe = new Set(unsafeKeys(vars) ?? []);
+  for (const k of Object.keys(data)) unsafe.add(k);
+  (out as Record<symbol, unknown>)[UNSAFE_KEYS] = unsafe;
   return out;
 }
