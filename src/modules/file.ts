@@ -1,7 +1,7 @@
 import { shellJoin, shellQuote } from '../connection/quote.js';
 import { argError, failedOp, missingNow, pick, probe } from './common.js';
 import { modeArg } from './copy.js';
-import { formatMode, targetMode } from './mode.js';
+import { applySymbolic, formatMode, targetMode } from './mode.js';
 import { registerModule } from './registry.js';
 import { parseStat, type RemoteStat, sameOwner, statCommand } from './remote-stat.js';
 import type { ModuleContext, ModuleDef, Operation, Step } from './types.js';
@@ -171,7 +171,10 @@ export const fileModule: ModuleDef<FileArgs> = {
     const hflag = state === 'link' ? '-h ' : '';
     if (want !== undefined && state !== 'link' && (created || want !== curMode || a.recurse)) {
       if (a.recurse && mode) {
-        const chk = await recursiveDiffers(ctx, path, `! -perm ${formatMode(want)}`);
+        const chk =
+          mode.kind === 'octal'
+            ? await recursiveDiffers(ctx, path, `! -perm ${formatMode(want)}`)
+            : await symbolicDiffers(ctx, path, mode.text);
         if (created || want !== curMode || chk)
           steps.push({
             kind: 'exec',
@@ -240,6 +243,19 @@ export const fileModule: ModuleDef<FileArgs> = {
 async function recursiveDiffers(ctx: ModuleContext<unknown>, path: string, test: string): Promise<boolean> {
   const r = await probe(ctx, `find ${shellQuote(path)} ${test} -print -quit 2>/dev/null`);
   return r.stdout.trim() !== '';
+}
+
+/** Would `chmod -R <symbolic>` change any mode under `path`? (Reads every mode once: `find -printf`.) */
+async function symbolicDiffers(ctx: ModuleContext<unknown>, path: string, text: string): Promise<boolean> {
+  const r = await probe(ctx, `find ${shellQuote(path)} -printf '%m %y\\n' 2>/dev/null`);
+  return r.stdout
+    .split('\n')
+    .filter(Boolean)
+    .some((line) => {
+      const [m = '0', t = 'f'] = line.split(' ');
+      const cur = Number.parseInt(m, 8);
+      return t !== 'l' && applySymbolic(cur, text, t === 'd') !== cur;
+    });
 }
 
 registerModule(fileModule);

@@ -54,6 +54,16 @@ describe('file / stat on a real filesystem', () => {
     expect(r2.op.steps).toEqual([]);
     expect(r2.result.changed).toBe(false);
   });
+  it('recursive symbolic modes: applied once, then no change', async () => {
+    const p = join(dir, 'tree');
+    await runModule('file', { path: join(p, 'sub'), state: 'directory', mode: '0700' }, conn);
+    await writeFile(join(p, 'sub', 'f'), 'x', { mode: 0o600 });
+    const args = { path: p, state: 'directory', mode: 'go+rX', recurse: true };
+    expect((await runModule('file', args, conn)).result.changed).toBe(true);
+    expect((await stat(join(p, 'sub'))).mode & 0o777).toBe(0o755);
+    expect((await stat(join(p, 'sub', 'f'))).mode & 0o777).toBe(0o644);
+    expect((await runModule('file', args, conn)).op.steps).toEqual([]);
+  });
   it('links, touches, removes', async () => {
     const l = join(dir, 'lnk');
     expect((await runModule('file', { path: l, state: 'link', src: '/etc/hostname' }, conn)).result.changed).toBe(true);
