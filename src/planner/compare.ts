@@ -9,7 +9,11 @@ export function diffPlans(saved: Plan, now: Plan): string[] {
   const key = (p: number, t: number, e: PlanHostEntry) => `${p}/${t}/${e.host}/${JSON.stringify(e.item ?? null)}`;
   const index = (plan: Plan) => {
     const m = new Map<string, { task: string; e: PlanHostEntry }>();
-    plan.plays.forEach((p, pi) => p.tasks.forEach((t, ti) => t.hosts.forEach((e) => m.set(key(pi, ti, e), { task: t.name, e }))));
+    plan.plays.forEach((p, pi) => {
+      p.tasks.forEach((t, ti) => {
+        for (const e of t.hosts) m.set(key(pi, ti, e), { task: t.name, e });
+      });
+    });
     return m;
   };
   const a = index(saved);

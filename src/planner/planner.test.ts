@@ -30,7 +30,7 @@ function events(restoreName = 'etcd-node1'): RunEvent[] {
     },
     {
       type: 'host_plan', ts, play: 'restore', taskId: 't1', task: 'stop etcd', host: 'node2', batchIndex: 1, status: 'skip',
-      steps: [], destructive: [], reason: "when: inventory_hostname == 'node1'",
+      steps: [], destructive: [], reason: "Conditional result was False: inventory_hostname == 'node1'",
     },
     { type: 'task_start', ts, play: 'restore', task: 'show', taskId: 't2', file: 'pb.yml', line: 9, hosts: ['node1', 'node2'] },
     {
@@ -54,22 +54,42 @@ describe('buildPlan', () => {
 
 describe('renderers', () => {
   const plan = buildPlan(events(), { inputs, lifeboat: '0.1.0', offline: false, now: new Date(ts) });
-  it('text: summary first, commands with destructive marks, skip reasons, run-on host, batches, diffs', () => {
+  it('text: summary first (counts, destructive steps, unknowns), commands with destructive marks, skip reasons, run-on host, batches, diffs', () => {
     const t = renderPlanText(plan, painter(false), { diff: true });
     const lines = t.split('\n');
-    expect(lines[1]).toContain('2 host(s) · 2 task(s) · 1 change(s) · 1 destructive step(s) · 1 unknown until run · 1 skipped');
-    expect(t).toContain('$ etcdctl snapshot restore --name etcd-node1 ⚠ restores etcd data');
-    expect(t).toMatch(/⚠ node1\s+will change \[batch 1\]/);
-    expect(t).toContain("skip [batch 2] (when: inventory_hostname == 'node1')");
+    expect(lines[0]).toBe('Lifeboat plan · pb.yml · made 2026-11-22 00:00:00 UTC');
+    expect(lines[1]).toBe('  2 host(s) · 2 task(s) · 1 change(s) · 1 DESTRUCTIVE · 1 unknown until run · 1 skipped · 0 will fail');
+    // the summary lists the destructive task with its hosts and what it destroys, before any detail
+    expect(lines.slice(2, 6)).toEqual(['', '⚠ DESTRUCTIVE STEPS in 1 task(s) — read them before you apply:', '     1  stop etcd', '        on node1: restores etcd data']);
+    expect(t.indexOf('? UNKNOWN UNTIL RUN in 1 task(s):')).toBeLessThan(t.indexOf('PLAY 1: restore'));
+    expect(t).toContain('PLAY 1: restore — hosts: node1 node2 · serial batches: [node1] [node2]');
+    expect(t).toContain('$ etcdctl snapshot restore --name etcd-node1\n             ⚠ DESTRUCTIVE: restores etcd data');
+    expect(t).toMatch(/⚠ node1\s+WILL CHANGE \[batch 1\]/);
+    expect(t).toContain("skip [batch 2] (when: inventory_hostname == 'node1' — false)");
     expect(t).toContain('→ runs on node2');
     expect(t).toContain('unknown until run');
-    expect(t).toContain('-b');
-    expect(t).toContain('+c');
+    expect(t).toContain('           -b\n           +c');
+  });
+  it('text: hosts with the same outcome share a line; a multi-line command keeps its lines under the $', () => {
+    const ev = events().map((e) => (e.type === 'host_plan' && e.host === 'node2' && e.taskId === 't1' ? { ...e, reason: undefined, status: 'skip' as const, batchIndex: 0 } : e));
+    const two = buildPlan(
+      [
+        ...ev.slice(0, 5),
+        { type: 'host_plan', ts, play: 'restore', taskId: 't1', task: 'stop etcd', host: 'node1', batchIndex: 0, status: 'skip', steps: [], destructive: [] },
+        { type: 'host_plan', ts, play: 'restore', taskId: 't1', task: 'stop etcd', host: 'node2', batchIndex: 0, status: 'skip', steps: [], destructive: [] },
+        { type: 'task_start', ts, play: 'restore', task: 'script', taskId: 't3', hosts: ['node1'] },
+        { type: 'host_plan', ts, play: 'restore', taskId: 't3', task: 'script', host: 'node1', batchIndex: 0, status: 'unknown', steps: [{ kind: 'exec', text: 'a\nb' }], destructive: [] },
+      ],
+      { inputs, lifeboat: '0.1.0', offline: false, now: new Date(ts) },
+    );
+    const t = renderPlanText(two, painter(false));
+    expect(t).toContain('       node1, node2 skip');
+    expect(t).toContain('node1        WILL RUN [batch 1] (outcome known only when it runs)\n           $ a\n             b\n');
   });
   it('markdown: a table row per task and host', () => {
     const md = renderPlanMarkdown(plan);
     expect(md).toContain('| 1 | stop etcd | node1 | ⚠️ **will change** | `etcdctl snapshot restore --name etcd-node1` ⚠️ restores etcd data<br>member list: a,b,c |');
-    expect(md).toContain("| 1 | stop etcd | node2 | skip | when: inventory_hostname == 'node1' |");
+    expect(md).toContain("| 1 | stop etcd | node2 | skip | when: inventory_hostname == 'node1' — false |");
     expect(md).toContain('| 2 | 2 | 1 | 1 | 1 | 1 |');
   });
   it('html: a self-contained page with an SVG timeline and destructive cells outlined', () => {
@@ -80,7 +100,8 @@ describe('renderers', () => {
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
   });
   it('unifiedDiff marks removed and added lines', () => {
-    expect(unifiedDiff('f', 'a\nb', 'a\nc').slice(2)).toEqual([' a', '+c', '-b']);
+    expect(unifiedDiff('f', 'a\nb\n', 'a\nc\n').slice(2)).toEqual([' a', '-b', '+c']);
+    expect(unifiedDiff('f', '', 'x\n').slice(2)).toEqual(['+x']);
   });
 });
 

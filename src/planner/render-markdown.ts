@@ -1,5 +1,6 @@
 import type { Plan, PlanStatus } from './types.js';
-import { unifiedDiff } from './render-text.js';
+import { unifiedDiff } from './diff.js';
+import { reasonText } from './text-common.js';
 
 const WORD: Record<PlanStatus, string> = {
   change: '**will change**',
@@ -27,7 +28,7 @@ export function renderPlanMarkdown(plan: Plan, opts: { diff?: boolean } = {}): s
     play.tasks.forEach((t, ti) => {
       for (const e of t.hosts) {
         const warn = e.destructive.length && e.status !== 'skip' ? '⚠️ ' : '';
-        const steps = e.status === 'skip' ? (e.reason ?? '') : [...e.steps.map((st) => `\`${st.text}\`${st.destructive ? ` ⚠️ ${st.destructive}` : ''}`), ...(e.reason ? [`_${e.reason}_`] : []), ...(e.notes ?? [])].join('\n');
+        const steps = e.status === 'skip' ? reasonText(e.reason) : [...e.steps.map((st) => `\`${st.text}\`${st.destructive ? ` ⚠️ ${st.destructive}` : ''}`), ...(e.reason ? [`_${reasonText(e.reason)}_`] : []), ...(e.notes ?? [])].join('\n');
         const host = e.runOn && e.runOn !== e.host ? `${e.host} → ${e.runOn}` : e.host;
         out.push(`| ${ti + 1} | ${cell(t.name)} | ${cell(host)} | ${warn}${WORD[e.status]} | ${cell(steps)} |`);
       }

@@ -1,61 +1,75 @@
 import type { Paint } from '../reporters/color.js';
-import type { Plan, PlanHostEntry, PlanStatus } from './types.js';
+import { unifiedDiff } from './diff.js';
+import { isDestructive, reasonText, shortPath, statusWord, type TextOpts } from './text-common.js';
+import { summaryLines } from './text-summary.js';
+import type { Plan, PlanHostEntry, PlanPlay } from './types.js';
 
-const WORD: Record<PlanStatus, string> = {
-  change: 'will change',
-  ok: 'no change',
-  skip: 'skip',
-  unknown: 'unknown until run',
-  fail: 'will fail',
-};
+export { unifiedDiff } from './diff.js';
+export type { TextOpts } from './text-common.js';
 
-function statusColor(s: PlanStatus): 'yellow' | 'green' | 'cyan' | 'magenta' | 'red' {
-  return s === 'change' ? 'yellow' : s === 'ok' ? 'green' : s === 'skip' ? 'cyan' : s === 'unknown' ? 'magenta' : 'red';
-}
+const STEP = '           '; // indent of a step under its host line
 
-/** The terminal view: a one-screen summary first, then a table per play: task → host → status and commands. */
-export function renderPlanText(plan: Plan, paint: Paint, opts: { diff?: boolean } = {}): string {
-  const s = plan.summary;
-  const out: string[] = [];
-  out.push(paint('bold', `Plan: ${plan.inputs.playbooks.join(', ')}`));
-  out.push(
-    `  ${s.hosts} host(s) · ${s.tasks} task(s) · ${paint('yellow', `${s.changes} change(s)`)} · ` +
-      `${paint('red', `${s.destructive} destructive step(s)`)} · ${paint('magenta', `${s.unknown} unknown until run`)} · ${s.skipped} skipped` +
-      (s.failed ? ` · ${paint('red', `${s.failed} will fail`)}` : ''),
-  );
-  if (plan.offline) out.push(paint('yellow', '  offline: no host was probed; file and service states are assumed to change'));
-  for (const w of plan.warnings) out.push(paint('yellow', `  warning: ${w}`));
+/**
+ * The terminal view: a one-screen summary (counts; every destructive step; what will fail; what is unknown),
+ * then per play each task with, per host, what will happen and the exact commands. Hosts with the very same
+ * outcome share a line. Destructive steps carry a red ⚠ DESTRUCTIVE line of their own.
+ */
+export function renderPlanText(plan: Plan, paint: Paint, opts: TextOpts = {}): string {
+  const out = summaryLines(plan, paint, opts);
   plan.plays.forEach((play, pi) => {
-    out.push('');
-    out.push(paint('bold', `PLAY ${pi + 1} [${play.name}]`) + paint('gray', ` hosts: ${play.hosts.join(', ')}`));
-    if (play.batches.length > 1) {
-      play.batches.forEach((b, i) => out.push(paint('gray', `  batch ${i + 1}: ${b.join(', ')}`)));
-    }
+    out.push('', playHeader(play, pi, paint));
     play.tasks.forEach((t, ti) => {
-      const where = t.file ? paint('gray', `  ${t.file}${t.line ? `:${t.line}` : ''}`) : '';
-      out.push(`  ${String(ti + 1).padStart(2)}. ${t.handler ? 'HANDLER ' : ''}${paint('bold', t.name)}${where}`);
-      for (const e of t.hosts) out.push(...hostLines(e, paint, play.batches.length > 1, opts.diff === true));
+      const n = plan.plays.length > 1 ? `${pi + 1}.${ti + 1}` : `${ti + 1}`;
+      const danger = t.hosts.some(isDestructive);
+      const where = t.file ? paint('gray', `  ${shortPath(t.file, opts.cwd)}${t.line ? `:${t.line}` : ''}`) : '';
+      const name = `${t.handler ? 'HANDLER ' : ''}${t.name}`;
+      out.push('', `${n.padStart(4)}  ${danger ? paint('red', paint('bold', `⚠ ${name}`)) : paint('bold', name)}${where}`);
+      for (const g of groupHosts(t.hosts)) out.push(...hostLines(g.hosts, g.entry, paint, play.batches.length > 1, opts.diff === true));
     });
   });
   return `${out.join('\n')}\n`;
 }
 
-function hostLines(e: PlanHostEntry, paint: Paint, showBatch: boolean, diff: boolean): string[] {
+function playHeader(play: PlanPlay, pi: number, paint: Paint): string {
+  const batches = play.batches.length > 1 ? ` · serial batches: ${play.batches.map((b) => `[${b.join(' ')}]`).join(' ')}` : '';
+  return paint('bold', `PLAY ${pi + 1}: ${play.name}`) + paint('gray', ` — hosts: ${play.hosts.join(' ')}${batches}`);
+}
+
+/** Hosts whose entries are the same but for the host name share one line (a skip on every host, say). */
+function groupHosts(entries: PlanHostEntry[]): Array<{ hosts: string[]; entry: PlanHostEntry }> {
+  const groups: Array<{ key: string; hosts: string[]; entry: PlanHostEntry }> = [];
+  for (const e of entries) {
+    const { host: _h, ...rest } = e;
+    const key = JSON.stringify(rest);
+    const last = groups[groups.length - 1];
+    if (last && last.key === key) last.hosts.push(e.host);
+    else groups.push({ key, hosts: [e.host], entry: e });
+  }
+  return groups;
+}
+
+function hostLines(hosts: string[], e: PlanHostEntry, paint: Paint, showBatch: boolean, diff: boolean): string[] {
   const lines: string[] = [];
-  const mark = e.destructive.length && e.status !== 'skip' ? paint('red', '⚠ ') : '  ';
+  const mark = isDestructive(e) ? paint('red', '⚠ ') : '  ';
+  const names = hosts.join(', ');
   const batch = showBatch ? paint('gray', ` [batch ${e.batch + 1}]`) : '';
-  const on = e.runOn && e.runOn !== e.host ? paint('gray', ` → runs on ${e.runOn}`) : '';
-  const item = e.item !== undefined ? paint('gray', ` item=${JSON.stringify(e.item)}`) : '';
-  const reason = e.reason ? paint('gray', ` (${e.reason})`) : '';
-  lines.push(`      ${mark}${e.host.padEnd(12)} ${paint(statusColor(e.status), WORD[e.status])}${batch}${on}${item}${reason}`);
+  const on = e.runOn && e.runOn !== e.host ? paint('cyan', ` → runs on ${e.runOn}`) : '';
+  const item = e.item !== undefined ? paint('cyan', ` item=${JSON.stringify(e.item)}`) : '';
+  const why = e.status === 'unknown' && e.steps.length ? 'outcome known only when it runs' : reasonText(e.reason);
+  const reason = why ? paint('gray', ` (${why.split('\n').join(' ')})`) : '';
+  lines.push(`     ${mark}${names.padEnd(Math.max(12, names.length))} ${statusWord(e, paint)}${batch}${on}${item}${reason}`);
   if (e.status === 'skip') return lines;
   for (const st of e.steps) {
-    const d = st.destructive ? paint('red', ` ⚠ ${st.destructive}`) : '';
-    const become = st.become ? paint('gray', ' [sudo]') : '';
-    lines.push(`            ${paint('cyan', '$')} ${st.text}${become}${d}`);
+    const become = st.become ? paint('gray', '  [sudo]') : '';
+    const [first = '', ...rest] = st.text.split('\n');
+    lines.push(`${STEP}${paint('cyan', '$')} ${first}${rest.length ? '' : become}`);
+    rest.forEach((l, i) => {
+      lines.push(`${STEP}  ${l}${i === rest.length - 1 ? become : ''}`);
+    });
+    if (st.destructive) lines.push(`${STEP}  ${paint('red', paint('bold', `⚠ DESTRUCTIVE: ${st.destructive}`))}`);
   }
-  for (const n of e.notes ?? []) lines.push(paint('gray', `            · ${n}`));
-  if (diff) for (const d of e.diff ?? []) lines.push(...unifiedDiff(d.path, d.before, d.after).map((l) => `            ${colorDiff(l, paint)}`));
+  for (const n of e.notes ?? []) lines.push(paint('gray', `${STEP}· ${n}`));
+  if (diff) for (const d of e.diff ?? []) lines.push(...unifiedDiff(d.path, d.before, d.after).map((l) => `${STEP}${colorDiff(l, paint)}`));
   return lines;
 }
 
@@ -63,34 +77,4 @@ function colorDiff(l: string, paint: Paint): string {
   if (l.startsWith('+') && !l.startsWith('+++')) return paint('green', l);
   if (l.startsWith('-') && !l.startsWith('---')) return paint('red', l);
   return l;
-}
-
-/** A small line diff (LCS) in unified style, good for config files. */
-export function unifiedDiff(path: string, before: string, after: string): string[] {
-  const a = before.split('\n');
-  const b = after.split('\n');
-  const n = a.length;
-  const m = b.length;
-  if (n * m > 4_000_000) return [`--- ${path}`, `+++ ${path}`, `(file too large to diff: ${n} → ${m} lines)`];
-  const dp: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
-  for (let i = n - 1; i >= 0; i--)
-    for (let j = m - 1; j >= 0; j--)
-      (dp[i] as number[])[j] = a[i] === b[j] ? ((dp[i + 1] as number[])[j + 1] as number) + 1 : Math.max((dp[i + 1] as number[])[j] as number, (dp[i] as number[])[j + 1] as number);
-  const out = [`--- ${path} (before)`, `+++ ${path} (after)`];
-  let i = 0;
-  let j = 0;
-  while (i < n || j < m) {
-    if (i < n && j < m && a[i] === b[j]) {
-      out.push(` ${a[i]}`);
-      i++;
-      j++;
-    } else if (j < m && (i >= n || ((dp[i] as number[])[j + 1] as number) >= ((dp[i + 1] as number[])[j] as number))) {
-      out.push(`+${b[j]}`);
-      j++;
-    } else {
-      out.push(`-${a[i]}`);
-      i++;
-    }
-  }
-  return out;
 }

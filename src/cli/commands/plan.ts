@@ -91,8 +91,9 @@ export async function planCommand(p: Parsed): Promise<number> {
   if (format === 'json') text = `${JSON.stringify(plan, null, 2)}\n`;
   else if (format === 'markdown') text = renderPlanMarkdown(plan, { diff });
   else if (format === 'html') text = renderPlanHtml(plan);
-  else text = renderPlanText(plan, painter(colorEnabled(process.stdout)), { diff });
+  else text = renderPlanText(plan, painter(colorEnabled(process.stdout)), { diff, width: process.stdout.columns || 120 });
   process.stdout.write(text);
-  if (out) process.stderr.write(`Plan saved to ${out}. Run it with: lifeboat apply ${out}\n`);
+  if (out) process.stderr.write(`Plan saved to ${out}. Run exactly this plan with: lifeboat apply ${out}\n`);
+  else if (format === 'text') process.stderr.write('To run exactly this plan (refused if anything changes meanwhile): add --out FILE, then lifeboat apply FILE\n');
   return summary.exitCode;
 }

@@ -1,0 +1,54 @@
+import { relative } from 'node:path';
+import type { Paint } from '../reporters/color.js';
+import type { PlanHostEntry } from './types.js';
+
+/** Shared bits of the terminal view. */
+export interface TextOpts {
+  diff?: boolean;
+  /** Terminal width (default 120): long lists are cut to it; commands never are. */
+  width?: number;
+  /** Paths are shown relative to this directory when inside it (default: the working directory). */
+  cwd?: string;
+}
+
+export function shortPath(file: string, cwd = process.cwd()): string {
+  const r = relative(cwd, file);
+  return r && !r.startsWith('..') ? r : file;
+}
+
+/** "Conditional result was False: x" → "when: x is false"; the rest as it is. */
+export function reasonText(reason: string | undefined): string {
+  if (!reason) return '';
+  const m = /^Conditional result was False: (.*)$/s.exec(reason);
+  return m ? `when: ${m[1]} — false` : reason;
+}
+
+export function isDestructive(e: PlanHostEntry): boolean {
+  return e.destructive.length > 0 && e.status !== 'skip';
+}
+
+/** What will happen, in words: the word and its colour. */
+export function statusWord(e: PlanHostEntry, paint: Paint): string {
+  switch (e.status) {
+    case 'change':
+      return paint('yellow', paint('bold', 'WILL CHANGE'));
+    case 'ok':
+      return paint('green', 'no change');
+    case 'skip':
+      return paint('gray', 'skip');
+    case 'fail':
+      return paint('red', paint('bold', 'WILL FAIL'));
+    case 'unknown':
+      // A command that will run but whose effect is its own is "will run", not a mystery.
+      return e.steps.length ? paint('yellow', 'WILL RUN') : paint('magenta', 'unknown until run');
+  }
+}
+
+export function clipTo(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, Math.max(1, width - 1))}…`;
+}
+
+/** Host names, cut after `max` with a count. */
+export function hostList(hosts: string[], max = 6): string {
+  return hosts.length <= max ? hosts.join(' ') : `${hosts.slice(0, max).join(' ')} +${hosts.length - max} more`;
+}
