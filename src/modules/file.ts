@@ -1,10 +1,11 @@
 import { shellJoin, shellQuote } from '../connection/quote.js';
 import { argError, failedOp, missingNow, pick, probe } from './common.js';
 import { modeArg } from './copy.js';
-import { applySymbolic, formatMode, targetMode } from './mode.js';
+import { recursiveDiffers, symbolicDiffers } from './file-recurse.js';
+import { formatMode, targetMode } from './mode.js';
 import { registerModule } from './registry.js';
 import { parseStat, type RemoteStat, sameOwner, statCommand } from './remote-stat.js';
-import type { ModuleContext, ModuleDef, Operation, Step } from './types.js';
+import type { ModuleDef, Operation, Step } from './types.js';
 
 /**
  * file — the state of a path: file (must exist; sets attributes), directory (mkdir -p), absent (rm -rf),
@@ -238,24 +239,5 @@ export const fileModule: ModuleDef<FileArgs> = {
     };
   },
 };
-
-/** Does anything under `path` match the find test (e.g. a wrong owner)? */
-async function recursiveDiffers(ctx: ModuleContext<unknown>, path: string, test: string): Promise<boolean> {
-  const r = await probe(ctx, `find ${shellQuote(path)} ${test} -print -quit 2>/dev/null`);
-  return r.stdout.trim() !== '';
-}
-
-/** Would `chmod -R <symbolic>` change any mode under `path`? (Reads every mode once: `find -printf`.) */
-async function symbolicDiffers(ctx: ModuleContext<unknown>, path: string, text: string): Promise<boolean> {
-  const r = await probe(ctx, `find ${shellQuote(path)} -printf '%m %y\\n' 2>/dev/null`);
-  return r.stdout
-    .split('\n')
-    .filter(Boolean)
-    .some((line) => {
-      const [m = '0', t = 'f'] = line.split(' ');
-      const cur = Number.parseInt(m, 8);
-      return t !== 'l' && applySymbolic(cur, text, t === 'd') !== cur;
-    });
-}
 
 registerModule(fileModule);
