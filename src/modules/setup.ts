@@ -33,7 +33,7 @@ export const setupSchema = {
 /** The one fact-gathering command: `key=value` lines, nothing that needs root. */
 export const SETUP_COMMAND = [
   'echo hostname=$(hostname -s 2>/dev/null || hostname)',
-  'echo fqdn=$(hostname -f 2>/dev/null || hostname)',
+  'echo fqdn=$(timeout 2 hostname -f 2>/dev/null || hostname)',
   'echo nodename=$(uname -n); echo kernel=$(uname -r); echo arch=$(uname -m); echo system=$(uname -s)',
   'echo user=$(id -un)',
   'if [ -r /etc/os-release ]; then . /etc/os-release; echo "os_id=$ID"; echo "os_like=$ID_LIKE"; echo "os_version=$VERSION_ID"; echo "os_codename=$VERSION_CODENAME"; echo "os_name=$NAME"; fi',
