@@ -14,7 +14,7 @@ const NEW_FILE = 'exists=0\nparent=1\nself_uid=0\n';
 
 let pb: string;
 beforeAll(async () => {
-  pb = await mkdtemp(join(tmpdir(), 'lb-plan-'));
+  pb = await mkdtemp(join(tmpdir(), 'lb-modplan-'));
   await mkdir(join(pb, 'files'));
   await writeFile(join(pb, 'files', 'run.sh'), '#!/bin/sh\necho hi\n');
 });
