@@ -21,7 +21,11 @@ describe.skipIf(!CHROMIUM)('plan picture in a real headless Chromium', () => {
   it('renders the SVG timeline: one cell per task and host, destructive cells outlined', async () => {
     const ts = new Date().toISOString();
     const hosts = ['node1', 'node2', 'node3'];
-    const ev: RunEvent[] = [{ type: 'play_start', ts, play: 'Restore etcd', playIndex: 0, hosts }];
+    const ev: RunEvent[] = [
+      { type: 'play_start', ts, play: 'Restore etcd', playIndex: 0, hosts },
+      { type: 'batch_start', ts, play: 'Restore etcd', batchIndex: 0, hosts: ['node1', 'node2'] },
+      { type: 'batch_start', ts, play: 'Restore etcd', batchIndex: 1, hosts: ['node3'] },
+    ];
     ['preflight', 'stop apiserver', 'restore'].forEach((task, i) => {
       ev.push({ type: 'task_start', ts, play: 'Restore etcd', task, taskId: `t${i}`, hosts });
       for (const host of hosts)
@@ -35,6 +39,13 @@ describe.skipIf(!CHROMIUM)('plan picture in a real headless Chromium', () => {
     // Chromium parsed the SVG: 9 coloured task cells, 3 of them outlined as destructive.
     expect((dom.stdout.match(/<rect [^>]*rx="3"/g) ?? []).length).toBe(9);
     expect((dom.stdout.match(/stroke="#cf222e"/g) ?? []).length).toBe(3);
+    // a timeline: each serial batch's tasks in a band of their own, in run order
+    const b1 = dom.stdout.indexOf('batch 1 of 2: node1, node2');
+    const b2 = dom.stdout.indexOf('batch 2 of 2: node3');
+    expect(b1).toBeGreaterThan(0);
+    expect(b2).toBeGreaterThan(b1);
+    // the destructive task is listed above the picture, with its hosts and what it destroys
+    expect(dom.stdout).toContain('<li><b>3. restore</b> on node1, node2, node3: restores data</li>');
     const png = join(dir, 'plan.png');
     await run(CHROMIUM as string, [...FLAGS, `--user-data-dir=${profile}`, `--screenshot=${png}`, '--window-size=900,600', `file://${html}`], { timeout: 60_000 });
     const buf = readFileSync(png);
