@@ -54,7 +54,9 @@ export function timelineSvg(plan: Plan): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="Plan timeline: tasks top to bottom, hosts left to right">`,
     '<style>text{font:13px system-ui,sans-serif;fill:#24292f}.m{font:12px ui-monospace,monospace}.c{font:bold 12px system-ui,sans-serif;text-anchor:middle}.h{font-weight:bold;text-anchor:middle}.b{font-weight:bold;fill:#0969da}.x{fill:#82071e;font-weight:bold}.w{fill:#82071e;font-size:12px}.s{fill:#8c959f}</style>',
   ];
-  hosts.forEach((h, hi) => svg.push(`<text x="${nameW + hi * cw + cw / 2}" y="22" class="h">${esc(h)}</text>`));
+  hosts.forEach((h, hi) => {
+    svg.push(`<text x="${nameW + hi * cw + cw / 2}" y="22" class="h">${esc(h)}</text>`);
+  });
   svg.push(`<text x="${nameW + hosts.length * cw + 10}" y="22" class="x">what it destroys</text>`);
   rows.forEach((r, ri) => {
     const y = top + ri * rh;
