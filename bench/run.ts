@@ -1,6 +1,6 @@
 /**
  * `npm run bench` — engine overhead on the lab (bench/engine.ts): Lifeboat vs the raw-ssh2 floor vs Ansible.
- *   npm run bench -- --tasks 20 --hosts 10 --repeat 3 [--no-ansible]
+ *   npm run bench -- --tasks 20 --hosts 10 --repeat 5 [--no-ansible]
  * Needs root and the lab's packages (test/lab); says why and exits 0 where the lab cannot run.
  */
 import { parseArgs } from 'node:util';
@@ -11,7 +11,7 @@ const { values } = parseArgs({
   options: {
     tasks: { type: 'string', default: '20' },
     hosts: { type: 'string', default: '10' },
-    repeat: { type: 'string', default: '3' },
+    repeat: { type: 'string', default: '5' },
     'no-ansible': { type: 'boolean', default: false },
   },
 });
