@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     const ratio = r.lifeboatMs / r.floorMs;
     console.log(`lifeboat / floor: ${ratio.toFixed(2)}× (target ≤ 1.5×)${ratio <= 1.5 ? '' : '  ← over target'}`);
     if (r.ansibleMs !== undefined) {
-      console.log(line('ansible-playbook (pipelining)', r.ansibleMs));
+      console.log(line('ansible-playbook (pipelining, 1 run)', r.ansibleMs));
       console.log(`ansible / lifeboat: ${(r.ansibleMs / r.lifeboatMs).toFixed(1)}×`);
     } else if (!values['no-ansible']) console.log('ansible-playbook: not installed; skipped');
     if (r.failures.length) console.log(`WARNING: ${r.failures.length} task results were not "changed", e.g. ${r.failures[0]}`);
