@@ -61,6 +61,8 @@ export type RunEvent =
       stderr?: string; // truncated
       msg?: string;
       ignored?: boolean;
+      /** run_once: this host was given the result of the task run on that host (output is on that host's event). */
+      runOnceOf?: string;
       /** The steps that ran (run) */
       steps?: PlannedStep[];
     }

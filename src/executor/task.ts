@@ -157,6 +157,11 @@ function copyRunOnce(pc: PlayCtx, first: HostOutcome | undefined, live: string[]
       if (e.type === 'host_plan') {
         return { ...e, host, steps: [], destructive: [], runOn: first.host, reason: `run_once: runs on ${first.host}, result given to every host` };
       }
+      if (e.type === 'host_result') {
+        // The result is the first host's: say so instead of repeating its output for every host.
+        const { msg: _m, stdout: _o, stderr: _e, ...rest } = e;
+        return { ...rest, host, runOnceOf: first.host } as EventBody;
+      }
       return { ...e, host } as EventBody;
     });
     out.push({ ...first, host, events });

@@ -52,7 +52,7 @@ export class PlainReporter implements Reporter {
       }
       case 'host_result': {
         const item = ev.item !== undefined ? p('gray', ` (item=${short(ev.item)})`) : '';
-        const via = ev.delegatedTo ? p('gray', ` -> ${ev.delegatedTo}`) : '';
+        const via = ev.runOnceOf ? p('gray', ` (run_once: result of ${ev.runOnceOf})`) : ev.delegatedTo ? p('gray', ` -> ${ev.delegatedTo}`) : '';
         const word = p(statusStyle(ev), statusWord(ev).padEnd(11));
         this.line(`  ${word} ${ev.host}${via}${item} ${p('gray', fmtDuration(ev.durationMs))}`);
         if (ev.status === 'failed' || ev.status === 'unreachable') {

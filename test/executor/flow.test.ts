@@ -47,7 +47,11 @@ describe('serial, run_once, delegate_to', () => {
 `, { pool });
     expect(pool.execs('h1')).toEqual(['leader', 'echo from-h1']);
     expect(pool.execs('h2')).toEqual(['echo from-h1']);
-    expect(ev.of('host_result').filter((r) => r.task === 'command' && r.stdout === 'from-h1').map((r) => r.host)).toEqual(['h1', 'h2', 'h3']);
+    // The output is reported once, on the host it ran on; the others say whose result they were given.
+    const first = ev.of('host_result').filter((r) => r.task === 'command' && r.stdout === 'from-h1');
+    expect(first.map((r) => r.host)).toEqual(['h1']);
+    const copies = ev.of('host_result').filter((r) => r.runOnceOf === 'h1');
+    expect(copies.map((r) => [r.host, r.status, r.stdout])).toEqual([['h2', 'changed', undefined], ['h3', 'changed', undefined]]);
   });
 
   it("delegate_to runs on the delegate's connection with the delegating host's vars", async () => {
