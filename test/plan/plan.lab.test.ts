@@ -89,8 +89,14 @@ describe.skipIf(skip)('lifeboat plan on lab hosts (generic playbook)', () => {
   it('--offline connects to no host and says what it cannot know', async () => {
     const count = async () => (await Promise.all(['node1', 'node2', 'node3'].map((h) => lab().sh(h, 'grep -c Accepted /var/log/sshd.log || true')))).map((x) => x.stdout.trim());
     const before = await count();
-    const r = await lifeboat(planArgs('--format', 'json', '--offline'));
+    const out = join(dir, 'offline.plan.json');
+    const r = await lifeboat(planArgs('--format', 'json', '--offline', '--out', out));
     expect(r.code).toBe(0);
+    expect(await count()).toEqual(before);
+    // nothing was probed, so there is nothing to hold the present against: apply refuses it
+    const a = await lifeboat(['apply', out, ...secretArgs]);
+    expect(a.code).toBe(4);
+    expect(a.stderr).toContain('is an offline plan');
     expect(await count()).toEqual(before);
     const plan = JSON.parse(r.stdout) as Plan;
     expect(plan.offline).toBe(true);

@@ -65,6 +65,11 @@ export async function applyCommand(p: Parsed): Promise<number> {
   const file = p.positionals[0];
   if (!file || p.positionals.length > 1) throw new LifeboatError('E_USAGE', 'give exactly one plan file', { hint: 'lifeboat apply plan.json' });
   const saved = readPlan(file);
+  if (saved.offline) {
+    throw new LifeboatError('E_USAGE', `${file} is an offline plan: it probed no host, so there is nothing to hold the present against`, {
+      hint: 'make the plan without --offline (the hosts must be reachable), review it, then apply that one',
+    });
+  }
   const inp = saved.inputs;
   const given = parseExtraVars(strs(p.values, 'extra-vars'));
   const missing = maskedExtraVars(inp.extraVars).filter((k) => !(k in given));
