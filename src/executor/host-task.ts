@@ -2,7 +2,7 @@ import { LifeboatError } from '../errors.js';
 import type { Vars } from '../inventory/types.js';
 import type { ControlAction, ModuleDef, ModuleResult } from '../modules/types.js';
 import type { ActionTask } from '../playbook/types.js';
-import { UnknownValueError, evalCondition, renderValue } from '../vars/index.js';
+import { UnknownValueError, evalCondition, renderValue, withDataVars } from '../vars/index.js';
 import type { EventBody, PlayCtx } from './context.js';
 import type { Frame } from './frame.js';
 import { type EventTarget, planEvent, resultEvent } from './host-events.js';
@@ -99,7 +99,8 @@ export async function runHostTask(inp: HostTaskInput): Promise<HostOutcome> {
       ansible_loop: { index: i + 1, index0: i, first: i === 0, last: i === items.length - 1, length: items.length },
       ...(lc?.indexVar ? { [lc.indexVar]: i } : {}),
     };
-    const vars = { ...vars0, ...top };
+    // Loop variables are data (already rendered with the loop): an item holding `{{` stays text.
+    const vars = withDataVars(vars0, top);
     let label: unknown = item;
     if (lc?.label !== undefined) {
       try {

@@ -2,7 +2,7 @@ import { LifeboatError, LifeboatErrors } from '../errors.js';
 import type { Vars } from '../inventory/types.js';
 import { loadRole, loadTasksFile } from '../playbook/index.js';
 import type { IncludeTask, RoleRef, TaskNode } from '../playbook/types.js';
-import { UnknownValueError, evalCondition, renderValue } from '../vars/index.js';
+import { UnknownValueError, evalCondition, renderValue, withDataVars } from '../vars/index.js';
 import { type EventBody, type PlayCtx, isHostActive, taskIdFor } from './context.js';
 import { type Frame, childFrame } from './frame.js';
 import { hostVars } from './host-vars.js';
@@ -95,7 +95,7 @@ function decide(pc: PlayCtx, inc: IncludeTask, frame: Frame, host: string, label
       kind: 'include',
       items: items.map((item, i) => {
         const top: Vars = { [loopVar]: item, ansible_loop_var: loopVar, ...(inc.loopControl?.indexVar ? { [inc.loopControl.indexVar]: i } : {}) };
-        const r = one({ ...vars, ...top });
+        const r = one(withDataVars(vars, top));
         return { target: r.target, params: { ...r.params, ...top } };
       }),
     };

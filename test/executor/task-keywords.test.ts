@@ -41,6 +41,20 @@ describe('task keywords', () => {
     expect(items.map((r) => r.item)).toEqual(['a', 'b']);
   });
 
+  it('a loop item holding template braces (from command output) is data, never rendered again', async () => {
+    const { pool, summary } = await runYaml(
+      play(`
+    - command: produce
+      register: out
+    - command: echo {{ item | quote }}
+      loop: "{{ out.stdout_lines }}"
+`),
+      { inventory: 'h1\n', pool: new FakePool((c) => c.on('produce', { stdout: 'plain\n{{ not_a_var }}' })) },
+    );
+    expect(pool.execs('h1')).toEqual(['produce', 'echo plain', "echo '{{ not_a_var }}'"]);
+    expect(summary.exitCode).toBe(0);
+  });
+
   it('when is evaluated per loop item', async () => {
     const { pool } = await runYaml(play(`
     - command: echo {{ item }}
