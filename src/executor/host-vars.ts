@@ -31,12 +31,20 @@ function groups(run: RunCtx): Record<string, string[]> {
   return run.cache.groups;
 }
 
-/** Gathered facts as variables: `ansible_facts` plus each fact as a top-level `ansible_*` name (as Ansible). */
+/**
+ * Gathered facts as variables, as Ansible does: each fact under the name the module gave it (`ansible_hostname`
+ * from setup, `etcd_facts` from etcd_facts), and all of them in `ansible_facts` without the `ansible_` prefix
+ * (`ansible_facts.hostname`, `ansible_facts.etcd_facts`).
+ */
 function factsLayer(run: RunCtx, host: string): Vars | undefined {
   const g = run.state.gathered.get(host);
   if (!g) return undefined;
-  const out: Vars = { ansible_facts: g };
-  for (const [k, v] of Object.entries(g)) out[k.startsWith('ansible_') ? k : `ansible_${k}`] = v;
+  const facts: Vars = {};
+  const out: Vars = { ansible_facts: facts };
+  for (const [k, v] of Object.entries(g)) {
+    out[k] = v;
+    facts[k.startsWith('ansible_') ? k.slice('ansible_'.length) : k] = v;
+  }
   return out;
 }
 

@@ -193,13 +193,26 @@ describe('task keywords', () => {
 - hosts: all
   gather_facts: true
   tasks:
-    - command: echo {{ ansible_facts.ansible_nodename }} {{ ansible_nodename }}
+    - command: echo {{ ansible_facts.nodename }} {{ ansible_nodename }}
 `, { pool });
     expect(ev.of('task_start')[0]?.task).toBe('Gathering Facts');
     const execs = pool.execs('h3');
     expect(execs).toHaveLength(2);
     expect(execs[0]).toContain('uname -n');
     expect(execs[1]).toBe('echo node-h3 node-h3');
+  });
+
+  it('facts of other modules keep their own names, and sit in ansible_facts too (as Ansible)', async () => {
+    const { pool } = await runYaml(`
+- hosts: all
+  gather_facts: false
+  tasks:
+    - set_fact: { plain: 1 }
+    - name: a fact module
+      setup: {}
+    - command: echo {{ ansible_facts.nodename }} {{ ansible_nodename }} {{ ansible_hostname is defined }} {{ nodename is defined }}
+`, { inventory: 'h1\n', pool: new FakePool((c) => c.on('uname -n', { stdout: `nodename=n-${c.host}\n` })) });
+    expect(pool.execs('h1').at(-1)).toBe('echo n-h1 n-h1 True False');
   });
 
   it('check_mode: true on a task in a real run plans but runs no step', async () => {
