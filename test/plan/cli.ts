@@ -54,7 +54,7 @@ export function ndjson(text: string): RunEvent[] {
  * What a plan must not change on a host, read on the controller side: every file the host itself wrote (the
  * upper dirs of its /etc, /var, /usr/local overlays; its /tmp, /root, /etc/etcd, /etc/kubernetes) and, with
  * `etcd`, its etcd data dir — each path with mode, size and sha256 — plus its services' pids and states.
- * /var/log is left out (sshd logs every connection).
+ * /var/log is left out (sshd logs every connection), and so is the apiserver stand-in's scratch file in /tmp.
  */
 export async function hostState(lab: Lab, host: string, opts: { etcd?: boolean } = {}): Promise<string> {
   const fs = join(lab.dir, 'hosts', host, 'fs');
@@ -64,6 +64,7 @@ export async function hostState(lab: Lab, host: string, opts: { etcd?: boolean }
     for (const n of readdirSync(d).sort()) {
       const p = join(d, n);
       if (p === join(fs, 'var.upper', 'log')) continue;
+      if (p === join(fs, 'tmp', '.apiserver-put')) continue; // the apiserver stand-in's scratch file, rewritten every 0.5 s
       const st = lstatSync(p);
       const sum = st.isFile() ? createHash('sha256').update(readFileSync(p)).digest('hex') : '';
       lines.push(`${p.slice(fs.length)} ${(st.mode & 0o7777).toString(8)} ${st.uid} ${st.isFile() ? st.size : ''} ${sum}`);

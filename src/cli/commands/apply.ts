@@ -102,14 +102,22 @@ export async function applyCommand(p: Parsed): Promise<number> {
   };
   const planTime = new Date(saved.createdAt);
 
-  const planSession = await openSession(v, inp.playbooks);
-  await checkInputs(planSession);
-  const { plan: fresh } = await makePlan(planSession, v, saved.offline, false, planTime);
-  const factDiff = diffPlans(saved, fresh);
-  if (factDiff.length) throw stale(factDiff);
-
+  // One session for the check and the run: the inputs loaded and hashed are the ones that run, the
+  // connections stay open, and -K asks once.
   const session = await openSession(v, inp.playbooks);
   await checkInputs(session);
+  let fresh: Plan;
+  try {
+    ({ plan: fresh } = await makePlan(session, v, saved.offline, false, planTime, true));
+  } catch (err) {
+    await session.pool.closeAll();
+    throw err;
+  }
+  const factDiff = diffPlans(saved, fresh);
+  if (factDiff.length) {
+    await session.pool.closeAll();
+    throw stale(factDiff);
+  }
   process.stderr.write(`Plan ${file} still matches the present (inputs ${inp.hash.slice(0, 12)}, facts ${saved.factsHash.slice(0, 12)}): applying.\n`);
   const reporter = createReporter({ json: bool(v, 'json'), output: (str(v, 'output') ?? 'auto') as 'auto', secrets: session.secrets, verbose: bool(v, 'verbose') });
   const intr = interruptSignal();

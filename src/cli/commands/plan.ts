@@ -40,7 +40,14 @@ export interface PlanRun {
 }
 
 /** Plan mode of the executor (the same walk and module code as a run), assembled into a Plan. */
-export async function makePlan(session: Session, v: Parsed['values'], offline: boolean, progress: boolean, now = new Date()): Promise<PlanRun> {
+export async function makePlan(
+  session: Session,
+  v: Parsed['values'],
+  offline: boolean,
+  progress: boolean,
+  now = new Date(),
+  keepConnections = false,
+): Promise<PlanRun> {
   const collect = new CollectReporter();
   const reporter = progress ? new TeeReporter([collect, createReporter({ json: false, output: 'plain', secrets: session.secrets, stdout: process.stderr })]) : collect;
   const intr = interruptSignal();
@@ -71,7 +78,7 @@ export async function makePlan(session: Session, v: Parsed['values'], offline: b
     return { plan, summary };
   } finally {
     intr.dispose();
-    await session.pool.closeAll();
+    if (!keepConnections) await session.pool.closeAll();
     await reporter.close();
   }
 }
