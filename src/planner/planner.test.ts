@@ -83,6 +83,7 @@ describe('renderers', () => {
       { inputs, lifeboat: '0.1.0', offline: false, now: new Date(ts) },
     );
     const t = renderPlanText(two, painter(false));
+    expect(t).toContain('1 command run(s) whose outcome shows at run time · 0 unknown until run');
     expect(t).toContain('       node1, node2 skip');
     expect(t).toContain('node1        WILL RUN [batch 1] (outcome known only when it runs)\n           $ a\n             b\n');
   });

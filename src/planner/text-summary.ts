@@ -19,12 +19,15 @@ export function summaryLines(plan: Plan, paint: Paint, opts: TextOpts): string[]
   const out: string[] = [];
   const when = plan.createdAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
   out.push(paint('bold', `Lifeboat plan · ${plan.inputs.playbooks.map((f) => shortPath(f, opts.cwd)).join(', ')}`) + paint('gray', ` · made ${when}${plan.offline ? ' · OFFLINE' : ''}`));
+  let willRun = 0;
+  for (const p of plan.plays) for (const t of p.tasks) for (const e of t.hosts) if (e.status === 'unknown' && e.steps.length) willRun++;
   const counts = [
     `${s.hosts} host(s)`,
     `${s.tasks} task(s)`,
     paint('yellow', `${s.changes} change(s)`),
     s.destructive ? paint('red', paint('bold', `${s.destructive} DESTRUCTIVE`)) : '0 destructive',
-    paint('magenta', `${s.unknown} unknown until run`),
+    ...(willRun ? [paint('yellow', `${willRun} command run(s) whose outcome shows at run time`)] : []),
+    paint('magenta', `${s.unknown - willRun} unknown until run`),
     `${s.skipped} skipped`,
     s.failed ? paint('red', paint('bold', `${s.failed} WILL FAIL`)) : '0 will fail',
   ];
