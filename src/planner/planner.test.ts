@@ -87,11 +87,18 @@ describe('renderers', () => {
     expect(t).toContain('       node1, node2 skip');
     expect(t).toContain('node1        WILL RUN [batch 1] (outcome known only when it runs)\n           $ a\n             b\n');
   });
-  it('markdown: a table row per task and host', () => {
+  it('markdown: the destructive steps first, then a table row per task and host with exact commands', () => {
     const md = renderPlanMarkdown(plan);
-    expect(md).toContain('| 1 | stop etcd | node1 | ⚠️ **will change** | `etcdctl snapshot restore --name etcd-node1` ⚠️ restores etcd data<br>member list: a,b,c |');
-    expect(md).toContain("| 1 | stop etcd | node2 | skip | when: inventory_hostname == 'node1' — false |");
-    expect(md).toContain('| 2 | 2 | 1 | 1 | 1 | 1 |');
+    expect(md).toContain('## ⚠️ Destructive steps\n\n- **1. stop etcd** on node1: restores etcd data\n');
+    expect(md).toContain('| 1 | stop etcd | node1 [batch 1] | ⚠️ **will change** | <code>etcdctl snapshot restore --name etcd-node1</code> ⚠️ **restores etcd data**<br>member list: a,b,c |');
+    expect(md).toContain("| 1 | stop etcd | node2 [batch 2] | skip | when: inventory_hostname == 'node1' — false |");
+    expect(md).toContain('| 2 | 2 | 1 | 1 | 1 | 1 | 0 |');
+    expect(md.indexOf('Destructive steps')).toBeLessThan(md.indexOf('## Play 1'));
+  });
+  it('markdown: a command with a pipe and a newline stays one exact cell', () => {
+    const ev = events().map((e) => (e.type === 'host_plan' && e.taskId === 't1' && e.host === 'node1' ? { ...e, steps: [{ kind: 'exec' as const, text: 'a | b\nc <d>' }] } : e));
+    const md = renderPlanMarkdown(buildPlan(ev, { inputs, lifeboat: '0.1.0', offline: false, now: new Date(ts) }));
+    expect(md).toContain('<code>a &#124; b<br>c &lt;d&gt;</code>');
   });
   it('html: a self-contained page with an SVG timeline and destructive cells outlined', () => {
     const html = renderPlanHtml(plan);
