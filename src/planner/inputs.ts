@@ -39,12 +39,21 @@ function walk(dir: string, out: string[]): void {
   }
 }
 
-/** Every file a plan depends on: inventory sources, playbooks, vars files, and each used role's whole tree. */
+/**
+ * Every file a plan depends on: inventory sources, playbooks, vars files, the `templates/` and `files/` beside
+ * each playbook, and each used role's whole tree.
+ */
 export function inputFiles(src: InputSources): string[] {
   const files = new Set<string>([...src.inventory.sources, ...src.playbookFiles]);
   for (const pb of src.playbooks) {
     // Every file the loader read: imported playbooks, import_tasks files, role files, vars files.
     for (const f of pb.files ?? []) files.add(f);
+    // What copy/template/script take from beside the playbook (read at run time, not by the loader).
+    for (const d of ['templates', 'files']) {
+      const found: string[] = [];
+      walk(join(pb.dir, d), found);
+      for (const f of found) files.add(f);
+    }
     for (const play of pb.plays) {
       for (const vf of play.varsFiles) if (!vf.deferred) files.add(vf.path);
       for (const r of play.roles) {

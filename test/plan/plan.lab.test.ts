@@ -81,6 +81,8 @@ describe.skipIf(skip)('lifeboat plan on lab hosts (generic playbook)', () => {
     expect(copy1.diff?.[0]?.after).toContain('listen = 10.251.');
     expect(copy1.destructive.length).toBe(1);
     expect(entry(plan, 'Set the limits line', 'node3').diff?.[0]?.after).toBe('nofile = 65536\nproc = 10\n');
+    expect(entry(plan, 'Render the motd', 'node2').diff?.[0]).toMatchObject({ path: '/tmp/lbplan/motd', before: '', after: expect.stringContaining('Welcome to node2 (10.251.') });
+    expect(entry(plan, 'Touch the marker files', 'node1', 'beta').diff?.[0]?.path).toBe('/tmp/lbplan/beta');
     // facts probed, not assumed: the config dir exists everywhere
     expect(entry(plan, 'Make the config dir', 'node3').status).toBe('ok');
     expect(plan.summary.skipped).toBe(2);
@@ -118,22 +120,32 @@ describe.skipIf(skip)('lifeboat plan on lab hosts (generic playbook)', () => {
     expect(r.stdout).toContain('the output has been hidden due to no_log: true');
     const plan = JSON.parse(readFileSync(saved, 'utf8')) as Plan;
     expect(plan.inputs.extraVars).toMatchObject({ db_password: '********', ansible_become_password: '********' });
-    const texts = [r.stdout, r.stderr, readFileSync(saved, 'utf8'), renderPlanMarkdown(plan, { diff: true }), renderPlanHtml(plan)];
+    // `lifeboat run --check` is the same plan
+    const check = await lifeboat(['run', '--check', '--diff', '-i', inv, pb, ...secretArgs]);
+    expect(check.code).toBe(0);
+    expect(check.stdout).toContain('Lifeboat plan · ');
+    expect(check.stdout).toContain('+password = ********');
+    const texts = [r.stdout, r.stderr, check.stdout, check.stderr, readFileSync(saved, 'utf8'), renderPlanMarkdown(plan, { diff: true }), renderPlanHtml(plan)];
     for (const t of texts) for (const s of SECRETS) expect(t).not.toContain(s);
   }, 240_000);
 
   it('apply refuses a plan whose input file changed, naming the file', async () => {
     const varsFile = join(dir, 'vars/app.yml');
+    const template = join(dir, 'templates/motd.j2');
     const old = readFileSync(varsFile, 'utf8');
+    const oldTemplate = readFileSync(template, 'utf8');
     writeFileSync(varsFile, old.replace('info', 'debug'));
+    writeFileSync(template, `${oldTemplate}Have a nice day.\n`);
     try {
       const r = await lifeboat(['apply', saved, ...secretArgs]);
       expect(r.code).toBe(5);
+      expect(r.stderr).toContain(`changed since the plan: ${template}`);
       expect(r.stderr).toContain(`changed since the plan: ${varsFile}`);
       expect(r.stderr).toContain('make a new plan');
       expect(await lab().sh('node2', 'test -e /tmp/lbplan/app.conf')).toMatchObject({ rc: 1 });
     } finally {
       writeFileSync(varsFile, old);
+      writeFileSync(template, oldTemplate);
     }
   }, 240_000);
 
