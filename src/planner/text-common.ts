@@ -52,3 +52,17 @@ export function clipTo(text: string, width: number): string {
 export function hostList(hosts: string[], max = 6): string {
   return hosts.length <= max ? hosts.join(' ') : `${hosts.slice(0, max).join(' ')} +${hosts.length - max} more`;
 }
+
+/** Words wrapped to `width` columns (a word longer than the width gets a line of its own). */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let cur = '';
+  for (const w of text.split(/ +/)) {
+    if (cur && cur.length + 1 + w.length > width) {
+      lines.push(cur);
+      cur = w;
+    } else cur = cur ? `${cur} ${w}` : w;
+  }
+  if (cur) lines.push(cur);
+  return lines;
+}

@@ -1,5 +1,5 @@
 import type { Paint } from '../reporters/color.js';
-import { clipTo, hostList, isDestructive, reasonText, shortPath, type TextOpts } from './text-common.js';
+import { hostList, isDestructive, reasonText, shortPath, type TextOpts, wrap } from './text-common.js';
 import type { Plan } from './types.js';
 
 interface Row {
@@ -59,8 +59,9 @@ export function summaryLines(plan: Plan, paint: Paint, opts: TextOpts): string[]
     out.push('', paint(style, paint('bold', title)));
     for (const r of rows.slice(0, max)) {
       out.push(`  ${paint(style, `${r.n.padStart(4)}  ${r.task}`)}`);
-      const on = `on ${hostList(r.hosts)}: `;
-      out.push(`        ${on}${paint('gray', clipTo(r.what.join('; '), Math.max(30, width - 8 - on.length)))}`);
+      // What a destructive step destroys is never cut: it wraps.
+      const [first = '', ...more] = wrap(`on ${hostList(r.hosts)}: ${r.what.join('; ')}`, Math.max(40, width - 10));
+      out.push(`        ${first}`, ...more.map((l) => `          ${l}`));
     }
     if (rows.length > max) out.push(paint('gray', `        … ${rows.length - max} more below`));
   };
