@@ -127,6 +127,19 @@ describe('stale plans', () => {
     expect(d[0]).toContain('etcd-renamed');
   });
 
+  it('a file on the host that changed since the plan (the diff it compared against) makes the plan stale', () => {
+    const withBefore = (before: string) =>
+      buildPlan(
+        events().map((e) => (e.type === 'host_plan' && e.taskId === 't2' ? { ...e, diff: [{ path: '/etc/x.conf', before, after: 'a\nc\n' }] } : e)),
+        { inputs, lifeboat: '0.1.0', offline: false },
+      );
+    const a = withBefore('a\nb\n');
+    expect(diffPlans(a, withBefore('a\nb\n'))).toEqual([]);
+    const d = diffPlans(a, withBefore('a\nB\n'));
+    expect(d).toEqual(['task "show" on node1: /etc/x.conf on the host changed since the plan (its content is not what the plan compared)']);
+    expect(a.factsHash).not.toBe(withBefore('a\nB\n').factsHash);
+  });
+
   it('input hashing notices a changed inventory file and changed extra vars', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lb-plan-'));
     const invFile = join(dir, 'hosts');
