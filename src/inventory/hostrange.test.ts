@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseHostEntry } from './hostrange.js';
-import { shlexSplit } from './shlex.js';
+import { shlexSplit } from '../shlex.js';
 
 describe('parseHostEntry', () => {
   it.each([

@@ -12,7 +12,7 @@ import { LifeboatError, nearest, type SourceRef } from '../errors.js';
 import type { InventoryBuilder } from './builder.js';
 import { parseHostEntry } from './hostrange.js';
 import { iniValue } from './pyliteral.js';
-import { shlexSplit } from './shlex.js';
+import { shlexSplit } from '../shlex.js';
 import type { Vars } from './types.js';
 
 type State = 'hosts' | 'children' | 'vars';

@@ -1,41 +1,13 @@
+import { shlexSplit as split } from '../shlex.js';
+
 /**
- * Python's `shlex.split(s)` (POSIX mode, no comments), as Ansible's command module splits a free-form command:
- * whitespace separates words, quotes group and are removed, a backslash escapes outside single quotes.
- * Throws Error on an unclosed quote.
+ * Python's `shlex.split(s)` (POSIX mode, no comments), as Ansible's command module splits a free-form command.
+ * Throws Error on an unclosed quote or a trailing backslash.
  */
 export function shlexSplit(s: string): string[] {
-  const words: string[] = [];
-  let cur = '';
-  let inWord = false;
-  let quote: "'" | '"' | undefined;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i] as string;
-    if (quote === "'") {
-      if (c === "'") quote = undefined;
-      else cur += c;
-      continue;
-    }
-    if (quote === '"') {
-      if (c === '"') quote = undefined;
-      else if (c === '\\' && i + 1 < s.length && '"\\$`\n'.includes(s[i + 1] as string)) cur += s[++i];
-      else cur += c;
-      continue;
-    }
-    if (/\s/.test(c)) {
-      if (inWord) words.push(cur);
-      cur = '';
-      inWord = false;
-      continue;
-    }
-    inWord = true;
-    if (c === "'" || c === '"') quote = c;
-    else if (c === '\\') {
-      if (i + 1 < s.length) cur += s[++i];
-    } else cur += c;
-  }
-  if (quote) throw new Error(`no closing quotation (${quote})`);
-  if (inWord) words.push(cur);
-  return words;
+  const r = split(s, { comments: false });
+  if (!r.ok) throw new Error(r.message);
+  return r.words.map((w) => w.text);
 }
 
 const KV_KEYS = ['creates', 'removes', 'chdir', 'executable', 'stdin', 'stdin_add_newline', 'strip_empty_ends'];

@@ -1,7 +1,8 @@
 /**
- * Split an INI host line into words as Ansible does (Python's `shlex.split(line, comments=True)`, POSIX
- * mode): whitespace separates words, quotes group and are removed, a backslash escapes outside quotes
- * (and `"` / `\` inside double quotes), and `#` outside quotes starts a comment — even inside a word.
+ * Python's `shlex.split(line, comments=…)` in POSIX mode, as Ansible uses it for INI host lines (comments on)
+ * and free-form commands (comments off): whitespace separates words, quotes group and are removed, a
+ * backslash escapes outside quotes (and `"` / `\` inside double quotes), and with comments on, `#` outside
+ * quotes starts a comment — even inside a word.
  */
 
 export interface Word {
@@ -12,7 +13,8 @@ export interface Word {
 
 export type SplitResult = { ok: true; words: Word[] } | { ok: false; message: string; at: number };
 
-export function shlexSplit(line: string): SplitResult {
+export function shlexSplit(line: string, opts: { comments?: boolean } = { comments: true }): SplitResult {
+  const comments = opts.comments !== false;
   const words: Word[] = [];
   let cur = '';
   let start = -1;
@@ -41,7 +43,7 @@ export function shlexSplit(line: string): SplitResult {
       end();
       continue;
     }
-    if (c === '#') break;
+    if (c === '#' && comments) break;
     if (!inWord) {
       inWord = true;
       start = i;
