@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -113,5 +113,20 @@ describe.skipIf(skip)('lifeboat plan / apply of the etcd restore on lab hosts', 
     const name = kept.split('\n').find((n) => n.startsWith('.lifeboat-'));
     expect(name).toBeTruthy();
     expect(shown).toContain(`/var/lib/etcd/${name}`);
+  }, 240_000);
+
+  it('a plan that takes a fresh snapshot first is applied as shown too (the snapshot is named as the plan named it)', async () => {
+    const out = join(dir, 'fresh.plan.json');
+    expect((await lifeboat(planArgs('--format', 'json', '--out', out, '-e', 'fresh_snapshot=true'))).code).toBe(0);
+    const plan = JSON.parse(readFileSync(out, 'utf8')) as Plan;
+    const snap = entries(plan).find((x) => x.task.includes('Snapshot the chosen member') && x.e.status !== 'skip' && x.e.steps.length)?.e;
+    const name = /etcd-[\w-]+-\d{8}T\d{6}Z\.db/.exec(snap?.steps.map((st) => st.text).join('\n') ?? '')?.[0];
+    expect(name).toBeTruthy();
+    const r = await lifeboat(['apply', out, '--json']);
+    expect(r.code, r.stderr.slice(-3000)).toBe(0);
+    const { mismatches, compared } = compareRun(plan, ndjson(r.stdout));
+    expect(mismatches).toEqual([]);
+    expect(compared).toBeGreaterThanOrEqual(15);
+    expect(readdirSync(backups)).toContain(name);
   }, 240_000);
 });

@@ -7,7 +7,7 @@ import { gatherFacts } from './facts.js';
 import { localSnapshotDigest, newestSnapshot, readManifest, resolveLocal } from './local-snapshot.js';
 import { probeDirs } from './node-probe.js';
 import { isOfflinePlan } from './observe.js';
-import { stamp } from './restore.js';
+import { runStamp } from './run-ts.js';
 import { clusterSchemaProps } from './status.js';
 import type { EtcdFacts, SnapshotManifest } from './types.js';
 import { offlineTool, parseVersion } from './version.js';
@@ -173,12 +173,3 @@ export const etcdPreflightModule: ModuleDef<EtcdPreflightArgs> = {
     return { changed: false, steps: [], notes: [summary, ...warnings], result: { ...result, msg: `${summary}; all checks passed${warnings.length ? `\n  warnings:\n    ${warnings.join('\n    ')}` : ''}` } };
   },
 };
-
-/**
- * The restore's timestamp (names of the kept data dirs): `lifeboat_run_ts` when given (a plan and its
- * `lifeboat apply` share the plan's, so the run's commands are the plan's), else now.
- */
-function runStamp(vars: Record<string, unknown>): string {
-  const ts = vars.lifeboat_run_ts;
-  return typeof ts === 'string' && /^\d{8}T\d{6}Z$/.test(ts) ? ts : stamp();
-}

@@ -10,6 +10,7 @@ import { parseSnapshotCheck, snapshotCheckScript, snapshotProblems } from './sna
 import { clusterSchemaProps } from './status.js';
 import type { SnapshotManifest } from './types.js';
 import { requireOfflineTool } from './version.js';
+import { runDate } from './run-ts.js';
 
 export interface EtcdSnapshotArgs {
   group?: string;
@@ -63,7 +64,7 @@ export const etcdSnapshotModule: ModuleDef<EtcdSnapshotArgs> = {
     const facts = factsOf(hostVarsOf(ctx.vars, ctx.host, me.host));
     const tool = requireOfflineTool(facts ?? {}, ctx.host);
     const cluster = ctx.args.cluster ?? 'etcd';
-    const when = new Date();
+    const when = runDate(ctx.vars); // the plan's time under `lifeboat apply`, so the plan names the same file
     const name = snapshotFileName(cluster, me.name, when);
     const remoteDir = ctx.args.remote_dir ?? '/var/lib/lifeboat/snapshots';
     const remote = `${remoteDir}/${name}`;
