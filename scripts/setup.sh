@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 log() { printf 'setup: %s\n' "$*"; }
 
 PKGS=(etcd-server etcd-client openssh-server openssh-client iproute2 openssl util-linux procps gcc sudo
+  tmux          # the terminal view (listr2) is checked on a real pseudo-terminal
   chromium      # the plan picture (--format html) is checked in a real headless Chromium
   ansible-core  # reference for the inventory parity tests and the Ansible comparison in bench/
 )

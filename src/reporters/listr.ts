@@ -1,10 +1,15 @@
-import { Listr, ListrLogger, PRESET_TIMER, ProcessOutput, type ListrTaskWrapper } from 'listr2';
+import { Listr, ListrLogger, ProcessOutput, type ListrTaskWrapper } from 'listr2';
 import type { RunEvent, Reporter } from '../executor/events.js';
 import { painter, type Paint } from './color.js';
 import { failureDetail, fmtDuration, recapLines, statusWord } from './format.js';
 import { makeMasker } from './mask.js';
 
 type HostResult = Extract<RunEvent, { type: 'host_result' }>;
+
+interface TopRef {
+  task?: { title: string };
+  durationMs?: number;
+}
 
 interface HostSlot {
   results: HostResult[];
@@ -23,6 +28,7 @@ export class ListrReporter implements Reporter {
   private readonly output: ProcessOutput;
   private chain: Promise<void> = Promise.resolve();
   private slots = new Map<string, HostSlot>();
+  private top: TopRef = {};
 
   constructor(
     private readonly out: NodeJS.WriteStream,
@@ -56,6 +62,7 @@ export class ListrReporter implements Reporter {
         break;
       }
       case 'task_end':
+        this.top.durationMs = ev.durationMs;
         for (const s of this.slots.values()) s.done();
         this.slots = new Map();
         break;
@@ -72,6 +79,7 @@ export class ListrReporter implements Reporter {
   }
 
   private startTask(title: string, hosts: string[], handler: boolean): void {
+    const top: TopRef = {};
     const slots = new Map<string, HostSlot>();
     for (const h of hosts) {
       let done!: () => void;
@@ -81,24 +89,30 @@ export class ListrReporter implements Reporter {
       slots.set(h, { results: [], done, finished });
     }
     this.slots = slots;
+    this.top = top;
     const mask = this.mask;
     const paint = this.paint;
+    const heading = mask(`${handler ? 'HANDLER' : 'TASK'} [${title}]`);
     const list = new Listr(
       [
         {
-          title: mask(`${handler ? 'HANDLER' : 'TASK'} [${title}]`),
-          task: (_ctx, task) =>
-            task.newListr(
+          title: heading,
+          task: (_ctx, task) => {
+            top.task = task;
+            return task.newListr(
               hosts.map((h) => ({
                 title: h,
                 task: async (_c: unknown, t: ListrTaskWrapper<unknown, never, never>) => {
                   const slot = slots.get(h) as HostSlot;
                   await slot.finished;
+                  // The task's real wall time (the view may draw a little after the work is done).
+                  if (top.task && top.durationMs !== undefined) top.task.title = `${heading} ${paint('gray', fmtDuration(top.durationMs))}`;
                   settleHost(t, h, slot.results, mask, paint);
                 },
               })),
               { concurrent: true, exitOnError: false },
-            ),
+            );
+          },
         },
       ],
       {
@@ -107,7 +121,6 @@ export class ListrReporter implements Reporter {
         renderer: 'default',
         rendererOptions: {
           collapseSubtasks: true,
-          timer: PRESET_TIMER,
           logger: new ListrLogger({ processOutput: this.output }),
         },
       },

@@ -1,0 +1,83 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { RunEvent } from '../../src/executor/events.js';
+import { BUILT, LOCAL_INVENTORY, lifeboat, scratch } from './helpers.js';
+
+if (!BUILT) console.warn('skipping CLI tests: dist/ is missing — run `npm run build` (scripts/setup.sh does)');
+
+describe.skipIf(!BUILT)('the lifeboat command', () => {
+  it('--help lists the commands; a command --help shows options with defaults and examples', () => {
+    const top = lifeboat(['--help']);
+    expect(top.code).toBe(0);
+    for (const c of ['run', 'plan', 'apply', 'validate', 'inventory']) expect(top.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
+    const run = lifeboat(['run', '--help']);
+    expect(run.stdout).toContain('Usage: lifeboat run -i INVENTORY [options] PLAYBOOK...');
+    expect(run.stdout).toMatch(/-f, --forks N\s+Hosts worked on in parallel \(default: 20\)/);
+    expect(run.stdout).toContain('Examples:');
+  });
+
+  it('an unknown option or command is a usage error with a did-you-mean', () => {
+    const r = lifeboat(['run', '--limt', 'x']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('did you mean `--limit`?');
+    const c = lifeboat(['valdiate']);
+    expect(c.code).toBe(4);
+    expect(c.stderr).toContain('did you mean "validate"?');
+  });
+
+  it('runs a playbook over the local connection, with plain lines and the recap (exit 0)', () => {
+    const dir = scratch({
+      'inv.yml': LOCAL_INVENTORY,
+      'pb.yml': `- hosts: all\n  tasks:\n    - name: write\n      copy: { content: "hi\\n", dest: "${'{{'} playbook_dir ${'}}'}/out.txt" }\n    - name: read\n      command: cat out.txt\n      args: { chdir: "${'{{'} playbook_dir ${'}}'}" }\n      register: r\n    - assert: { that: "r.stdout == 'hi'" }\n`,
+    });
+    const r = lifeboat(['run', '-i', join(dir, 'inv.yml'), join(dir, 'pb.yml')]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/TASK \[write\] .*pb\.yml:3/);
+    expect(r.stdout).toMatch(/changed\s+ctl/);
+    expect(r.stdout).toMatch(/ctl\s+ok=\d+ changed=2 failed=0/);
+    // idempotent: a second run changes the file no more
+    const again = lifeboat(['run', '-i', join(dir, 'inv.yml'), join(dir, 'pb.yml')]);
+    expect(again.stdout).toMatch(/TASK \[write\][^\n]*\n\s+ok\s+ctl/);
+  });
+
+  it('--json puts one event per line on stdout and the human view on stderr; a failure exits 2 and masks secrets', () => {
+    const dir = scratch({
+      'inv.yml': LOCAL_INVENTORY,
+      'pb.yml': '- hosts: all\n  vars: { secret: [token], token: tok-s3cret-42 }\n  tasks:\n    - name: leak attempt\n      shell: "echo {{ token }}; exit 3"\n',
+    });
+    const r = lifeboat(['run', '--json', '-i', join(dir, 'inv.yml'), join(dir, 'pb.yml')]);
+    expect(r.code).toBe(2);
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as RunEvent);
+    expect(events[0]?.type).toBe('run_start');
+    expect(events.at(-1)?.type).toBe('recap');
+    const failed = events.find((e) => e.type === 'host_result' && e.status === 'failed');
+    expect(failed).toMatchObject({ host: 'ctl', rc: 3 });
+    expect(r.stdout + r.stderr).not.toContain('tok-s3cret-42');
+    expect(r.stdout).toContain('********');
+    expect(r.stderr).toContain('TASK [leak attempt]');
+  });
+
+  it('bad input names the file and line, runs nothing, exits 4', () => {
+    const dir = scratch({ 'inv.yml': LOCAL_INVENTORY, 'pb.yml': '- hosts: all\n  tasks:\n    - name: typo\n      comand: ls\n' });
+    const v = lifeboat(['validate', '-i', join(dir, 'inv.yml'), join(dir, 'pb.yml')]);
+    expect(v.code).toBe(4);
+    expect(v.stderr).toMatch(/pb\.yml:4:7: .*comand.*/);
+    expect(v.stderr).toContain('did you mean `command`');
+    const r = lifeboat(['run', '-i', join(dir, 'inv.yml'), join(dir, 'pb.yml')]);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('nothing was run');
+    const json = lifeboat(['validate', '--json', join(dir, 'pb.yml')]);
+    expect(JSON.parse(json.stdout)[0]).toMatchObject({ code: 'E_MODULE', line: 4 });
+  });
+
+  it('inventory --graph and --host show the resolved inventory', () => {
+    const dir = scratch({ hosts: '[etcd]\nnode[1:3] ansible_user=root\n\n[kube_master:children]\netcd\n' });
+    const g = lifeboat(['inventory', '-i', join(dir, 'hosts'), '--graph']);
+    expect(g.code).toBe(0);
+    expect(g.stdout).toContain('@kube_master:');
+    expect(g.stdout).toContain('|--node3');
+    const h = lifeboat(['inventory', '-i', join(dir, 'hosts'), '--host', 'node2']);
+    expect(JSON.parse(h.stdout)).toMatchObject({ ansible_user: 'root' });
+  });
+});

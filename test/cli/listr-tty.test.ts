@@ -1,0 +1,53 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BIN, BUILT, ROOT, scratch } from './helpers.js';
+
+const TMUX = spawnSync('tmux', ['-V']).status === 0;
+if (!TMUX) console.warn('skipping the terminal-view test: tmux is not installed (scripts/setup.sh installs it)');
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The listr2 view in a real terminal: tmux runs the CLI on a pseudo-terminal and we read the screen. */
+describe.skipIf(!BUILT || !TMUX)('terminal view (listr2) in a real pseudo-terminal', () => {
+  const session = `lb-test-${process.pid}`;
+  afterAll(() => {
+    spawnSync('tmux', ['kill-session', '-t', session]);
+  });
+
+  it('shows one line per task, ✔/✖ per host with duration, the failing command stderr, and the recap', async () => {
+    const dir = scratch({
+      'inv.yml': 'all:\n  hosts:\n    ctl:\n      ansible_connection: local\n    ctl2:\n      ansible_connection: local\n',
+      'pb.yml': `- hosts: all
+  tasks:
+    - name: first
+      command: "true"
+    - name: fails on ctl2
+      shell: "if [ {{ inventory_hostname }} = ctl2 ]; then echo 'disk full: /var/lib/etcd' >&2; exit 3; fi"
+`,
+    });
+    const done = join(dir, 'exit-code');
+    const cmd = `cd ${ROOT} && env -u CI -u NO_COLOR TERM=xterm-256color node ${BIN} run -i ${dir}/inv.yml ${dir}/pb.yml; echo $? > ${done}; sleep 60`;
+    execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '120', '-y', '30', cmd]);
+    let screen = '';
+    for (let i = 0; i < 100; i++) {
+      await sleep(200);
+      screen = execFileSync('tmux', ['capture-pane', '-p', '-t', session], { encoding: 'utf8' });
+      if (screen.includes('RECAP')) break;
+    }
+    expect(screen).toMatch(/✔ TASK \[first\] \d+ms/);
+    expect(screen).toMatch(/TASK \[fails on ctl2\]/);
+    expect(screen).toMatch(/✔ ctl changed \d+ms/);
+    expect(screen).toMatch(/✖ ctl2: failed/);
+    expect(screen).toContain('rc=3');
+    expect(screen).toContain('disk full: /var/lib/etcd');
+    expect(screen).toMatch(/ctl2\s+ok=\d+ changed=\d+ failed=1/);
+    // collapsed: the succeeded task shows no host lines under it
+    const lines = screen.split('\n');
+    const first = lines.findIndex((l) => l.includes('TASK [first]'));
+    expect(lines[first + 1]).toContain('TASK [fails on ctl2]');
+    for (let i = 0; i < 50 && !existsSync(done); i++) await sleep(100);
+    expect(readFileSync(done, 'utf8').trim()).toBe('2');
+  });
+});
