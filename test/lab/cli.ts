@@ -47,7 +47,8 @@ async function up(args: string[]): Promise<void> {
   }
   console.log(`inventory:  ${lab.inventoryYaml}  (INI: ${lab.inventoryIni})`);
   console.log(`ssh:        ssh -F ${lab.sshConfig} ${lab.hosts[0]?.name ?? 'node1'}`);
-  if (lab.pki) console.log(`etcdctl:    etcdctl --endpoints=${lab.hosts.find((h) => h.etcd)?.clientUrl} --cacert=${lab.pki.ca} --cert=${lab.pki.cert} --key=${lab.pki.key} member list`);
+  const member = lab.hosts.find((h) => h.etcd);
+  if (lab.pki && member) console.log(`etcdctl:    etcdctl --endpoints=${member.clientUrl} --cacert=${lab.pki.ca} --cert=${lab.pki.cert} --key=${lab.pki.key} member list`);
   console.log(`down:       npm run lab -- down ${lab.id}`);
 }
 
