@@ -24,6 +24,7 @@ export const RUN_OPTS: OptSpec[] = [
 export const CONNECT_OPTS: OptSpec[] = [
   { name: 'accept-new-host-keys', type: 'boolean', desc: 'Accept and record unknown host keys (never changed ones)' },
   { name: 'ask-become-pass', short: 'K', type: 'boolean', desc: 'Ask for the sudo password once, before the run' },
+  { name: 'ask-key-passphrase', type: 'boolean', desc: 'Ask for the private keys\' passphrase once, before the run' },
   { name: 'ssh-config', type: 'string', valueName: 'FILE', desc: 'OpenSSH client config to read (default ~/.ssh/config)' },
   { name: 'timeout', type: 'string', default: '10', valueName: 'SECONDS', desc: 'SSH connect timeout' },
 ];

@@ -5,8 +5,8 @@ import { LifeboatError } from '../errors.js';
 /** Asks for a secret on the terminal without echoing it. Refuses when stdin is not a terminal. */
 export async function promptHidden(question: string): Promise<string> {
   if (!process.stdin.isTTY) {
-    throw new LifeboatError('E_USAGE', '--ask-become-pass needs a terminal', {
-      hint: 'set LIFEBOAT_BECOME_PASSWORD in the environment instead',
+    throw new LifeboatError('E_USAGE', `${question.replace(/: $/, '')}: asking needs a terminal`, {
+      hint: 'set LIFEBOAT_BECOME_PASSWORD / LIFEBOAT_KEY_PASSPHRASE in the environment instead',
     });
   }
   process.stderr.write(question);

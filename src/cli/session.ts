@@ -55,6 +55,8 @@ export async function openSession(v: Values, playbookArgs: string[]): Promise<Se
 
   let becomePassword = process.env.LIFEBOAT_BECOME_PASSWORD || undefined;
   if (bool(v, 'ask-become-pass')) becomePassword = await promptHidden('BECOME password: ');
+  // The connection layer reads the passphrase from LIFEBOAT_KEY_PASSPHRASE (this process only; never printed).
+  if (bool(v, 'ask-key-passphrase')) process.env.LIFEBOAT_KEY_PASSPHRASE = await promptHidden('Key passphrase: ');
   const secrets = [becomePassword, process.env.LIFEBOAT_KEY_PASSPHRASE].filter(
     (s): s is string => typeof s === 'string' && s !== '',
   );

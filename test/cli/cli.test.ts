@@ -81,3 +81,39 @@ describe.skipIf(!BUILT)('the lifeboat command', () => {
     expect(JSON.parse(h.stdout)).toMatchObject({ ansible_user: 'root' });
   });
 });
+
+describe.skipIf(!BUILT)('Ctrl-C', () => {
+  it('stops the running command, prints the recap and exits 130', async () => {
+    const { spawn } = await import('node:child_process');
+    const { BIN, ROOT } = await import('./helpers.js');
+    const marker = `lb-ctrl-c-${process.pid}`;
+    const dir = scratch({
+      'inv.yml': LOCAL_INVENTORY,
+      'pb.yml': `- hosts: all\n  tasks:\n    - name: long\n      shell: "exec sleep 30 # ${marker}"\n    - name: never\n      command: "true"\n`,
+    });
+    const p = spawn(process.execPath, [BIN, 'run', '-i', join(dir, 'inv.yml'), join(dir, 'pb.yml')], {
+      cwd: ROOT,
+      env: { ...process.env, CI: 'true', NO_COLOR: '1' },
+    });
+    let out = '';
+    p.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    p.stderr.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    const { execSync } = await import('node:child_process');
+    // "[l]b-…" matches the sleep's command line but not pgrep's own shell.
+    const running = () => execSync(`pgrep -f '[${marker[0]}]${marker.slice(1)}' || true`, { encoding: 'utf8' }).trim() !== '';
+    for (let i = 0; i < 100 && !running(); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(running()).toBe(true);
+    p.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => p.on('exit', (c) => r(c)));
+    expect(code).toBe(130);
+    expect(out).toContain('Interrupted');
+    expect(out).toContain('RECAP');
+    expect(out).not.toContain('TASK [never]');
+    for (let i = 0; i < 30 && running(); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(running()).toBe(false);
+  });
+});
