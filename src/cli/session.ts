@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { connectionSpecFor, createConnectionPool } from '../connection/index.js';
 import type { ConnectionPool } from '../connection/index.js';
 import { LifeboatError } from '../errors.js';
-import { hostInventoryVars, loadInventory } from '../inventory/index.js';
+import { hostInventoryVars, loadInventory, resolvePattern } from '../inventory/index.js';
 import type { Inventory, Vars } from '../inventory/types.js';
 import { loadPlaybook } from '../playbook/index.js';
 import type { Playbook } from '../playbook/types.js';
@@ -52,6 +52,9 @@ export async function openSession(v: Values, playbookArgs: string[]): Promise<Se
   const playbooks: Playbook[] = [];
   for (const f of playbookFiles) playbooks.push(await loadPlaybook(f, { rolesPath }));
   const extraVars = parseExtraVars(strs(v, 'extra-vars'));
+  // A --limit naming no host or group is a typo: refuse before anything runs.
+  const limit = str(v, 'limit');
+  if (limit !== undefined) resolvePattern(inventory, limit, { strict: true });
 
   let becomePassword = process.env.LIFEBOAT_BECOME_PASSWORD || undefined;
   if (bool(v, 'ask-become-pass')) becomePassword = await promptHidden('BECOME password: ');

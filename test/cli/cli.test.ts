@@ -71,6 +71,15 @@ describe.skipIf(!BUILT)('the lifeboat command', () => {
     expect(JSON.parse(json.stdout)[0]).toMatchObject({ code: 'E_MODULE', line: 4 });
   });
 
+  it('a --limit naming no host or group is refused before anything runs, with the nearest group', () => {
+    const dir = scratch({ 'inv.yml': 'all:\n  children:\n    etcd:\n      hosts:\n        ctl: { ansible_connection: local }\n', 'pb.yml': '- hosts: all\n  tasks:\n    - command: "true"\n' });
+    const r = lifeboat(['run', '-i', join(dir, 'inv.yml'), '-l', 'etdc', join(dir, 'pb.yml')]);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('no host or group named "etdc"');
+    expect(r.stderr).toContain('did you mean "etcd"?');
+    expect(r.stdout).not.toContain('TASK');
+  });
+
   it('inventory --graph and --host show the resolved inventory', () => {
     const dir = scratch({ hosts: '[etcd]\nnode[1:3] ansible_user=root\n\n[kube_master:children]\netcd\n' });
     const g = lifeboat(['inventory', '-i', join(dir, 'hosts'), '--graph']);
