@@ -64,8 +64,11 @@ describe('etcd verify judgement', () => {
     expect(all).toContain('h3: not answering at https://10.0.0.3:2379: Error: context deadline exceeded');
   });
 
-  it('chooses the healthy member with the highest raft index and no alarm as the snapshot source', () => {
-    expect(chooseSource([good(0), good(1), good(2)])?.host).toBe('h3');
+  it('chooses the leader as the snapshot source when it is healthy without alarm, else the highest raft index', () => {
+    // h2 is the leader (a stable choice between a plan and its apply), though h3 was seen at a higher index
+    expect(chooseSource([good(0), good(1), good(2)])?.host).toBe('h2');
+    const leaderDown: MemberView = { host: 'h2', endpoint: 'u', reachable: false, healthy: false, alarms: [] };
+    expect(chooseSource([good(0), leaderDown, good(2)])?.host).toBe('h3');
     const alarmed = parseView('h3', 'u', rec({ member: ids[2]!, leader: ids[1]!, cluster: '1', index: 999, rev: 1, members: planned, alarms: `{"alarms":[{"memberID":${ids[2]},"alarm":1}]}` }));
     expect(chooseSource([good(0), good(1), alarmed])?.host).toBe('h2');
     expect(chooseSource([])).toBeUndefined();

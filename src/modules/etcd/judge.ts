@@ -83,10 +83,15 @@ export function judgeCluster(views: MemberView[], plan: ClusterPlan, minRevision
   };
 }
 
-/** The member to snapshot: healthy, no alarm on it, highest raft index (inventory order on ties). */
+/** The member to snapshot: healthy, no alarm on it; the leader if it is such a member, else the highest raft index (inventory order on ties). */
 export function chooseSource(views: MemberView[]): MemberView | undefined {
   const alarmed = new Set(views.flatMap((v) => v.alarms.map((a) => a.member_id)));
   const ok = views.filter((v) => v.reachable && v.healthy && v.member_id && !alarmed.has(v.member_id));
+  // The leader when it qualifies: its log is the newest by definition, and the choice stays put while the
+  // cluster runs (followers' raft indexes overtake each other between two looks, so "the highest" would move
+  // between a plan and its apply). Else the highest raft index.
+  const leader = ok.find((v) => v.leader !== undefined && v.member_id === v.leader);
+  if (leader) return leader;
   let best: MemberView | undefined;
   for (const v of ok) if (!best || (v.raft_index ?? 0) > (best.raft_index ?? 0)) best = v;
   return best;
