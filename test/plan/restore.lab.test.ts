@@ -43,12 +43,20 @@ describe.skipIf(skip)('lifeboat plan / apply of the etcd restore on lab hosts', 
     // The apiserver stand-ins write every 0.5 s: stop them so etcd's data dir holds still while we compare.
     await services('stop', 'kube-apiserver');
     try {
+      // Wait until the hosts hold still (followers apply the last writes to their db a moment after the WAL).
+      const state = () => Promise.all(HOSTS.map((h) => hostState(lab(), h, { etcd: true })));
+      let before = await state();
+      for (let i = 0; i < 20; i++) {
+        await new Promise((r) => setTimeout(r, 500));
+        const again = await state();
+        if (JSON.stringify(again) === JSON.stringify(before)) break;
+        before = again;
+      }
       const keys = await seedKeys();
-      const before = await Promise.all(HOSTS.map((h) => hostState(lab(), h, { etcd: true })));
       const out = join(dir, 'quiet.plan.json');
       const r = await lifeboat(planArgs('--out', out));
       expect(r.code, r.stderr).toBe(0);
-      const after = await Promise.all(HOSTS.map((h) => hostState(lab(), h, { etcd: true })));
+      const after = await state();
       expect(after).toEqual(before);
       expect(await seedKeys()).toEqual(keys);
       expect(before[0]).toContain('/var-lib-etcd/member/snap/db');
