@@ -6,6 +6,9 @@ import { hostInventoryVars, loadInventory, resolvePattern } from '../inventory/i
 import type { Inventory, Vars } from '../inventory/types.js';
 import { loadPlaybook } from '../playbook/index.js';
 import type { Playbook } from '../playbook/types.js';
+import type { RunOptions } from '../executor/index.js';
+import type { Reporter } from '../executor/events.js';
+import { splitCsv } from './commands/split.js';
 import { renderValue } from '../vars/index.js';
 import { parseExtraVars } from './extra-vars.js';
 import { promptHidden } from './prompt.js';
@@ -105,3 +108,33 @@ export function interruptSignal(): { signal: AbortSignal; dispose: () => void } 
     },
   };
 }
+
+/**
+ * The run options every command shares (run, plan, apply), from the session and the command line.
+ * The caller adds what differs: check, diff, offline, expect, and extra vars stamped with the plan's time.
+ */
+export function runOptionsFor(
+  session: Session,
+  v: Values,
+  reporter: Reporter,
+  signal: AbortSignal,
+): Omit<RunOptions, 'check' | 'diff'> {
+  const startAtTask = str(v, 'start-at-task');
+  const limit = str(v, 'limit');
+  return {
+    inventory: session.inventory,
+    playbooks: session.playbooks,
+    ...(limit !== undefined ? { limit } : {}),
+    tags: splitCsv(strs(v, 'tags')),
+    skipTags: splitCsv(strs(v, 'skip-tags')),
+    extraVars: session.extraVars,
+    forks: int(v, 'forks', 1) ?? 20,
+    ...(startAtTask !== undefined ? { startAtTask } : {}),
+    connections: session.pool,
+    reporter,
+    signal,
+    secrets: session.secrets,
+    rolesPath: session.rolesPath,
+  };
+}
+

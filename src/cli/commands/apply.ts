@@ -7,7 +7,7 @@ import { MASK } from '../../reporters/mask.js';
 import { CONNECT_OPTS, ENV_FOOTER, OUTPUT_OPTS } from '../common.js';
 import { EXIT } from '../exit-codes.js';
 import { parseExtraVars } from '../extra-vars.js';
-import { interruptSignal, openSession, type Session } from '../session.js';
+import { interruptSignal, openSession, runOptionsFor, type Session } from '../session.js';
 import { bool, type CommandSpec, type Parsed, str, strs, type Values } from '../spec.js';
 import { makePlan } from './plan.js';
 
@@ -123,20 +123,10 @@ export async function applyCommand(p: Parsed): Promise<number> {
   const intr = interruptSignal();
   try {
     const summary = await runPlaybooks({
-      inventory: session.inventory,
-      playbooks: session.playbooks,
-      limit: inp.limit,
-      tags: inp.tags,
-      skipTags: inp.skipTags,
+      ...runOptionsFor(session, v, reporter, intr.signal),
       extraVars: withRunStamp(session.extraVars, planTime),
-      forks: Number(str(v, 'forks') ?? 20),
       check: false,
       diff: false,
-      connections: session.pool,
-      reporter,
-      signal: intr.signal,
-      secrets: session.secrets,
-      rolesPath: session.rolesPath,
       expect: saved,
     });
     return summary.exitCode;

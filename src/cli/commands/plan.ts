@@ -7,8 +7,8 @@ import { CollectReporter, createReporter, TeeReporter } from '../../reporters/in
 import { LifeboatError } from '../../errors.js';
 import { CONNECT_OPTS, ENV_FOOTER, INVENTORY_OPTS, RUN_OPTS } from '../common.js';
 import { version } from '../version.js';
-import { interruptSignal, openSession, type Session } from '../session.js';
-import { bool, type CommandSpec, int, type Parsed, str, strs } from '../spec.js';
+import { interruptSignal, openSession, runOptionsFor, type Session } from '../session.js';
+import { bool, type CommandSpec, type Parsed, str, strs } from '../spec.js';
 import { splitCsv } from './split.js';
 
 export const planSpec: CommandSpec = {
@@ -56,22 +56,11 @@ export async function makePlan(
   const limit = str(v, 'limit');
   try {
     const summary = await runPlaybooks({
-      inventory: session.inventory,
-      playbooks: session.playbooks,
-      limit,
-      tags,
-      skipTags,
+      ...runOptionsFor(session, v, reporter, intr.signal),
       extraVars: withRunStamp(session.extraVars, now),
-      forks: int(v, 'forks', 1) ?? 20,
       check: true,
       offline,
       diff: true,
-      startAtTask: str(v, 'start-at-task'),
-      connections: session.pool,
-      reporter,
-      signal: intr.signal,
-      secrets: session.secrets,
-      rolesPath: session.rolesPath,
     });
     const inputs = computeInputs({ ...session, limit, tags, skipTags });
     const plan = buildPlan(collect.events, { inputs, lifeboat: version(), offline, now });

@@ -1,9 +1,8 @@
 import { runPlaybooks } from '../../executor/index.js';
 import { createReporter } from '../../reporters/index.js';
 import { CONNECT_OPTS, ENV_FOOTER, INVENTORY_OPTS, OUTPUT_OPTS, RUN_OPTS } from '../common.js';
-import { interruptSignal, openSession } from '../session.js';
-import { splitCsv } from './split.js';
-import { bool, type CommandSpec, int, type Parsed, str, strs } from '../spec.js';
+import { interruptSignal, openSession, runOptionsFor } from '../session.js';
+import { bool, type CommandSpec, int, type Parsed, str } from '../spec.js';
 
 export const runSpec: CommandSpec = {
   name: 'run',
@@ -32,30 +31,14 @@ export async function runCommand(p: Parsed): Promise<number> {
     const { planCommand } = await import('./plan.js');
     return planCommand(p);
   }
-  const forks = int(v, 'forks', 1) ?? 20;
+  int(v, 'forks', 1); // a bad --forks is a usage error before anything is loaded
   const session = await openSession(v, p.positionals);
   const output = (str(v, 'output') ?? 'auto') as 'auto' | 'listr' | 'plain' | 'none';
   const reporter = createReporter({ json: bool(v, 'json'), output, secrets: session.secrets, verbose: bool(v, 'verbose') });
   session.onWarning = (msg) => reporter.emit({ type: 'warning', ts: new Date().toISOString(), msg });
   const intr = interruptSignal();
   try {
-    const summary = await runPlaybooks({
-      inventory: session.inventory,
-      playbooks: session.playbooks,
-      limit: str(v, 'limit'),
-      tags: splitCsv(strs(v, 'tags')),
-      skipTags: splitCsv(strs(v, 'skip-tags')),
-      extraVars: session.extraVars,
-      forks,
-      check: false,
-      diff: bool(v, 'diff'),
-      startAtTask: str(v, 'start-at-task'),
-      connections: session.pool,
-      reporter,
-      signal: intr.signal,
-      secrets: session.secrets,
-      rolesPath: session.rolesPath,
-    });
+    const summary = await runPlaybooks({ ...runOptionsFor(session, v, reporter, intr.signal), check: false, diff: bool(v, 'diff') });
     return summary.exitCode;
   } finally {
     intr.dispose();
