@@ -27,6 +27,17 @@ export const runArgsSchema = {
   strip_empty_ends: { type: 'boolean' },
 } as const;
 
+/** The arguments of shell and script: the run arguments plus `executable`, a command line or `cmd` required. */
+export const runWithExecutableSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    ...runArgsSchema,
+    executable: { type: 'string', minLength: 1 },
+  },
+  anyOf: [{ required: ['_raw_params'] }, { required: ['cmd'] }],
+};
+
 /**
  * The command string: `cmd` as given, or the free form (`_raw_params`) with Ansible's inline `creates=…` words
  * taken out and merged into the args (the playbook loader does this too; doing it here keeps plan() correct for

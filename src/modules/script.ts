@@ -3,7 +3,7 @@ import { shellJoin, shellQuote } from '../connection/quote.js';
 import { argError } from './common.js';
 import { digestFile, findLocalFile } from './local-files.js';
 import { registerModule } from './registry.js';
-import { decideByFiles, freeForm, type RunArgs, runArgsSchema, runFinish, runStep } from './run-common.js';
+import { decideByFiles, freeForm, type RunArgs, runFinish, runStep, runWithExecutableSchema } from './run-common.js';
 import { shlexSplit } from './shlex.js';
 import type { ModuleDef, Operation } from './types.js';
 
@@ -14,15 +14,7 @@ import type { ModuleDef, Operation } from './types.js';
  *
  * Returns: rc, stdout, stderr, stdout_lines, stderr_lines, start, end, delta, cmd, msg. Fails when rc ≠ 0.
  */
-export const scriptSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    ...runArgsSchema,
-    executable: { type: 'string', minLength: 1 },
-  },
-  anyOf: [{ required: ['_raw_params'] }, { required: ['cmd'] }],
-};
+export const scriptSchema = runWithExecutableSchema;
 
 export const scriptModule: ModuleDef<RunArgs> = {
   name: 'script',

@@ -1,7 +1,7 @@
 import { shellJoin } from '../connection/quote.js';
 import { argError } from './common.js';
 import { registerModule } from './registry.js';
-import { decideByFiles, freeForm, type RunArgs, runArgsSchema, runFinish, runStep } from './run-common.js';
+import { decideByFiles, freeForm, type RunArgs, runFinish, runStep, runWithExecutableSchema } from './run-common.js';
 import type { ModuleDef, Operation } from './types.js';
 
 /**
@@ -10,15 +10,7 @@ import type { ModuleDef, Operation } from './types.js';
  *
  * Returns: cmd (the string), rc, stdout, stderr, stdout_lines, stderr_lines, start, end, delta, msg.
  */
-export const shellSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    ...runArgsSchema,
-    executable: { type: 'string', minLength: 1 },
-  },
-  anyOf: [{ required: ['_raw_params'] }, { required: ['cmd'] }],
-};
+export const shellSchema = runWithExecutableSchema;
 
 export const shellModule: ModuleDef<RunArgs> = {
   name: 'shell',
