@@ -5,7 +5,7 @@ import { pyAdd, pyArith } from './ops.js';
 import { TemplateTypeError, pyCompare, pyEquals, pyIn, pyStr, truthy, brief } from './python.js';
 import type { Scope } from './scope.js';
 import { pySlice, sliceIndex } from './slice.js';
-import { Undefined, strict } from './undefined.js';
+import { Undefined, isUndefined, strict } from './undefined.js';
 
 const field = (n: Node, f: string): Node => n[f] as Node;
 const kids = (n: Node): Node[] => n.children ?? [];
@@ -69,7 +69,13 @@ export function compileExpr(n: Node): Expr {
       const key = compileExpr(field(n, 'val'));
       const path = pathText(n);
       const tpath = pathText(field(n, 'target'));
-      return (s) => getAttr(ok(s, target(s)), ok(s, key(s)), path, tpath);
+      return (s) => {
+        const t = target(s);
+        // Chainable, as Ansible's undefined: `a.b.c | default(x)` works when `a.b` is missing; any other use
+        // still fails, naming the first missing piece.
+        if (isUndefined(t)) return t;
+        return getAttr(ok(s, t), ok(s, key(s)), path, tpath);
+      };
     }
     case 'FunCall':
       return compileCall(n);

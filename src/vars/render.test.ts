@@ -134,6 +134,13 @@ describe('undefined', () => {
     );
     expect(() => r('{{ hosts[5] }}')).toThrow(/index 5 is out of range/);
   });
+  it('chains through a missing attribute as Ansible does: default() catches it, other uses name the first gap', () => {
+    expect(r("{{ member.nmae.first | default('x') }}")).toBe('x');
+    expect(r("{{ nope.a.b | default('y') }}")).toBe('y');
+    expect(r('{{ member.nmae.first is defined }}')).toBe(false);
+    expect(() => r('{{ member.nmae.first }}')).toThrow("'member.nmae' is undefined: 'member' has no attribute 'nmae'");
+    expect(() => r('{{ nope.a }}')).toThrow(/'nope' is undefined/);
+  });
   it('names the variable being rendered when the undefined is inside another variable', () => {
     const e = caught(() => r('{{ outer }}', { outer: '{{ inner_typo }}' }));
     expect(e.message).toContain("'inner_typo' is undefined (while rendering variable 'outer')");
