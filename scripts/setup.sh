@@ -16,13 +16,16 @@ PKGS=(etcd-server etcd-client openssh-server openssh-client iproute2 openssl uti
 CMDS=(etcd etcdctl sshd ssh ip openssl unshare nsenter pgrep cc)
 
 missing_pkgs=()
+# Installed means "install ok installed": a removed package keeps its conffiles and `dpkg -s` still succeeds.
+installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
 for p in "${PKGS[@]}"; do
-  dpkg -s "$p" >/dev/null 2>&1 || missing_pkgs+=("$p")
+  installed "$p" || missing_pkgs+=("$p")
 done
 for c in "${CMDS[@]}"; do
   PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" command -v "$c" >/dev/null 2>&1 || {
     log "command $c is missing"
-    [ ${#missing_pkgs[@]} -gt 0 ] || missing_pkgs=("${PKGS[@]}")
+    # A command missing while its package looks installed: reinstall everything the lab needs.
+    missing_pkgs=("${PKGS[@]}")
   }
 done
 
