@@ -2,6 +2,7 @@ import type { RunEvent, Reporter } from '../executor/events.js';
 import { painter, type Paint } from './color.js';
 import { failureDetail, fmtDuration, recapLines, statusStyle, statusWord } from './format.js';
 import { makeMasker } from './mask.js';
+import { shortPath } from '../planner/text-common.js';
 
 export interface PlainOptions {
   out: NodeJS.WritableStream;
@@ -46,7 +47,7 @@ export class PlainReporter implements Reporter {
         this.line(p('gray', `  batch ${ev.batchIndex + 1}: ${ev.hosts.join(', ')}`));
         break;
       case 'task_start': {
-        const where = ev.file ? p('gray', ` ${ev.file}${ev.line ? `:${ev.line}` : ''}`) : '';
+        const where = ev.file ? p('gray', ` ${shortPath(ev.file)}${ev.line ? `:${ev.line}` : ''}`) : '';
         this.line(p('bold', `${ev.handler ? 'HANDLER' : 'TASK'} [${ev.task}]`) + where);
         break;
       }
