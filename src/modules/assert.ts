@@ -1,4 +1,5 @@
 import { evalCondition, toText } from '../vars/index.js';
+import { failedOp } from './common.js';
 import { registerModule } from './registry.js';
 import type { ModuleDef, Operation } from './types.js';
 
@@ -44,16 +45,7 @@ export const assertModule: ModuleDef<AssertArgs> = {
       if (!ok) {
         const m = a.fail_msg ?? a.msg ?? 'Assertion failed';
         const msg = typeof m === 'string' ? m : toText(m);
-        return {
-          changed: false,
-          steps: [],
-          result: {
-            changed: false,
-            failed: true,
-            msg,
-            ...(a.quiet ? {} : { assertion: expr, evaluated_to: false }),
-          },
-        };
+        return failedOp(msg, a.quiet ? {} : { assertion: expr, evaluated_to: false });
       }
     }
     return {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { posix } from 'node:path';
-import { argError, probe } from './common.js';
+import { argError, failedOp, probe } from './common.js';
 import { planCopyTree } from './copy-tree.js';
 import { asText, digestBuffer, digestFile, findLocalFile } from './local-files.js';
 import { parseMode } from './mode.js';
@@ -118,15 +118,7 @@ async function planCopy(ctx: ModuleContext<CopyArgs>): Promise<Operation> {
     const s = await probe(ctx, statCommand(src, { follow: true }));
     const st = parseStat(s.stdout);
     if (!st.exists)
-      return {
-        changed: false,
-        steps: [],
-        result: {
-          changed: false,
-          failed: true,
-          msg: `copy: remote src ${src} does not exist`,
-        },
-      };
+      return failedOp(`copy: remote src ${src} does not exist`);
     if (st.type === 'directory')
       throw argError(
         'copy',

@@ -1,4 +1,5 @@
 import { toText } from '../vars/index.js';
+import { failedOp } from './common.js';
 import { registerModule } from './registry.js';
 import type { ModuleDef, Operation } from './types.js';
 
@@ -25,15 +26,7 @@ export const failModule: ModuleDef<FailArgs> = {
   controllerOnly: true,
   async plan(ctx): Promise<Operation> {
     const msg = ctx.args.msg;
-    return {
-      changed: false,
-      steps: [],
-      result: {
-        changed: false,
-        failed: true,
-        msg: msg === undefined ? 'Failed as requested from task' : typeof msg === 'string' ? msg : toText(msg),
-      },
-    };
+    return failedOp(msg === undefined ? 'Failed as requested from task' : typeof msg === 'string' ? msg : toText(msg));
   },
 };
 

@@ -1,4 +1,4 @@
-import { parseKeyValues } from './common.js';
+import { failedOp, parseKeyValues } from './common.js';
 import { registerModule } from './registry.js';
 import type { ModuleDef, Operation } from './types.js';
 
@@ -179,11 +179,7 @@ export const setupModule: ModuleDef<SetupArgs> = {
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
     if (r.rc !== 0 || r.signal) {
-      return {
-        changed: false,
-        steps: [],
-        result: { changed: false, failed: true, msg: `fact gathering failed: ${(r.stderr || r.stdout).trim()}` },
-      };
+      return failedOp(`fact gathering failed: ${(r.stderr || r.stdout).trim()}`);
     }
     let facts = parseFacts(r.stdout);
     const filter = ctx.args.filter;

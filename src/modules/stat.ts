@@ -1,4 +1,4 @@
-import { argError, probe, pick } from './common.js';
+import { argError, failedOp, pick, probe } from './common.js';
 import { formatMode } from './mode.js';
 import { registerModule } from './registry.js';
 import { parseStat, type RemoteStat, statCommand } from './remote-stat.js';
@@ -107,15 +107,7 @@ export const statModule: ModuleDef<StatArgs> = {
       }),
     );
     if (r.rc !== 0) {
-      return {
-        changed: false,
-        steps: [],
-        result: {
-          changed: false,
-          failed: true,
-          msg: `stat ${path}: ${r.stderr.trim()}`,
-        },
-      };
+      return failedOp(`stat ${path}: ${r.stderr.trim()}`);
     }
     const st = parseStat(r.stdout);
     const algorithm = a.checksum_algorithm ?? a.checksum_algo ?? a.checksum ?? 'sha1';
