@@ -2,7 +2,7 @@ import { constants } from 'node:os';
 import type { Writable } from 'node:stream';
 import { LifeboatError } from '../errors.js';
 import type { BecomeSetup } from './command.js';
-import type { ExecResult } from './types.js';
+import type { ConnectionSpec, ExecOptions, ExecResult } from './types.js';
 
 /** A started command, remote (ssh channel) or local (child process). */
 export interface ProcHandle {
@@ -35,6 +35,37 @@ export interface DriveOptions {
   graceMs?: number;
   /** Turns a transport error into the error to reject with. */
   transportError?: (err: Error) => Error;
+}
+
+/**
+ * The drive options of one exec, the same for every connection kind: the caller's stdin, timeout, abort and
+ * output callbacks, and, when the command goes through sudo, the prompt/marker with the spec's password and timeout.
+ */
+export function driveOptionsFor(
+  host: string,
+  o: ExecOptions,
+  become: BecomeSetup | undefined,
+  becomeUser: string,
+  spec: Pick<ConnectionSpec, 'becomeTimeoutMs' | 'becomePassword'>,
+): DriveOptions {
+  return {
+    host,
+    ...(o.stdin !== undefined ? { stdin: o.stdin } : {}),
+    ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
+    ...(o.signal ? { signal: o.signal } : {}),
+    ...(o.onStdout ? { onStdout: o.onStdout } : {}),
+    ...(o.onStderr ? { onStderr: o.onStderr } : {}),
+    ...(become
+      ? {
+          become: {
+            ...become,
+            user: becomeUser,
+            timeoutMs: spec.becomeTimeoutMs,
+            ...(spec.becomePassword !== undefined ? { password: spec.becomePassword } : {}),
+          },
+        }
+      : {}),
+  };
 }
 
 function signalNumber(name: string): number {

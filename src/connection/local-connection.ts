@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { LifeboatError } from '../errors.js';
 import { buildCommand } from './command.js';
-import { drive, type ProcHandle } from './drive.js';
+import { drive, driveOptionsFor, type ProcHandle } from './drive.js';
 import { type ByteMover, getFile, putFile } from './transfer.js';
 import type { Connection, ConnectionSpec, ExecOptions, ExecResult, PutOptions } from './types.js';
 
@@ -46,24 +46,7 @@ export class LocalConnection implements Connection {
         child.stderr.destroy();
       },
     };
-    return drive(handle, {
-      host: this.host,
-      ...(opts.stdin !== undefined ? { stdin: opts.stdin } : {}),
-      ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
-      ...(opts.signal ? { signal: opts.signal } : {}),
-      ...(opts.onStdout ? { onStdout: opts.onStdout } : {}),
-      ...(opts.onStderr ? { onStderr: opts.onStderr } : {}),
-      ...(built.become
-        ? {
-            become: {
-              ...built.become,
-              user: becomeUser,
-              timeoutMs: this.spec.becomeTimeoutMs,
-              ...(this.spec.becomePassword !== undefined ? { password: this.spec.becomePassword } : {}),
-            },
-          }
-        : {}),
-    });
+    return drive(handle, driveOptionsFor(this.host, opts, built.become, becomeUser, this.spec));
   }
 
   private mover(): ByteMover {

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type ssh2 from 'ssh2';
 import { LifeboatError } from '../errors.js';
 import { buildCommand } from './command.js';
-import { drive } from './drive.js';
+import { drive, driveOptionsFor } from './drive.js';
 import { Semaphore } from './semaphore.js';
 import { defaultKeyFiles } from './spec.js';
 import { closeOpened, type OpenedClient, openClient } from './ssh-connect.js';
@@ -152,18 +152,7 @@ export class SshConnection implements Connection {
     return this.withChannel(async (c) => {
       const handle = await openExec(c, built.line, (pid, sig) => killGroup(c, pid, sig));
       return drive(handle, {
-        host: this.host,
-        ...pick(opts),
-        ...(built.become
-          ? {
-              become: {
-                ...built.become,
-                user: becomeUser,
-                timeoutMs: this.spec.becomeTimeoutMs,
-                ...(this.spec.becomePassword !== undefined ? { password: this.spec.becomePassword } : {}),
-              },
-            }
-          : {}),
+        ...driveOptionsFor(this.host, opts, built.become, becomeUser, this.spec),
         transportError: (e) => this.lost(e),
       });
     });
@@ -201,12 +190,3 @@ export class SshConnection implements Connection {
   }
 }
 
-function pick(o: ExecOptions) {
-  return {
-    ...(o.stdin !== undefined ? { stdin: o.stdin } : {}),
-    ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
-    ...(o.signal ? { signal: o.signal } : {}),
-    ...(o.onStdout ? { onStdout: o.onStdout } : {}),
-    ...(o.onStderr ? { onStderr: o.onStderr } : {}),
-  };
-}
