@@ -5,14 +5,14 @@
  * collected and thrown together as `LifeboatErrors`.
  */
 import type { Dirent } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { LifeboatError, LifeboatErrors } from '../errors.js';
 import { InventoryBuilder } from './builder.js';
 import { parseHostEntry } from './hostrange.js';
 import { parseIni } from './ini.js';
 import type { Inventory } from './types.js';
-import { applyVarsDirs } from './vars-files.js';
+import { applyVarsDirs, kindOf } from './vars-files.js';
 import { parseYamlInventory } from './yaml-inventory.js';
 
 /** Extensions Ansible skips in an inventory directory (INVENTORY_IGNORE_EXTS), plus `.retry`. */
@@ -38,14 +38,6 @@ export function detectFormat(file: string, text: string): 'yaml' | 'ini' {
   return 'ini';
 }
 
-async function kindOf(path: string): Promise<'file' | 'dir' | undefined> {
-  try {
-    const s = await stat(path);
-    return s.isDirectory() ? 'dir' : s.isFile() ? 'file' : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** Inventory files in a directory, recursively, in name order. */
 export async function inventoryFilesIn(dir: string): Promise<string[]> {

@@ -14,7 +14,8 @@ import type { Vars } from './types.js';
 
 const EXTS = ['', '.yml', '.yaml', '.json'];
 
-async function kindOf(path: string): Promise<'file' | 'dir' | undefined> {
+/** A path's kind (following links), or undefined when it does not exist. */
+export async function kindOf(path: string): Promise<'file' | 'dir' | undefined> {
   try {
     const s = await stat(path);
     return s.isDirectory() ? 'dir' : s.isFile() ? 'file' : undefined;
