@@ -8,6 +8,8 @@
  * integer beyond 2^53 and a complex number stay the text written, an f-string is never evaluated.
  */
 
+import { PY_SIMPLE_ESCAPES } from '../pystring.js';
+
 export type PyValue = string | number | boolean | null | PyValue[] | { [k: string]: PyValue };
 
 class Fail extends Error {}
@@ -192,20 +194,7 @@ class Parser {
   }
 
   private escape(n: string): string {
-    const simple: Record<string, string> = {
-      n: '\n',
-      t: '\t',
-      r: '\r',
-      '\\': '\\',
-      "'": "'",
-      '"': '"',
-      a: '\x07',
-      b: '\b',
-      f: '\f',
-      v: '\v',
-      '\n': '',
-    };
-    if (n in simple) return simple[n] as string;
+    if (Object.hasOwn(PY_SIMPLE_ESCAPES, n)) return PY_SIMPLE_ESCAPES[n] as string;
     const hex = (len: number): string => {
       const h = this.s.slice(this.i, this.i + len);
       if (!new RegExp(`^[0-9a-fA-F]{${len}}$`).test(h)) throw new Fail();

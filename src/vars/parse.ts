@@ -1,5 +1,6 @@
 import nunjucks from 'nunjucks';
 import { LifeboatError } from '../errors.js';
+import { PY_SIMPLE_ESCAPES } from '../pystring.js';
 import type { Node } from './ast.js';
 import { type ParserLike, extendParser } from './parse-ext.js';
 
@@ -34,19 +35,7 @@ interface NunjucksInternals {
 }
 const nj = nunjucks as unknown as NunjucksInternals;
 
-const SIMPLE: Record<string, string> = {
-  n: '\n',
-  t: '\t',
-  r: '\r',
-  '\\': '\\',
-  "'": "'",
-  '"': '"',
-  a: '\x07',
-  b: '\b',
-  f: '\f',
-  v: '\v',
-  '\n': '',
-};
+const SIMPLE = PY_SIMPLE_ESCAPES;
 
 function pythonString(this: Tokenizer, delim: string): string {
   this.forward();
