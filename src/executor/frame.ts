@@ -1,12 +1,26 @@
 import type { SourceRef } from '../errors.js';
 import type { Vars } from '../inventory/types.js';
-import type { RoleRef, TaskCommon } from '../playbook/types.js';
+import type { TaskCommon } from '../playbook/types.js';
+
+/** Settings where the innermost block, include or task that sets one wins (the task's own TaskCommon fields). */
+const SCALARS = [
+  'become',
+  'becomeUser',
+  'ignoreErrors',
+  'ignoreUnreachable',
+  'delegateTo',
+  'runOnce',
+  'noLog',
+  'checkMode',
+  'anyErrorsFatal',
+  'role',
+] as const;
 
 /**
  * What a task inherits from the blocks, roles and includes around it (and the play). Scalars: the innermost
  * setting wins. Conditions, tags, vars and environments accumulate, outermost first.
  */
-export interface Frame {
+export interface Frame extends Pick<TaskCommon, (typeof SCALARS)[number]> {
   whens: Array<{ expr: string; src: SourceRef }>;
   tags: ReadonlySet<string>;
   /** Block vars, outermost first. */
@@ -14,16 +28,6 @@ export interface Frame {
   /** include_tasks / include_role parameters, outermost first. */
   params: Vars[];
   environment: Array<Record<string, unknown>>;
-  become?: boolean;
-  becomeUser?: string;
-  ignoreErrors?: boolean | string;
-  ignoreUnreachable?: boolean;
-  delegateTo?: string;
-  runOnce?: boolean;
-  noLog?: boolean;
-  checkMode?: boolean;
-  anyErrorsFatal?: boolean;
-  role?: RoleRef;
 }
 
 export function rootFrame(play: { tags: string[]; become?: boolean; becomeUser?: string; anyErrorsFatal: boolean; environment: Record<string, unknown> }): Frame {
@@ -52,18 +56,6 @@ export function childFrame(parent: Frame, node: TaskCommon, params?: Vars): Fram
         ? [...parent.environment, node.environment]
         : parent.environment,
   };
-  const scalars = [
-    'become',
-    'becomeUser',
-    'ignoreErrors',
-    'ignoreUnreachable',
-    'delegateTo',
-    'runOnce',
-    'noLog',
-    'checkMode',
-    'anyErrorsFatal',
-    'role',
-  ] as const;
-  for (const k of scalars) if (node[k] !== undefined) (f as unknown as Record<string, unknown>)[k] = node[k];
+  for (const k of SCALARS) if (node[k] !== undefined) (f as unknown as Record<string, unknown>)[k] = node[k];
   return f;
 }
