@@ -108,3 +108,16 @@ export function reportError(err: unknown): number {
   }
   throw err;
 }
+
+/** The process entry (bin/lifeboat.js, and the tests' source entry): run, then set the exit code. */
+export function runCli(argv: string[]): void {
+  main(argv).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`lifeboat: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exitCode = EXIT.INTERNAL;
+    },
+  );
+}
