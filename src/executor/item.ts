@@ -9,7 +9,7 @@ import type { PlayCtx } from './context.js';
 import type { PlannedStep } from './events.js';
 import type { Frame } from './frame.js';
 import { unplannedSteps } from './expect.js';
-import { OfflineError, isInterrupted, isUnreachableError, lazyConnection, sleep } from './lazy-conn.js';
+import { OfflineError, OfflineGuard, isInterrupted, isUnreachableError, lazyConnection, sleep } from './lazy-conn.js';
 import { NO_LOG_TEXT, maskDeep, plannedStep } from './output.js';
 import { applyResultConditions, planOutcome } from './result.js';
 
@@ -83,7 +83,7 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
     const becomeUser = frame.becomeUser ?? (typeof vars.ansible_become_user === 'string' ? vars.ansible_become_user : undefined);
     const env = renderEnv(frame, vars, where);
     const target = delegatedTo ?? host;
-    const offline = run.opts.check && run.opts.offline === true;
+    const offline = run.opts.check && run.opts.offline === true ? new OfflineGuard() : undefined;
     const conn = lazyConnection(run.opts.connections, target, offline);
     const checkOnly = run.opts.check || frame.checkMode === true;
     const ctx: ModuleContext = {
@@ -95,7 +95,7 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
       become,
       playbookDir: pc.playbook.dir,
       ...(frame.role ? { roleDir: frame.role.path } : {}),
-      connect: (h: string) => (offline ? Promise.reject(new OfflineError(h)) : run.opts.connections.get(h)),
+      connect: (h: string) => (offline ? offline.refuse(h) : run.opts.connections.get(h)),
       ...(run.opts.signal ? { signal: run.opts.signal } : {}),
     };
     const stepsOf = (op: Operation): PlannedStep[] =>
@@ -112,6 +112,8 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
     if (run.opts.check) {
       const earlier = run.state.plannedOn(target);
       const op = await inp.def.plan({ ...ctx, earlierSteps: [...earlier] });
+      // The module looked at a host an offline plan does not reach: whatever it concluded is a guess.
+      if (offline?.refused) throw new OfflineError(target);
       const p = planOutcome(op, task, vars, where);
       if (p.status !== 'failed') earlier.push(...op.steps);
       return { ...base(), ...extras(op), ...p };

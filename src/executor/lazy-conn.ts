@@ -6,10 +6,10 @@ import type { ConnectionPool } from './options.js';
  * so controller-only modules (debug, set_fact, assert, meta) never connect, and a connect failure surfaces
  * as the host being unreachable in the task that needed it.
  */
-export function lazyConnection(pool: ConnectionPool, host: string, offline = false): Connection {
+export function lazyConnection(pool: ConnectionPool, host: string, offline?: OfflineGuard): Connection {
   let conn: Promise<Connection> | undefined;
   const open = (): Promise<Connection> => {
-    if (offline) return Promise.reject(new OfflineError(host));
+    if (offline) return offline.refuse(host);
     conn ??= pool.get(host);
     return conn;
   };
@@ -21,6 +21,18 @@ export function lazyConnection(pool: ConnectionPool, host: string, offline = fal
     // The pool owns the connection; closing is the pool's job (closeAll at the end of the run).
     close: async () => {},
   };
+}
+
+/**
+ * Offline plan: every connection a module asks for is refused, and the refusal is remembered, so the task is
+ * "unknown until run" even when the module caught the error (e.g. as an unreachable member) and went on.
+ */
+export class OfflineGuard {
+  refused = false;
+  refuse(host: string): Promise<never> {
+    this.refused = true;
+    return Promise.reject(new OfflineError(host));
+  }
 }
 
 /** Offline plan: a module tried to look at a host. */

@@ -155,3 +155,20 @@ ensure({
     return { changed: false, steps: [], result: { changed: false, msg: String(ctx.args.msg), ...(ctx.args.fail ? { failed: true } : {}) } };
   },
 });
+ensure({
+  name: 'xt_survey',
+  summary: 'test: looks at other hosts and reports the unreachable ones instead of failing (as etcd_status does)',
+  controllerOnly: true,
+  schema: { ...obj, properties: { hosts: { type: 'array', items: { type: 'string' } } }, required: ['hosts'] },
+  async plan(ctx) {
+    const down: string[] = [];
+    for (const h of ctx.args.hosts as string[]) {
+      try {
+        await (await ctx.connect(h)).exec('true');
+      } catch {
+        down.push(h);
+      }
+    }
+    return { changed: false, steps: [], result: { changed: false, msg: `unreachable: ${down.join(',') || 'none'}` } };
+  },
+});

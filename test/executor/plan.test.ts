@@ -183,6 +183,23 @@ describe('plan mode (check: true)', () => {
     ]);
   });
 
+  it('offline: a module that catches the refused connection (e.g. as an unreachable member) is still unknown', async () => {
+    const pool = new FakePool();
+    const { ev } = await runYaml(`
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - xt_survey: { hosts: [h2, h3] }
+      register: survey
+    - xt_msg: { msg: "{{ survey.msg }}" }
+`, { pool, check: true, offline: true });
+    expect(pool.opened).toEqual([]);
+    expect(ev.of('host_plan').map((p) => [p.status, p.reason ?? ''])).toEqual([
+      ['unknown', 'offline: the module needs to look at the host'],
+      ['unknown', 'depends on register `survey`, unknown until run'],
+    ]);
+  });
+
   it('an unreachable host in plan mode is a "fail" with the reason; exit 3', async () => {
     const pool = new FakePool();
     pool.down.add('h1');

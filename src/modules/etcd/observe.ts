@@ -119,11 +119,6 @@ export function targetFor(m: PlannedMember, etcdctl: string | undefined): CtlTar
   return { etcdctl: etcdctl ?? 'etcdctl', endpoints: [m.client_url], tls: m.tls, commandTimeout: '5s', dialTimeout: '2s' };
 }
 
-/** The executor's offline plan refuses connections with an OfflineError (checked by name: modules sit below it). */
-export function isOfflinePlan(e: unknown): boolean {
-  return e instanceof Error && e.name === 'OfflineError';
-}
-
 /** Reads every member's view in parallel; an unreachable host gives a view with its error, never a throw. */
 export async function observeMembers(
   members: PlannedMember[],
@@ -138,8 +133,6 @@ export async function observeMembers(
         const r = await conn.exec(viewScript(targetFor(m, etcdctlOf(m.host))), { timeoutMs: 60_000, become });
         return parseView(m.host, m.client_url, r.stdout);
       } catch (e) {
-        // An offline plan connects nowhere: that is "unknown until run", not an unreachable member.
-        if (isOfflinePlan(e)) throw e;
         const msg = e instanceof Error ? e.message : String(e);
         return { host: m.host, endpoint: m.client_url, reachable: false, healthy: false, error: `cannot reach host: ${msg}`, alarms: [] };
       }

@@ -6,7 +6,6 @@ import { type ClusterArgs, clusterPlan, groupHosts, hostVarsOf } from './cluster
 import { gatherFacts } from './facts.js';
 import { localSnapshotDigest, newestSnapshot, readManifest, resolveLocal } from './local-snapshot.js';
 import { probeDirs } from './node-probe.js';
-import { isOfflinePlan } from './observe.js';
 import { runStamp } from './run-ts.js';
 import { clusterSchemaProps } from './status.js';
 import type { EtcdFacts, SnapshotManifest } from './types.js';
@@ -81,7 +80,6 @@ export const etcdPreflightModule: ModuleDef<EtcdPreflightArgs> = {
           conns.set(h, c);
           if (etcdHosts.includes(h)) facts.set(h, await gatherFacts(c, {}, h, ctx.become));
         } catch (e) {
-          if (isOfflinePlan(e)) throw e;
           problems.push(`${h}: unreachable: ${e instanceof Error ? e.message : String(e)}`);
         }
       }),
