@@ -147,7 +147,8 @@ describeLab('lab: 3 hosts with etcd over TLS', { hosts: 3 }, (lab) => {
   it('reaps at once a daemon started through lab.sh() (it runs under a subreaper, as over ssh)', async () => {
     expect((await lab().sh('node2', 'service kube-scheduler restart')).rc).toBe(0);
     const pid = (await lab().sh('node2', 'cat /run/kube-scheduler.pid')).stdout.trim();
-    const parent = await lab().sh('node2', `ps -o args= -p "$(ps -o ppid= -p ${pid})"`);
+    // `ps -o ppid=` pads the number to its column width (" 1641" on a fresh machine): ps rejects that as a list
+    const parent = await lab().sh('node2', `ps -o args= -p "$(ps -o ppid= -p ${pid} | tr -d ' ')"`);
     expect(parent.stdout).toMatch(/^\/usr\/local\/lib\/lifeboat-lab\/lab-init --wrap /);
     const stop = await lab().sh('node2', `service kube-scheduler stop >/dev/null; test -e /proc/${pid} && echo zombie-or-alive || echo gone`);
     expect(stop.stdout).toBe('gone\n');
