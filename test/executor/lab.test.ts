@@ -4,6 +4,14 @@ import type { Collect } from './helpers.js';
 import { runOnLab } from './lab-run.js';
 
 /** Failure messages, shown when an exit code is not the expected one. */
+/**
+ * Stops a lab host's sshd and returns once it is gone (a `kill` returns before the signal is handled: a connection
+ * attempt in between would still be accepted). Leaves the pids of its sessions in $c. No single quotes: it is
+ * also put inside `sh -c '…'`.
+ */
+const STOP_SSHD =
+  'p=$(cat /run/sshd.pid); c=$(pgrep -P $p); kill $p; i=0; while kill -0 $p 2>/dev/null && [ $i -lt 250 ]; do i=$((i+1)); sleep 0.02; done;';
+
 function problems(ev: Collect): string {
   const bad = ev.events.filter((e) => (e.type === 'host_result' && (e.status === 'failed' || e.status === 'unreachable')) || (e.type === 'host_plan' && e.status === 'fail') || e.type === 'warning');
   return JSON.stringify(bad, null, 1);
@@ -97,8 +105,7 @@ describeLab('executor on the lab over SSH', { hosts: 3, etcd: 0, masters: 0, tls
     const [n1, n2, n3] = names() as [string, string, string];
     await sh(n1, 'rm -f /tmp/rescued /tmp/after');
     await sh(n2, 'rm -f /tmp/after');
-    const pid = (await sh(n3, 'cat /run/sshd.pid')).trim();
-    await sh(n3, `kill ${pid}`);
+    await sh(n3, STOP_SSHD);
     try {
       const { summary, ev } = await runOnLab(lab(), `
 - hosts: all
@@ -133,7 +140,7 @@ describeLab('executor on the lab over SSH', { hosts: 3, etcd: 0, masters: 0, tls
   tasks:
     - command: "true"
     - block:
-        - shell: nsenter -t ${pid} -m -u -n sh -c 'p=$(cat /run/sshd.pid); pkill -P $p; kill $p'
+        - shell: nsenter -t ${pid} -m -u -n sh -c '${STOP_SSHD} kill $c'
           delegate_to: localhost
           run_once: true
         - command: "true"
