@@ -17,6 +17,8 @@ export interface HostKeyTarget {
   port: number;
   knownHostsFiles: string[];
   strict: 'yes' | 'accept-new' | 'no';
+  /** Record an accepted key under a hashed name (`|1|salt|hmac`), as OpenSSH's HashKnownHosts. */
+  hashNames?: boolean;
   onWarning?: (msg: string) => void;
   /** This endpoint is a ProxyJump hop on the way to `host`. */
   jump?: boolean;
@@ -91,7 +93,7 @@ export async function prepareHostKeyCheck(t: HostKeyTarget): Promise<HostKeyChec
     if (t.strict === 'accept-new') {
       const file = t.knownHostsFiles[0];
       if (!file) throw new LifeboatError('E_HOSTKEY', `no known_hosts file to record the key of ${label} in`);
-      await recordHostKey(file, name, key);
+      await recordHostKey(file, name, key, t.hashNames === true);
       t.onWarning?.(`permanently added ${type} key ${fp} of ${label} to ${file}`);
       return;
     }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   fingerprintSha256,
+  hashHostName,
   hostMatches,
   keyTypeOf,
   knownHostsName,
@@ -93,5 +94,23 @@ describe.skipIf(!hasKeygen)('known_hosts (keys made by ssh-keygen)', () => {
     expect(verifyHostKey(entries, ['[h]:2222'], a.blob).kind).toBe('match');
     expect(verifyHostKey(entries, ['h'], b.blob).kind).toBe('match');
     expect(readFileSync(f, 'utf8')).toBe(`[h]:2222 ${a.line}\nh ${b.line}\n`);
+  });
+
+  it('records a hashed name (HashKnownHosts) that ssh-keygen -F finds and that no plain name reveals', async () => {
+    const f = join(dir, 'hashed-record');
+    await recordHostKey(f, '[10.9.8.7]:2222', a.blob, true);
+    await recordHostKey(f, '10.9.8.7', b.blob, true);
+    const text = readFileSync(f, 'utf8');
+    expect(text).not.toContain('10.9.8.7');
+    expect(text.split('\n').filter(Boolean).every((l) => /^\|1\|[A-Za-z0-9+/=]+\|[A-Za-z0-9+/=]+ ssh-ed25519 /.test(l))).toBe(true);
+    // OpenSSH itself finds both entries (exit 0 and the key printed), and not an unknown host (exit 1)
+    expect(execFileSync('ssh-keygen', ['-F', '[10.9.8.7]:2222', '-f', f]).toString()).toContain(a.line);
+    expect(execFileSync('ssh-keygen', ['-F', '10.9.8.7', '-f', f]).toString()).toContain(b.line);
+    expect(() => execFileSync('ssh-keygen', ['-F', '10.9.8.8', '-f', f])).toThrow();
+    const entries = parseKnownHosts(text, f);
+    expect(verifyHostKey(entries, ['10.9.8.7'], b.blob).kind).toBe('match');
+    expect(verifyHostKey(entries, ['10.9.8.7'], a.blob).kind).toBe('changed');
+    // a fresh salt each time: the same name never hashes to the same text twice
+    expect(hashHostName('h')).not.toBe(hashHostName('h'));
   });
 });

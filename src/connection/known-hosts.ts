@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
@@ -73,9 +73,8 @@ function globMatch(name: string, pattern: string): boolean {
 function hashedMatch(name: string, entry: string): boolean {
   const parts = entry.split('|'); // ['', '1', salt, hash]
   if (parts.length !== 4 || parts[1] !== '1') return false;
-  const salt = Buffer.from(parts[2] ?? '', 'base64');
   const want = Buffer.from(parts[3] ?? '', 'base64');
-  const got = createHmac('sha1', salt).update(name).digest();
+  const got = nameHmac(name, Buffer.from(parts[2] ?? '', 'base64'));
   return want.length === got.length && got.equals(want);
 }
 
@@ -131,8 +130,20 @@ export function knownKeyTypes(entries: KnownHostEntry[], names: string[]): strin
   return [...types];
 }
 
-/** Appends `name type base64` to a known_hosts file (creating it and its directory, mode 0600/0700). */
-export async function recordHostKey(file: string, name: string, key: Buffer): Promise<void> {
+/** OpenSSH's hashed host name: `|1|` base64(salt) `|` base64(HMAC-SHA1(salt, name)), with a fresh 20-byte salt. */
+export function hashHostName(name: string, salt: Buffer = randomBytes(20)): string {
+  return `|1|${salt.toString('base64')}|${nameHmac(name, salt).toString('base64')}`;
+}
+
+function nameHmac(name: string, salt: Buffer): Buffer {
+  return createHmac('sha1', salt).update(name).digest();
+}
+
+/**
+ * Appends `name type base64` to a known_hosts file (creating it and its directory, mode 0600/0700); with
+ * `hashed`, the name is written as OpenSSH's HashKnownHosts writes it.
+ */
+export async function recordHostKey(file: string, name: string, key: Buffer, hashed = false): Promise<void> {
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   let prefix = '';
   try {
@@ -141,5 +152,6 @@ export async function recordHostKey(file: string, name: string, key: Buffer): Pr
   } catch {
     // new file
   }
-  await appendFile(file, `${prefix}${name} ${keyTypeOf(key)} ${key.toString('base64')}\n`, { mode: 0o600 });
+  const written = hashed ? hashHostName(name) : name;
+  await appendFile(file, `${prefix}${written} ${keyTypeOf(key)} ${key.toString('base64')}\n`, { mode: 0o600 });
 }

@@ -67,6 +67,19 @@ describe('connectionSpecFor', () => {
     });
   });
 
+  it('takes HashKnownHosts from the user config, else from the system config (as OpenSSH reads them)', () => {
+    const sysYes = join(dir, 'system_hash_yes');
+    writeFileSync(sysYes, 'Host *\n  HashKnownHosts yes\n');
+    const userNo = join(dir, 'user_hash_no');
+    writeFileSync(userNo, 'Host h\n  HashKnownHosts no\n');
+    expect(connectionSpecFor('h', {}, { sshConfigFile: none, systemSshConfigFile: sysYes }).hashKnownHosts).toBe(true);
+    expect(connectionSpecFor('h', {}, { sshConfigFile: userNo, systemSshConfigFile: sysYes }).hashKnownHosts).toBeUndefined();
+    expect(connectionSpecFor('h', {}, { sshConfigFile: none, systemSshConfigFile: none }).hashKnownHosts).toBeUndefined();
+    const viaArgs = { ansible_ssh_common_args: '-o HashKnownHosts=yes' };
+    expect(connectionSpecFor('h', viaArgs, { sshConfigFile: userNo, systemSshConfigFile: none }).hashKnownHosts).toBe(true);
+    expect(connectionSpecFor('localhost', {}, { sshConfigFile: none, systemSshConfigFile: sysYes }).hashKnownHosts).toBeUndefined();
+  });
+
   it('uses defaults: login name, port 22, the default key files, become off', () => {
     const s = connectionSpecFor('h', {}, { sshConfigFile: none });
     expect(s.user).toBe(userInfo().username);

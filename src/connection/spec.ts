@@ -7,6 +7,8 @@ import type { ConnectionSpec } from './types.js';
 
 export interface SpecOptions {
   sshConfigFile?: string;
+  /** The system-wide ssh config, read after the user's as OpenSSH does (only `HashKnownHosts` is taken from it). */
+  systemSshConfigFile?: string;
   acceptNewHostKeys?: boolean;
   becomePassword?: string;
   connectTimeoutMs?: number;
@@ -15,6 +17,8 @@ export interface SpecOptions {
 
 export const DEFAULT_BECOME_TIMEOUT_MS = 30_000;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+/** Debian's (and OpenSSH's) system-wide client config; Debian sets `HashKnownHosts yes` in it. */
+export const SYSTEM_SSH_CONFIG = '/etc/ssh/ssh_config';
 const LOCAL_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
 
 export function defaultKeyFiles(): string[] {
@@ -123,6 +127,10 @@ export function connectionSpecFor(host: string, vars: Vars, opts: SpecOptions = 
   const checkingVar = bool(vars.ansible_host_key_checking) ?? bool(process.env.ANSIBLE_HOST_KEY_CHECKING);
   let strict: ConnectionSpec['strictHostKeyChecking'] = checkingVar === false ? 'no' : (strictOf(opt('stricthostkeychecking')) ?? 'yes');
   if (strict === 'yes' && opts.acceptNewHostKeys) strict = 'accept-new';
+  const hashText =
+    opt('hashknownhosts') ??
+    (kind === 'ssh' ? first(sshConfigFor(target, opts.systemSshConfigFile ?? SYSTEM_SSH_CONFIG).hashknownhosts) : undefined);
+  const hashKnownHosts = hashText?.toLowerCase() === 'yes';
 
   const timeoutS = str(vars.ansible_ssh_timeout) ?? str(vars.ansible_timeout) ?? opt('connecttimeout');
   const becomePassword =
@@ -142,6 +150,7 @@ export function connectionSpecFor(host: string, vars: Vars, opts: SpecOptions = 
     proxyJump,
     knownHostsFiles,
     strictHostKeyChecking: strict,
+    ...(hashKnownHosts ? { hashKnownHosts } : {}),
     become: bool(vars.ansible_become) ?? false,
     becomeUser: str(vars.ansible_become_user) ?? 'root',
     ...(becomePassword !== undefined ? { becomePassword } : {}),

@@ -77,6 +77,7 @@ async function handshake(
     port: ep.port,
     knownHostsFiles: spec.knownHostsFiles,
     strict: spec.strictHostKeyChecking,
+    ...(spec.hashKnownHosts ? { hashNames: true } : {}),
     ...(ctx.onWarning ? { onWarning: ctx.onWarning } : {}),
     ...(ep.address !== spec.address || ep.port !== spec.port ? { jump: true } : {}),
   });

@@ -64,6 +64,8 @@ export interface ConnectionSpec {
   proxyJump: string[]; // hops, each "user@host:port"
   knownHostsFiles: string[];
   strictHostKeyChecking: 'yes' | 'accept-new' | 'no';
+  /** Record accepted keys with hashed names (`HashKnownHosts`: the user's ssh config, else the system's). */
+  hashKnownHosts?: boolean;
   become: boolean;
   becomeUser: string;
   becomePassword?: string;

@@ -50,7 +50,7 @@ describe.skipIf(skip)('host keys against a real sshd', () => {
     const kh = join(b.dir, 'new_known_hosts');
     const warnings: string[] = [];
     const spec = b.spec(
-      { ansible_ssh_common_args: `-o UserKnownHostsFile=${kh}` },
+      { ansible_ssh_common_args: `-o UserKnownHostsFile=${kh} -o HashKnownHosts=no` },
       { acceptNewHostKeys: true },
     );
     expect(spec.strictHostKeyChecking).toBe('accept-new');
@@ -60,6 +60,24 @@ describe.skipIf(skip)('host keys against a real sshd', () => {
     expect(await readFile(kh, 'utf8')).toBe(`${b.sshd.knownHostsLine}\n`);
     expect(warnings.join('\n')).toContain(fp);
     // Now strict checking finds it.
+    const c2 = new SshConnection(withKnownHosts(kh));
+    expect((await c2.exec('echo again')).stdout).toBe('again\n');
+    await c2.close();
+  });
+
+  it('with accept-new and HashKnownHosts (Debian sets it in /etc/ssh/ssh_config), records a hashed line', async () => {
+    const kh = join(b.dir, 'new_hashed_known_hosts');
+    const sys = join(b.dir, 'system_ssh_config');
+    await writeFile(sys, 'Host *\n    HashKnownHosts yes\n');
+    const spec = b.spec({ ansible_ssh_common_args: `-o UserKnownHostsFile=${kh}` }, { acceptNewHostKeys: true, systemSshConfigFile: sys });
+    const c = new SshConnection(spec);
+    expect((await c.exec('echo ok')).stdout).toBe('ok\n');
+    await c.close();
+    const text = await readFile(kh, 'utf8');
+    expect(text).toMatch(/^\|1\|\S+ /);
+    expect(text).not.toContain('127.0.0.1');
+    expect(text.trim().split(' ').slice(1).join(' ')).toBe(b.sshd.hostKey);
+    expect(execFileSync('ssh-keygen', ['-F', `[127.0.0.1]:${b.sshd.port}`, '-f', kh]).toString()).toContain(b.sshd.hostKey);
     const c2 = new SshConnection(withKnownHosts(kh));
     expect((await c2.exec('echo again')).stdout).toBe('again\n');
     await c2.close();
