@@ -1,3 +1,4 @@
+import { JumpHosts } from './jump-hosts.js';
 import { LocalConnection } from './local-connection.js';
 import { SshConnection } from './ssh-connection.js';
 import type { Connection, ConnectionSpec } from './types.js';
@@ -17,6 +18,8 @@ export interface ConnectionPool {
 
 export function createConnectionPool(opts: ConnectionPoolOptions): ConnectionPool {
   const conns = new Map<string, Promise<Connection>>();
+  // Targets behind the same bastion share one connection to it.
+  const jumps = new JumpHosts();
 
   const open = async (host: string): Promise<Connection> => {
     const spec = opts.specFor(host);
@@ -24,6 +27,7 @@ export function createConnectionPool(opts: ConnectionPoolOptions): ConnectionPoo
     const c = new SshConnection(spec, {
       ...(opts.maxChannelsPerHost !== undefined ? { maxChannels: opts.maxChannelsPerHost } : {}),
       ...(opts.onWarning ? { onWarning: opts.onWarning } : {}),
+      jumps,
     });
     await c.connect();
     return c;

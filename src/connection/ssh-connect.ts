@@ -4,6 +4,7 @@ import ssh2 from 'ssh2';
 import { LifeboatError } from '../errors.js';
 import { type AuthPlan, planAuth, toAuthHandler } from './auth.js';
 import { prepareHostKeyCheck } from './host-key.js';
+import { JumpHosts, type JumpLease } from './jump-hosts.js';
 import { parseHop } from './ssh-args.js';
 import type { ConnectionSpec } from './types.js';
 
@@ -16,13 +17,17 @@ interface Endpoint {
 
 export interface OpenedClient {
   client: ssh2.Client;
-  /** Jump-host clients, first hop first; closed together with `client`. */
-  hops: ssh2.Client[];
+  /** Holds on the jump-host connections, first hop first; let go of together with `client`. */
+  hops: JumpLease[];
+  /** Stops ending `client` when a hop closes (set by openClient). */
+  unwatchHops: () => void;
 }
 
 export interface ConnectContext {
   onWarning?: (msg: string) => void;
   explicitKeyFiles?: string[];
+  /** Jump-host connections to share with other targets (the pool's); default: this target's own. */
+  jumps?: JumpHosts;
 }
 
 const KEEPALIVE_MS = 15_000;
@@ -146,24 +151,38 @@ export async function openClient(spec: ConnectionSpec, ctx: ConnectContext = {})
     ...spec.proxyJump.map((h) => parseHop(h, spec.user)),
     { address: spec.address, port: spec.port, user: spec.user },
   ];
-  const opened: ssh2.Client[] = [];
+  const target = endpoints.pop() as Endpoint;
+  const jumps = ctx.jumps ?? new JumpHosts();
+  // Everything that decides how a hop is reached and trusted: equal keys may share one connection.
+  const how = [spec.privateKeyFiles, ctx.explicitKeyFiles ?? [], spec.passphraseEnv ?? '', spec.useAgent, spec.knownHostsFiles, spec.strictHostKeyChecking, spec.hashKnownHosts ?? false];
+  const hops: JumpLease[] = [];
+  const dial = async (ep: Endpoint): Promise<ssh2.Client> => {
+    const prev = hops[hops.length - 1];
+    const sock: Duplex = prev ? await forwardOut(spec, prev.client, ep) : await tcpConnect(spec, ep);
+    return handshake(spec, ep, sock, auth, ctx);
+  };
+  let client: ssh2.Client;
   try {
-    for (const ep of endpoints) {
-      const prev = opened[opened.length - 1];
-      const sock: Duplex = prev ? await forwardOut(spec, prev, ep) : await tcpConnect(spec, ep);
-      opened.push(await handshake(spec, ep, sock, auth, ctx));
+    for (const [i, ep] of endpoints.entries()) {
+      const chain = endpoints.slice(0, i + 1).map((e) => `${e.user}@${e.address}:${e.port}`);
+      hops.push(await jumps.acquire(JSON.stringify([chain, how]), () => dial(ep)));
     }
+    client = await dial(target);
   } catch (e) {
-    for (const c of opened.reverse()) c.end();
+    for (const h of hops.reverse()) h.release();
     throw e;
   }
-  const client = opened.pop() as ssh2.Client;
   // A hop that drops takes the target with it.
-  for (const h of opened) h.on('close', () => client.end());
-  return { client, hops: opened };
+  const onHopClose = () => client.end();
+  for (const h of hops) h.client.on('close', onHopClose);
+  const unwatchHops = () => {
+    for (const h of hops) h.client.removeListener('close', onHopClose);
+  };
+  return { client, hops, unwatchHops };
 }
 
 export function closeOpened(o: OpenedClient): void {
   o.client.end();
-  for (const h of [...o.hops].reverse()) h.end();
+  o.unwatchHops();
+  for (const h of [...o.hops].reverse()) h.release();
 }

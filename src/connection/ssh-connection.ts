@@ -5,6 +5,7 @@ import { buildCommand } from './command.js';
 import { drive, driveOptionsFor } from './drive.js';
 import { Semaphore } from './semaphore.js';
 import { defaultKeyFiles } from './spec.js';
+import type { JumpHosts } from './jump-hosts.js';
 import { closeOpened, type OpenedClient, openClient } from './ssh-connect.js';
 import { ChannelOpenError, killGroup, OPEN_RETRIES, openExec, sftpDownload, sftpUpload } from './ssh-ops.js';
 import { type ByteMover, getFile, putFile } from './transfer.js';
@@ -14,6 +15,8 @@ export interface SshConnectionOptions {
   /** Channels open at once on this connection (exec and SFTP), below sshd's MaxSessions (10). Default 8. */
   maxChannels?: number;
   onWarning?: (msg: string) => void;
+  /** Jump-host connections shared with other targets (a pool passes its own). */
+  jumps?: JumpHosts;
 }
 
 /**
@@ -53,6 +56,7 @@ export class SshConnection implements Connection {
       const reopening = this.lastDrop !== undefined;
       this.opening = openClient(this.spec, {
         ...(this.opts.onWarning ? { onWarning: this.opts.onWarning } : {}),
+        ...(this.opts.jumps ? { jumps: this.opts.jumps } : {}),
         explicitKeyFiles: this.spec.privateKeyFiles.filter((f) => !defaultKeyFiles().includes(f)),
       })
         .then((o) => {

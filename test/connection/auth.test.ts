@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LifeboatError } from '../../src/errors.js';
+import { createConnectionPool } from '../../src/connection/pool.js';
 import { SshConnection } from '../../src/connection/ssh-connection.js';
 import { type Bench, eventually, sshdSkipReason, startBench } from './setup.js';
 import { KEY_PASSPHRASE, type Sshd, startAgent, startSshd } from './sshd.js';
@@ -158,6 +159,42 @@ describe.skipIf(skip)('ProxyJump through real bastion sshds', () => {
       expect((await hop2.children()).length).toBe(1);
     } finally {
       await c.close();
+    }
+  });
+
+  it('shares one bastion connection among every target of a pool behind it, and ends it with the last', async () => {
+    const spec = b.spec({ ansible_ssh_common_args: `-o UserKnownHostsFile=${b.knownHosts} -J root@127.0.0.1:${hop1.port}` });
+    const names = ['t1', 't2', 't3'];
+    const pool = createConnectionPool({ specFor: (host) => ({ ...spec, host }) });
+    try {
+      const conns = await Promise.all(names.map((h) => pool.get(h)));
+      const out = await Promise.all(conns.map((c) => c.exec('echo $SSH_CONNECTION')));
+      expect(out.map((r) => r.rc)).toEqual([0, 0, 0]);
+      expect((await hop1.children()).length).toBe(1); // one login on the bastion …
+      expect((await b.sshd.children()).length).toBe(3); // … for three logins on the target
+    } finally {
+      await pool.closeAll();
+    }
+    expect(await eventually(async () => (await hop1.children()).length === 0)).toBe(true);
+  });
+
+  it('a dropped shared bastion connection fails every target through it; the next commands open one new one', async () => {
+    const spec = b.spec({ ansible_ssh_common_args: `-o UserKnownHostsFile=${b.knownHosts} -J root@127.0.0.1:${hop1.port}` });
+    const pool = createConnectionPool({ specFor: (host) => ({ ...spec, host }) });
+    try {
+      const conns = await Promise.all(['t1', 't2'].map((h) => pool.get(h)));
+      await Promise.all(conns.map((c) => c.exec('true')));
+      const before = await hop1.children();
+      expect(before).toHaveLength(1);
+      for (const pid of before) process.kill(pid, 'SIGKILL');
+      expect(await eventually(async () => (await b.sshd.children()).length === 0)).toBe(true);
+      const again = await Promise.all(conns.map((c) => c.exec('echo back')));
+      expect(again.map((r) => r.stdout)).toEqual(['back\n', 'back\n']);
+      const after = await hop1.children();
+      expect(after).toHaveLength(1);
+      expect(after).not.toEqual(before);
+    } finally {
+      await pool.closeAll();
     }
   });
 
