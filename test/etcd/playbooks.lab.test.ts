@@ -130,7 +130,9 @@ describe.skipIf(SKIP !== undefined)('etcd playbooks on a 3-member TLS lab', () =
       const { summary, ev } = await run('etcd-restore.yml', { etcd_verify_timeout: 3 });
       expect(summary.exitCode).not.toBe(0);
       const gate = ev.results('etcd_restore : Go on only if every member was restored');
-      expect(gate[0]?.status).toBe('failed');
+      // if the run stopped before the gate, say where (failed steps, ignored ones included)
+      const stops = ev.events.flatMap((e) => (e.type === 'host_result' && e.status === 'failed' ? [`${e.host} ${e.task}: ${e.msg}`] : []));
+      expect(gate[0]?.status, stops.join('\n')).toBe('failed');
       expect(gate[0]?.msg).toContain('node3: step failed');
       expect(gate[0]?.msg).toContain('injected restore failure');
       expect(gate[0]?.msg).not.toContain('node1:');
