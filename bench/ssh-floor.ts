@@ -2,7 +2,7 @@
  * The SSH floor: K sequential `/bin/true` exec requests over one already-open connection per host, M hosts
  * in parallel. Two figures:
  *   raw        — bare ssh2 `client.exec` on the connection Lifeboat opens (Nagle off, keepalive on);
- *   connection — `SshConnection.exec` (Lifeboat's wrapper: process-group trap, pid line, channel cap).
+ *   connection — `SshConnection.exec` (Lifeboat's command line: /bin/sh, pid line, channel cap).
  * Connections are opened before the clock starts. `bench/engine.ts` compares the engine against `floorOnLab`.
  *
  *   npx tsx bench/ssh-floor.ts [--hosts 10] [--execs 20] [--repeat 3] [--sshd]

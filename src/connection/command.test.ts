@@ -16,7 +16,7 @@ describe('command lines', () => {
     expect(() => envPrefix({ 'A B': 'x' })).toThrow(/invalid environment variable name/);
   });
 
-  it('keeps the command stdin working through the killable wrapper, and its exit code', () => {
+  it('keeps the command stdin working through the wrapper, and its exit code', () => {
     const line = buildCommand('cat; exit 3', { loginUser: 'root' }).line;
     let out = '';
     let status = 0;

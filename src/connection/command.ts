@@ -5,9 +5,11 @@ import { shellQuote } from './quote.js';
 /**
  * Builds the command line sent to a host.
  *
- * Every command runs as a background job of a small POSIX `sh` wrapper whose trap, on TERM/INT/HUP, signals
- * the whole process group: a timeout or Ctrl-C (delivered by sshd as a channel signal to the session's first
- * process, or by us to the local process group) stops the command and its children, not just the shell.
+ * Without sudo, the command is `eval`ed by `/bin/sh` in the process that leads its process group (sshd makes
+ * each session its own group; the local connection spawns it detached): a timeout or Ctrl-C signals that whole
+ * group (from a second channel over SSH, `LBPID` telling which), so the command and its children stop.
+ * With sudo, the command runs as a background job of a small POSIX `sh` wrapper whose trap, on TERM/INT/HUP,
+ * signals its own process group (sudo runs it under setsid, out of reach of the login user's signals).
  * (A background job's stdin is /dev/null in a non-interactive shell, so stdin is passed on through fd 3.)
  *
  * With become, sudo reads the password from stdin (`-S`) after printing a random prompt on stderr; the
@@ -81,7 +83,9 @@ export function buildCommand(cmd: string, opts: BuildOptions): BuiltCommand {
   const inner = `${envPrefix(opts.env)}${cmd}`;
   const head = opts.reportPid ? `printf 'LBPID %s\\n' $$ >&2; ` : '';
   if (!needsSudo(opts)) {
-    return { line: `exec /bin/sh -c ${shellQuote(killable(evalJob(inner), head))}` };
+    // No wrapper job needed: $$ leads the command's process group (sshd's session, or the local connection's
+    // detached child), and a timeout or Ctrl-C signals that whole group (killGroup / process.kill(-pid)).
+    return { line: `exec /bin/sh -c ${shellQuote(`${head}eval ${shellQuote(inner)}`)}` };
   }
   const tag = randomBytes(9).toString('hex');
   const become: BecomeSetup = { prompt: `[lifeboat-sudo-${tag}] `, marker: `LIFEBOAT-BECOME-OK-${tag}` };
