@@ -6,7 +6,7 @@
 import { LifeboatError } from '../../src/errors.js';
 import { cleanupStaleLabs, type LabOptions, startLab, stopLabById } from './index.js';
 import { HOST_PATH, hostDir } from './paths.js';
-import { procAlive, run, runInHost } from './proc.js';
+import { ownPidNs, procAliveIn, run, runInHost } from './proc.js';
 import { labIds, readState } from './state.js';
 
 function flag(args: string[], name: string): string | undefined {
@@ -62,7 +62,7 @@ async function down(args: string[]): Promise<void> {
   const force = args.includes('--force');
   for (const id of ids) {
     const s = readState(id);
-    if (s && !s.persistent && procAlive(s.owner.pid, s.owner.start) && !force) {
+    if (s && !s.persistent && procAliveIn(s.owner.pid, s.owner.start, s.owner.pidns) !== false && !force) {
       console.log(`lab ${id}: left alone, it belongs to running process ${s.owner.pid} (a test run?); --force to stop it anyway`);
       continue;
     }
@@ -80,12 +80,13 @@ async function status(): Promise<void> {
       console.log(`lab ${id}: starting (no state yet)`);
       continue;
     }
-    const owner = procAlive(s.owner.pid, s.owner.start) ? `owner pid ${s.owner.pid}` : 'owner gone';
+    const owner = procAliveIn(s.owner.pid, s.owner.start, s.owner.pidns) !== false ? `owner pid ${s.owner.pid}` : 'owner gone';
     console.log(`lab ${id}: ${s.persistent ? 'persistent (lab up)' : owner}, since ${s.created}`);
     for (const h of s.hosts) {
-      const alive = procAlive(h.initPid, h.initStart);
+      const alive = procAliveIn(h.initPid, h.initStart, s.owner.pidns) === true;
       let svc = '';
-      if (alive) {
+      if (alive && s.owner.pidns !== undefined && s.owner.pidns !== ownPidNs()) svc = 'in another pid namespace';
+      else if (alive) {
         const r = await run('nsenter', ['-t', String(h.initPid), '-m', '-u', '-n', '--', '/bin/sh', '-c',
           'for s in etcd kube-apiserver kube-controller-manager kube-scheduler; do [ -x /etc/init.d/$s ] && service $s status; done; true'], { env: { PATH: HOST_PATH } });
         svc = r.stdout.trim().split('\n').filter(Boolean).join('; ');

@@ -78,6 +78,51 @@ export function procAlive(pid: number, start?: number): boolean {
   }
 }
 
+/** This process's pid namespace (`pid:[…]`). */
+export function ownPidNs(): string | undefined {
+  try {
+    return readlinkSync('/proc/self/ns/pid');
+  } catch {
+    return undefined;
+  }
+}
+
+/** A process's pids, outermost namespace first, as /proc/PID/status `NSpid` lists them. */
+function nsPids(pid: number | 'self'): number[] {
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^NSpid:\s*(.*)$/m)?.[1] ?? '';
+    return line.trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * procAlive for a pid recorded by a process of pid namespace `pidns` (`unshare -p`, a container): there the
+ * number names another process than here. Looks for a visible process of that namespace whose own pid it is.
+ * Returns undefined when it cannot tell: not found, and this process is itself in a nested pid namespace, which
+ * does not see the others. (The start time, in ticks since boot, is the same in every namespace.)
+ */
+export function procAliveIn(pid: number, start: number | undefined, pidns: string | undefined): boolean | undefined {
+  if (pidns === undefined || pidns === ownPidNs()) return procAlive(pid, start);
+  for (const ent of readdirSync('/proc')) {
+    if (!/^\d+$/.test(ent)) continue;
+    const p = Number(ent);
+    try {
+      if (readlinkSync(`/proc/${p}/ns/pid`) !== pidns) continue;
+    } catch {
+      continue;
+    }
+    if (nsPids(p).at(-1) === pid && procAlive(p, start)) return true;
+  }
+  return inNestedPidNs() ? undefined : false;
+}
+
+/** Is this process in a pid namespace below the machine's first one (it then sees only part of the machine)? */
+export function inNestedPidNs(): boolean {
+  return nsPids('self').length > 1;
+}
+
 /** `mnt:[4026…]`-style identity of a process's namespace, or undefined (gone, zombie). */
 export function nsOf(pid: number, ns: 'mnt' | 'net' | 'uts'): string | undefined {
   try {

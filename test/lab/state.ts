@@ -7,7 +7,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSy
 import path from 'node:path';
 import { LifeboatError } from '../../src/errors.js';
 import { LAB_ROOT, labDir, MAX_LABS } from './paths.js';
-import { procAlive, procStart } from './proc.js';
+import { ownPidNs, procAliveIn, procStart } from './proc.js';
 
 export interface HostState {
   name: string;
@@ -20,7 +20,8 @@ export interface HostState {
 
 export interface LabState {
   id: number;
-  owner: { pid: number; start: number };
+  /** pidns: the owner's pid namespace, in which `pid` (and the hosts' initPid) are numbered. */
+  owner: { pid: number; start: number; pidns?: string };
   /** A lab started by `npm run lab -- up` outlives its owner: stale only once its hosts are gone. */
   persistent: boolean;
   created: string;
@@ -57,7 +58,7 @@ export function claimLabId(persistent: boolean): LabState {
     }
     const s: LabState = {
       id,
-      owner: { pid: process.pid, start: procStart(process.pid) ?? 0 },
+      owner: { pid: process.pid, start: procStart(process.pid) ?? 0, ...(ownPidNs() ? { pidns: ownPidNs() } : {}) },
       persistent,
       created: new Date().toISOString(),
       hosts: [],
@@ -93,7 +94,9 @@ export function isStale(id: number, graceMs = 30_000): boolean {
       return false;
     }
   }
-  if (procAlive(s.owner.pid, s.owner.start)) return false;
+  // a lab of another pid namespace whose owner cannot be seen from here is left alone (undefined: not stale)
+  const alive = (pid: number, start: number) => procAliveIn(pid, start, s.owner.pidns) !== false;
+  if (alive(s.owner.pid, s.owner.start)) return false;
   if (!s.persistent) return true;
-  return !s.hosts.some((h) => procAlive(h.initPid, h.initStart));
+  return !s.hosts.some((h) => alive(h.initPid, h.initStart));
 }
