@@ -1,12 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { labSkipReason } from './fixture.js';
 import { footprint } from './footprint.js';
 import { cleanupStaleLabs, type Lab, startLab } from './index.js';
-import { LAB_SRC_DIR } from './paths.js';
+import { LAB_SRC_DIR, labDir } from './paths.js';
 import { inNestedPidNs, nsOf, run, sleep } from './proc.js';
-import { isStale, labIds, readState } from './state.js';
+import { claimLabId, isStale, labIds, readState } from './state.js';
 
 const why = labSkipReason();
 if (why) console.warn(`[lab] skipping lab lifecycle tests: ${why}`);
@@ -98,6 +99,16 @@ describe.skipIf(why !== undefined)(`lab lifecycle${why ? ` (skipped: ${why})` : 
 
   // (from a nested pid namespace, a dead namespace's labs cannot be told from invisible live ones: left alone)
   it.skipIf(inNestedPidNs())('leaves alone a lab whose owner lives in another pid namespace, and cleans it up once that namespace is gone', async () => {
+    // Seen from inside a pid namespace, a lab of this (outer) process is alive, not stale (it was torn down once).
+    const ours = claimLabId(false);
+    try {
+      const stateTs = path.join(LAB_SRC_DIR, 'state.ts');
+      const probe = `import('${stateTs}').then((m) => console.log(m.isStale(${ours.id})))`;
+      const inner = await run('unshare', ['-pf', '--mount-proc', process.execPath, '--import', 'tsx', '-e', probe]);
+      expect(inner.stdout.trim(), inner.stderr).toBe('false');
+    } finally {
+      rmSync(labDir(ours.id), { recursive: true, force: true });
+    }
     // the owner runs under `unshare -p` (as in a container): its recorded pid means another process here
     const { child, info } = await startOrphanLab(['unshare', '-pf', '--mount-proc']);
     try {

@@ -118,9 +118,15 @@ export function procAliveIn(pid: number, start: number | undefined, pidns: strin
   return inNestedPidNs() ? undefined : false;
 }
 
-/** Is this process in a pid namespace below the machine's first one (it then sees only part of the machine)? */
+/** The initial pid namespace's inode is fixed by the kernel (PROC_PID_INIT_INO, 0xEFFFFFFC). */
+const INITIAL_PID_NS = 'pid:[4026531836]';
+
+/**
+ * Is this process in a pid namespace below the machine's first one (it then sees only part of the machine)?
+ * (Not told by NSpid: under `unshare -p --mount-proc` that /proc shows only the inner pid.)
+ */
 export function inNestedPidNs(): boolean {
-  return nsPids('self').length > 1;
+  return ownPidNs() !== INITIAL_PID_NS;
 }
 
 /** `mnt:[4026…]`-style identity of a process's namespace, or undefined (gone, zombie). */
