@@ -23,6 +23,7 @@ export const RUN_OPTS: OptSpec[] = [
 
 export const CONNECT_OPTS: OptSpec[] = [
   { name: 'accept-new-host-keys', type: 'boolean', desc: 'Accept and record unknown host keys (never changed ones)' },
+  { name: 'ask-pass', short: 'k', type: 'boolean', desc: 'Ask for the SSH login password once, for hosts without ansible_password' },
   { name: 'ask-become-pass', short: 'K', type: 'boolean', desc: 'Ask for the sudo password once, before the run' },
   { name: 'ask-key-passphrase', type: 'boolean', desc: 'Ask for the private keys\' passphrase once, before the run' },
   { name: 'ssh-config', type: 'string', valueName: 'FILE', desc: 'OpenSSH client config to read (default ~/.ssh/config)' },
@@ -38,6 +39,7 @@ export const OUTPUT_OPTS: OptSpec[] = [
 export const ENV_FOOTER = `Environment:
   LIFEBOAT_BECOME_PASSWORD   sudo password (never printed; prefer --ask-become-pass)
   LIFEBOAT_KEY_PASSPHRASE    passphrase of encrypted private keys
+  LIFEBOAT_SSH_PASSWORD      SSH login password (never printed; prefer --ask-pass or keys)
   LIFEBOAT_ROLES_PATH        extra role directories, colon-separated
   NO_COLOR / FORCE_COLOR     colour off / on; CI set → plain lines
 

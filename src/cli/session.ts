@@ -9,7 +9,7 @@ import type { Playbook } from '../playbook/types.js';
 import type { RunOptions } from '../executor/index.js';
 import type { Reporter } from '../executor/events.js';
 import { splitCsv } from './commands/split.js';
-import { renderValue } from '../vars/index.js';
+import { PASSWORD_VARS, renderValue } from '../vars/index.js';
 import { parseExtraVars } from './extra-vars.js';
 import { promptHidden } from './prompt.js';
 import { bool, int, str, strs, type Values } from './spec.js';
@@ -59,11 +59,13 @@ export async function openSession(v: Values, playbookArgs: string[]): Promise<Se
   const limit = str(v, 'limit');
   if (limit !== undefined) resolvePattern(inventory, limit, { strict: true });
 
+  let sshPassword = process.env.LIFEBOAT_SSH_PASSWORD || undefined;
+  if (bool(v, 'ask-pass')) sshPassword = await promptHidden('SSH password: ');
   let becomePassword = process.env.LIFEBOAT_BECOME_PASSWORD || undefined;
   if (bool(v, 'ask-become-pass')) becomePassword = await promptHidden('BECOME password: ');
   // The connection layer reads the passphrase from LIFEBOAT_KEY_PASSPHRASE (this process only; never printed).
   if (bool(v, 'ask-key-passphrase')) process.env.LIFEBOAT_KEY_PASSPHRASE = await promptHidden('Key passphrase: ');
-  const secrets = [becomePassword, process.env.LIFEBOAT_KEY_PASSPHRASE].filter(
+  const secrets = [sshPassword, becomePassword, process.env.LIFEBOAT_KEY_PASSPHRASE].filter(
     (s): s is string => typeof s === 'string' && s !== '',
   );
   const timeoutS = int(v, 'timeout', 1) ?? 10;
@@ -71,6 +73,7 @@ export async function openSession(v: Values, playbookArgs: string[]): Promise<Se
     sshConfigFile: str(v, 'ssh-config'),
     acceptNewHostKeys: bool(v, 'accept-new-host-keys'),
     becomePassword,
+    password: sshPassword,
     connectTimeoutMs: timeoutS * 1000,
   };
   const session = { onWarning: (msg: string) => process.stderr.write(`[WARNING] ${msg}\n`) } as Pick<Session, 'onWarning'>;
@@ -79,8 +82,10 @@ export async function openSession(v: Values, playbookArgs: string[]): Promise<Se
     specFor: (host: string) => {
       const raw = { ...hostInventoryVars(inventory, host), ...extraVars };
       const vars = renderValue(raw, { ...raw, inventory_hostname: host }, { host }) as Vars;
-      const pass = vars.ansible_become_password ?? vars.ansible_become_pass;
-      if (typeof pass === 'string' && pass && !secrets.includes(pass)) secrets.push(pass);
+      for (const name of PASSWORD_VARS) {
+        const pass = vars[name];
+        if (typeof pass === 'string' && pass && !secrets.includes(pass)) secrets.push(pass);
+      }
       return connectionSpecFor(host, vars, specOpts);
     },
   });

@@ -1,18 +1,21 @@
 import { readFile } from 'node:fs/promises';
 import ssh2 from 'ssh2';
-import type { AgentAuthMethod, PublicKeyAuthMethod } from 'ssh2';
+import type { AnyAuthMethod, AuthHandlerMiddleware, AuthenticationType, KeyboardInteractiveAuthMethod, Prompt } from 'ssh2';
 
 /**
  * The authentication methods to offer, in OpenSSH's order: the agent first (SSH_AUTH_SOCK), then each key
- * file. Encrypted keys are opened with the passphrase from the environment variable named by the spec
- * (default LIFEBOAT_KEY_PASSPHRASE); the passphrase never appears in any message.
+ * file, then — when a password is set (ansible_password, --ask-pass) — keyboard-interactive (answering its
+ * password prompts) and password. Encrypted keys are opened with the passphrase from the environment variable
+ * named by the spec (default LIFEBOAT_KEY_PASSPHRASE). No passphrase or password appears in any message.
  */
 
 export const DEFAULT_PASSPHRASE_ENV = 'LIFEBOAT_KEY_PASSPHRASE';
 
 export type AuthMethod =
   | { type: 'agent'; username: string; agent: string }
-  | { type: 'publickey'; username: string; key: Buffer; passphrase?: string };
+  | { type: 'publickey'; username: string; key: Buffer; passphrase?: string }
+  | { type: 'keyboard-interactive'; username: string; prompt: KeyboardInteractiveAuthMethod['prompt'] }
+  | { type: 'password'; username: string; password: string };
 
 export interface AuthPlan {
   methods: AuthMethod[];
@@ -27,6 +30,13 @@ export interface AuthInput {
   passphraseEnv?: string;
   /** Key files named explicitly (a missing one is worth a note; missing default keys are not). */
   explicitKeyFiles?: string[];
+  /** The login password, offered after the keys. */
+  password?: string;
+}
+
+/** Answers a keyboard-interactive round: the password for each prompt that asks for one, nothing otherwise. */
+export function passwordAnswers(password: string, prompts: Prompt[]): string[] {
+  return prompts.map((p) => (/pass(word|code|phrase)?\b/i.test(p.prompt) ? password : ''));
 }
 
 export async function planAuth(a: AuthInput, env: NodeJS.ProcessEnv = process.env): Promise<AuthPlan> {
@@ -63,10 +73,36 @@ export async function planAuth(a: AuthInput, env: NodeJS.ProcessEnv = process.en
     methods.push({ type: 'publickey', username: a.user, key: data, ...(passphrase !== undefined ? { passphrase } : {}) });
     notes.push(`key ${file}`);
   }
+  const password = a.password;
+  if (password !== undefined && password !== '') {
+    methods.push({
+      type: 'keyboard-interactive',
+      username: a.user,
+      prompt: (_name, _instructions, _lang, prompts, finish) => finish(passwordAnswers(password, prompts)),
+    });
+    methods.push({ type: 'password', username: a.user, password });
+    notes.push('password (keyboard-interactive, then password)');
+  }
   return { methods, notes };
 }
 
-/** ssh2's authHandler takes these objects as they are, tried in order. */
-export function toAuthHandler(plan: AuthPlan): Array<AgentAuthMethod | PublicKeyAuthMethod> {
-  return plan.methods;
+/** The method name a server lists for an auth method (the agent signs with a public key). */
+function wireName(m: AuthMethod): AuthenticationType {
+  return m.type === 'agent' ? 'publickey' : m.type;
+}
+
+/**
+ * ssh2's authHandler: the plan's methods in order, skipping those the server no longer allows (so a password
+ * is never sent to a server that only takes keys, and no attempt counts against MaxAuthTries in vain).
+ */
+export function toAuthHandler(plan: AuthPlan): AuthHandlerMiddleware {
+  let next = 0;
+  return (methodsLeft, _partialSuccess, done) => {
+    while (next < plan.methods.length) {
+      const m = plan.methods[next++] as AuthMethod;
+      // methodsLeft is null before the first attempt (the server has not listed its methods yet)
+      if (!methodsLeft || methodsLeft.includes(wireName(m))) return done(m as AnyAuthMethod);
+    }
+    done(false as unknown as AnyAuthMethod); // ssh2 takes false as "no more methods" (its typings miss it)
+  };
 }

@@ -11,6 +11,8 @@ export interface SpecOptions {
   systemSshConfigFile?: string;
   acceptNewHostKeys?: boolean;
   becomePassword?: string;
+  /** The login password for hosts whose inventory sets none (--ask-pass, LIFEBOAT_SSH_PASSWORD). */
+  password?: string;
   connectTimeoutMs?: number;
   becomeTimeoutMs?: number;
 }
@@ -137,6 +139,7 @@ export function connectionSpecFor(host: string, vars: Vars, opts: SpecOptions = 
     str(vars.ansible_become_password) ?? str(vars.ansible_become_pass) ?? str(vars.ansible_sudo_pass) ??
     opts.becomePassword;
   const passphraseEnv = str(vars.lifeboat_key_passphrase_env);
+  const password = str(vars.ansible_password) ?? str(vars.ansible_ssh_pass) ?? str(vars.ansible_ssh_password) ?? opts.password;
 
   return {
     host,
@@ -146,6 +149,7 @@ export function connectionSpecFor(host: string, vars: Vars, opts: SpecOptions = 
     user: kind === 'local' ? userInfo().username : user,
     privateKeyFiles,
     ...(passphraseEnv ? { passphraseEnv } : {}),
+    ...(password !== undefined && kind === 'ssh' ? { password } : {}),
     useAgent: !identitiesOnly && !agentOff,
     proxyJump,
     knownHostsFiles,

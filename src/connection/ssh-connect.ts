@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { connect as netConnect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
@@ -97,7 +98,7 @@ async function handshake(
           new LifeboatError('E_CONNECT', `authentication failed for ${ep.user}@${ep.address}:${ep.port}`, {
             host: spec.host,
             hint: `tried: ${auth.notes.join('; ') || 'nothing (no agent, no key file)'}. Set ansible_user / ` +
-              'ansible_ssh_private_key_file, load the key into ssh-agent, or set LIFEBOAT_KEY_PASSPHRASE',
+              'ansible_ssh_private_key_file, load the key into ssh-agent, set LIFEBOAT_KEY_PASSPHRASE, or check ansible_password',
           }),
         );
       }
@@ -139,12 +140,13 @@ export async function openClient(spec: ConnectionSpec, ctx: ConnectContext = {})
     privateKeyFiles: spec.privateKeyFiles,
     useAgent: spec.useAgent,
     ...(spec.passphraseEnv ? { passphraseEnv: spec.passphraseEnv } : {}),
+    ...(spec.password !== undefined ? { password: spec.password } : {}),
     ...(ctx.explicitKeyFiles ? { explicitKeyFiles: ctx.explicitKeyFiles } : {}),
   });
   if (auth.methods.length === 0) {
     throw new LifeboatError('E_CONNECT', `no way to authenticate to ${spec.user}@${spec.address}:${spec.port}`, {
       host: spec.host,
-      hint: `${auth.notes.join('; ') || 'no ssh-agent and no key file found'}. Set ansible_ssh_private_key_file or SSH_AUTH_SOCK`,
+      hint: `${auth.notes.join('; ') || 'no ssh-agent and no key file found'}. Set ansible_ssh_private_key_file or SSH_AUTH_SOCK, or ansible_password (--ask-pass)`,
     });
   }
   const endpoints: Endpoint[] = [
@@ -154,7 +156,8 @@ export async function openClient(spec: ConnectionSpec, ctx: ConnectContext = {})
   const target = endpoints.pop() as Endpoint;
   const jumps = ctx.jumps ?? new JumpHosts();
   // Everything that decides how a hop is reached and trusted: equal keys may share one connection.
-  const how = [spec.privateKeyFiles, ctx.explicitKeyFiles ?? [], spec.passphraseEnv ?? '', spec.useAgent, spec.knownHostsFiles, spec.strictHostKeyChecking, spec.hashKnownHosts ?? false];
+  const secret = spec.password === undefined ? '' : createHash('sha256').update(spec.password).digest('hex');
+  const how = [secret, spec.privateKeyFiles, ctx.explicitKeyFiles ?? [], spec.passphraseEnv ?? '', spec.useAgent, spec.knownHostsFiles, spec.strictHostKeyChecking, spec.hashKnownHosts ?? false];
   const hops: JumpLease[] = [];
   const dial = async (ep: Endpoint): Promise<ssh2.Client> => {
     const prev = hops[hops.length - 1];

@@ -60,6 +60,8 @@ export interface ConnectionSpec {
   user: string;
   privateKeyFiles: string[];
   passphraseEnv?: string;
+  /** Login password (ansible_password / ansible_ssh_pass, or --ask-pass), offered after the keys. Secret. */
+  password?: string;
   useAgent: boolean;
   proxyJump: string[]; // hops, each "user@host:port"
   knownHostsFiles: string[];

@@ -1,7 +1,7 @@
 import { LifeboatError, LifeboatErrors } from '../errors.js';
 import { resolvePattern } from '../inventory/index.js';
 import type { ActionTask, Play, Playbook, TaskNode } from '../playbook/types.js';
-import { renderValue } from '../vars/index.js';
+import { PASSWORD_VARS, renderValue } from '../vars/index.js';
 import { batchesFor } from './batches.js';
 import { type PlayCtx, type RunCtx, mayContinue } from './context.js';
 import { rootFrame } from './frame.js';
@@ -11,8 +11,6 @@ import { runAction } from './task.js';
 import { loadDeferredVarsFiles } from './vars-files.js';
 import { runNodes } from './walk.js';
 
-/** Variables whose values are masked in every event (besides --secrets / become passwords). */
-const SECRET_VARS = ['ansible_become_password', 'ansible_become_pass', 'ansible_password', 'ansible_ssh_pass'];
 
 /** The play's hosts: its pattern (templated with extra and play vars), ∩ --limit, minus hosts already out. */
 export function playHosts(run: RunCtx, play: Play): string[] {
@@ -101,7 +99,7 @@ function factsTask(play: Play): ActionTask {
 
 /** Become/SSH passwords and the variables named by a play var `secret` or `no_log` (a name or a list). */
 function collectSecrets(pc: PlayCtx, batch: string[]): void {
-  const names = [...SECRET_VARS];
+  const names: string[] = [...PASSWORD_VARS];
   for (const key of ['secret', 'no_log']) {
     const v = pc.play.vars[key];
     if (typeof v === 'string') names.push(v);

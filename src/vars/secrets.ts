@@ -1,3 +1,13 @@
+/** Connection variables that hold passwords: their values are masked wherever they would appear. */
+export const PASSWORD_VARS = [
+  'ansible_become_password',
+  'ansible_become_pass',
+  'ansible_sudo_pass',
+  'ansible_password',
+  'ansible_ssh_pass',
+  'ansible_ssh_password',
+] as const;
+
 /** Replace every occurrence of each secret in text with `********` (longest secrets first). */
 export function maskSecrets(text: string, secrets: readonly string[]): string {
   const list = [...new Set(secrets.filter((s) => typeof s === 'string' && s.length > 0))].sort(

@@ -58,19 +58,21 @@ describe.skipIf(!BUILT || !TMUX)('secrets asked on the terminal', () => {
     spawnSync('tmux', ['kill-session', '-t', session]);
   });
 
-  it('-K and --ask-key-passphrase ask once before the run, echo nothing, and the run goes on', async () => {
+  it('-k, -K and --ask-key-passphrase ask once before the run, echo nothing, and the run goes on', async () => {
     const dir = scratch({
       'inv.yml': 'all:\n  hosts:\n    ctl:\n      ansible_connection: local\n',
       'pb.yml': '- hosts: all\n  tasks:\n    - name: after the prompts\n      command: "true"\n',
     });
     const done = join(dir, 'exit-code');
-    const cmd = `cd ${ROOT} && env -u CI NO_COLOR=1 node ${BIN} run --output plain -K --ask-key-passphrase -i ${dir}/inv.yml ${dir}/pb.yml; echo $? > ${done}; sleep 60`;
+    const cmd = `cd ${ROOT} && env -u CI NO_COLOR=1 node ${BIN} run --output plain -k -K --ask-key-passphrase -i ${dir}/inv.yml ${dir}/pb.yml; echo $? > ${done}; sleep 60`;
     execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '120', '-y', '30', cmd]);
     const screen = () => execFileSync('tmux', ['capture-pane', '-p', '-t', session], { encoding: 'utf8' });
     const waitFor = async (text: string) => {
       for (let i = 0; i < 100 && !screen().includes(text); i++) await sleep(100);
       expect(screen()).toContain(text);
     };
+    await waitFor('SSH password:');
+    execFileSync('tmux', ['send-keys', '-t', session, 'ssh-s3cret-31', 'Enter']);
     await waitFor('BECOME password:');
     execFileSync('tmux', ['send-keys', '-t', session, 'sudo-s3cret-17', 'Enter']);
     await waitFor('Key passphrase:');
@@ -82,5 +84,6 @@ describe.skipIf(!BUILT || !TMUX)('secrets asked on the terminal', () => {
     expect(text).toContain('TASK [after the prompts]');
     expect(text).not.toContain('sudo-s3cret-17');
     expect(text).not.toContain('key-s3cret-23');
+    expect(text).not.toContain('ssh-s3cret-31');
   });
 });
