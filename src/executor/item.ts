@@ -119,7 +119,9 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
       return { ...base(), ...extras(op), ...p };
     }
 
-    const total = task.until === undefined ? 1 : task.retries === undefined ? 3 : Math.max(1, task.retries + 1);
+    const retries = task.until === undefined ? 0 : numberKeyword(task.retries, 3, vars, where, 'retries');
+    const delay = task.until === undefined ? 0 : numberKeyword(task.delay, 5, vars, where, 'delay');
+    const total = Math.max(1, retries + 1);
     for (let attempt = 1; ; attempt++) {
       const op = await inp.def.plan(ctx);
       let result: ModuleResult;
@@ -149,7 +151,7 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
         const scope = task.register ? { ...vars, [task.register]: result } : vars;
         const done = evalCondition(task.until, scope, { ...where, field: 'until' });
         if (!done && attempt < total && !run.opts.signal?.aborted) {
-          await sleep((task.delay ?? 5) * 1000, run.opts.signal);
+          await sleep(delay * 1000, run.opts.signal);
           continue;
         }
         if (!done) {
@@ -174,6 +176,20 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
     if (isUnreachableError(e)) return { ...out, status: 'unreachable', result: { changed: false, unreachable: true, msg } };
     return { ...out, status: 'failed', result: { changed: false, failed: true, msg } };
   }
+}
+
+/** `retries` / `delay`: a number, or a template rendered with the host's variables (as Ansible allows). */
+function numberKeyword(v: number | string | undefined, fallback: number, vars: Vars, where: { src: ActionTask['src']; host: string; task: string }, field: 'retries' | 'delay'): number {
+  if (v === undefined) return fallback;
+  const raw = typeof v === 'number' ? v : renderValue(v, vars, { ...where, field });
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
+  if (!Number.isFinite(n) || n < 0 || (field === 'retries' && !Number.isInteger(n))) {
+    throw new LifeboatError('E_TEMPLATE', `${field}: ${JSON.stringify(raw)} is not ${field === 'retries' ? 'a whole number' : 'a number of seconds'} ≥ 0`, {
+      ...where,
+      hint: `make \`${field}\` (or the variable it names) a number`,
+    });
+  }
+  return n;
 }
 
 function renderEnv(frame: Frame, vars: Vars, where: { src: ActionTask['src']; host: string; task: string }): Record<string, string> | undefined {

@@ -19,6 +19,8 @@ const mapping = { type: 'object' };
 const nullableMapping = { type: ['object', 'null'] };
 const taskList = { type: ['array', 'null'] };
 const count = { type: 'integer', minimum: 0 };
+/** A template, or a number written as a string ("5"): checked when the task runs. */
+const templateOrNumber = { type: 'string', pattern: '\\{\\{|^\\s*[0-9]+(\\.[0-9]+)?\\s*$' };
 const loopValue = { type: ['string', 'array'] };
 
 export const LOOP_CONTROL_SCHEMA = {
@@ -65,8 +67,8 @@ export const ACTION_KEYWORDS = {
   args: mapping,
   register: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
   until: { type: ['string', 'boolean'] },
-  retries: count,
-  delay: { type: 'number', minimum: 0 },
+  retries: { anyOf: [count, templateOrNumber] },
+  delay: { anyOf: [{ type: 'number', minimum: 0 }, templateOrNumber] },
   failed_when: cond,
   changed_when: cond,
   notify: strList,
@@ -164,8 +166,8 @@ export const KEYWORD_WORDS: Record<string, string> = {
   tags: 'a tag or a list of tags',
   notify: 'a handler name or a list of handler names',
   listen: 'a topic or a list of topics',
-  retries: 'a whole number ≥ 0',
-  delay: 'a number of seconds ≥ 0',
+  retries: 'a whole number ≥ 0, or a template giving one',
+  delay: 'a number of seconds ≥ 0, or a template giving one',
   register: 'a variable name (letters, digits, _)',
   loop: 'a list or a template giving a list',
   with_items: 'a list or a template giving a list',

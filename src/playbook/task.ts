@@ -98,10 +98,6 @@ function loadAction(t: Record<string, unknown>, loc: TaskLoc, ctx: LoadCtx, lctx
   if (!def) return undefined;
   const args = moduleArgs(def, t, moduleKey, loc, problems);
 
-  if (typeof t.retries === 'string' || typeof t.delay === 'string') {
-    const k = typeof t.retries === 'string' ? 'retries' : 'delay';
-    problems.add('E_SCHEMA', at(loc, k), `\`${k}\` must be a literal number in Lifeboat, not a template`);
-  }
   const until = t.until !== undefined ? toCondition(t.until) : undefined;
   const task: ActionTask = {
     kind: 'action',
@@ -114,8 +110,8 @@ function loadAction(t: Record<string, unknown>, loc: TaskLoc, ctx: LoadCtx, lctx
       register: typeof t.register === 'string' ? t.register : undefined,
       until,
       // Ansible's defaults when `until` is set: 3 retries, 5 s apart.
-      retries: typeof t.retries === 'number' ? t.retries : until !== undefined ? 3 : undefined,
-      delay: typeof t.delay === 'number' ? t.delay : until !== undefined ? 5 : undefined,
+      retries: typeof t.retries === 'number' || typeof t.retries === 'string' ? t.retries : until !== undefined ? 3 : undefined,
+      delay: typeof t.delay === 'number' || typeof t.delay === 'string' ? t.delay : until !== undefined ? 5 : undefined,
       failedWhen: t.failed_when !== undefined ? toConditions(t.failed_when) : undefined,
       changedWhen: t.changed_when !== undefined ? toConditions(t.changed_when) : undefined,
       listen: t.listen !== undefined ? toStringList(t.listen) : undefined,

@@ -84,8 +84,9 @@ export interface ActionTask extends TaskCommon {
   loop?: unknown; // raw expression or list
   loopControl?: { loopVar: string; label?: string; indexVar?: string; pause?: number };
   until?: string;
-  retries?: number;
-  delay?: number;
+  /** A number, or a template rendered per host when the task runs. */
+  retries?: number | string;
+  delay?: number | string;
   failedWhen?: string[];
   changedWhen?: string[];
   notify: string[];

@@ -99,6 +99,23 @@ describe('task keywords', () => {
     expect(ev.of('host_result')[0]?.msg).toMatch(/Retries exhausted.*after 3 attempts/);
   });
 
+  it('retries and delay may be templates, rendered per host; a value that is not a number fails that host, naming it', async () => {
+    const { ev, pool, summary } = await runYaml(play(`
+    - command: poll
+      register: r
+      until: false
+      retries: "{{ tries }}"
+      delay: "{{ pause | default(0) }}"
+`), { inventory: 'h1 tries=1\nh2 tries=3\nh3 tries=many\n' });
+    expect(pool.execs('h1')).toEqual(['poll', 'poll']);
+    expect(pool.execs('h2')).toEqual(['poll', 'poll', 'poll', 'poll']);
+    expect(pool.execs('h3')).toEqual([]);
+    const bad = ev.of('host_result').find((r) => r.host === 'h3');
+    expect(bad?.status).toBe('failed');
+    expect(bad?.msg).toContain('retries: "many" is not a whole number ≥ 0');
+    expect(summary.exitCode).toBe(2);
+  });
+
   it('failed_when and changed_when see the registered result', async () => {
     const pool = new FakePool((c) => {
       c.on('grep', { rc: 1, stdout: '' });
