@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { LifeboatError, LifeboatErrors } from '../errors.js';
@@ -24,8 +25,20 @@ export async function loadDeferredVarsFiles(pc: PlayCtx, hosts: string[]): Promi
         continue;
       }
       const vars = hostVars(pc, host, undefined);
-      const rel = String(renderValue(f.path, vars, { src: pc.play.src, host, field: 'vars_files' }));
-      layers.push(await readVarsFile(pc, resolve(f.dir ?? pc.playbook.dir, rel)));
+      const dir = f.dir ?? pc.playbook.dir;
+      const render = (p: string) => resolve(dir, String(renderValue(p, vars, { src: pc.play.src, host, field: 'vars_files' })));
+      if (f.firstFound) {
+        const tried = f.firstFound.map(render);
+        const found = tried.find((p) => existsSync(p));
+        if (found === undefined) {
+          throw new LifeboatError('E_PLAYBOOK', `vars_files: none of these files exists for ${host}: ${tried.join(', ')}`, {
+            src: pc.play.src,
+            host,
+            hint: 'add a last entry that always exists (a defaults file)',
+          });
+        }
+        layers.push(await readVarsFile(pc, found));
+      } else layers.push(await readVarsFile(pc, render(f.path)));
     }
   }
 }

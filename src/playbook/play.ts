@@ -2,6 +2,7 @@
  * One play: keywords checked (ajv), `vars_files` loaded, `roles:` expanded (dependencies first) ahead of
  * `tasks:`, role handlers joined to the play's handlers.
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Vars } from '../inventory/types.js';
 import { defined, toBool, toTags, toVars } from './coerce.js';
@@ -82,7 +83,21 @@ async function loadVarsFiles(v: unknown, loc: Loc, ctx: LoadCtx): Promise<Play['
   if (!Array.isArray(v)) return [];
   const out: Play['varsFiles'] = [];
   for (let i = 0; i < v.length; i++) {
-    const p = v[i];
+    let p = v[i];
+    if (Array.isArray(p)) {
+      // Ansible's first-found form: the first of these files that exists
+      const paths = p.filter((x): x is string => typeof x === 'string');
+      if (paths.some(isTemplated)) {
+        out.push({ path: paths[0] ?? '', vars: {}, deferred: true, dir: ctx.playbookDir, firstFound: paths });
+        continue;
+      }
+      const found = paths.find((x) => existsSync(resolve(ctx.playbookDir, x)));
+      if (found === undefined) {
+        ctx.problems.add('E_PLAYBOOK', at(loc, i), `vars_files: none of these files exists: ${paths.join(', ')}`, `paths are relative to ${ctx.playbookDir}`);
+        continue;
+      }
+      p = found;
+    }
     if (typeof p !== 'string') continue;
     if (isTemplated(p)) {
       out.push({ path: p, vars: {}, deferred: true, dir: ctx.playbookDir });

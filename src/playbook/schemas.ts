@@ -121,7 +121,7 @@ export const PLAY_KEYWORDS = {
   name: str,
   hosts: { anyOf: [str, { type: 'array', items: str, minItems: 1 }] },
   vars: nullableMapping,
-  vars_files: { type: 'array', items: str },
+  vars_files: { type: 'array', items: { anyOf: [str, { type: 'array', items: str, minItems: 1 }] } },
   roles: { type: ['array', 'null'], items: { anyOf: [str, { type: 'object' }] } },
   pre_tasks: taskList,
   tasks: taskList,
@@ -176,6 +176,6 @@ export const KEYWORD_WORDS: Record<string, string> = {
   serial: 'a number ≥ 1, a percentage like "30%", or a list of them',
   hosts: 'a host pattern or a list of them',
   max_fail_percentage: 'a number from 0 to 100',
-  vars_files: 'a list of file paths',
+  vars_files: 'a list of file paths (an entry may be a list: the first file that exists)',
   ignore_errors: 'a boolean or a template',
 };

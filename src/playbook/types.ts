@@ -27,8 +27,10 @@ export interface Play {
   /**
    * Loaded at load time, relative to the playbook. `deferred: true` (added field): the path is a template;
    * `vars` is then {} — render `path` for each host and load that file (relative to `dir`) at run time.
+   * `firstFound`: the entry was a list (Ansible's first-found form) with a template in it: at run time, the
+   * first of these paths (rendered per host) that exists is loaded.
    */
-  varsFiles: Array<{ path: string; vars: Vars; deferred?: boolean; dir?: string }>;
+  varsFiles: Array<{ path: string; vars: Vars; deferred?: boolean; dir?: string; firstFound?: string[] }>;
   preTasks: TaskNode[];
   /** Role tasks (already expanded from `roles:`), then `tasks:`. */
   tasks: TaskNode[];

@@ -265,6 +265,30 @@ describe('task keywords', () => {
     expect(bad.ev.of('warning')[0]?.msg).toMatch(/vars_files: cannot read .*vars\/h3\.yml/);
   });
 
+  it('a vars_files entry that is a list loads the first file that exists (per host when templated)', async () => {
+    const files = { 'vars/h1.yml': 'color: red\n', 'vars/default.yml': 'color: grey\n', 'vars/os.yml': 'shape: square\n' };
+    const pb = `
+- hosts: h1,h2
+  gather_facts: false
+  vars_files:
+    - [vars/missing.yml, vars/os.yml]
+    - ["vars/{{ inventory_hostname }}.yml", vars/default.yml]
+  tasks:
+    - command: echo {{ shape }} {{ color }}
+`;
+    const { pool } = await runYaml(pb, { files });
+    expect(pool.execs('h1')).toEqual(['echo square red']);
+    expect(pool.execs('h2')).toEqual(['echo square grey']);
+    const none = await runYaml(pb.replace(', vars/default.yml]', ']'), { files });
+    expect(none.summary.exitCode).toBe(4);
+    expect(none.ev.of('warning')[0]?.msg).toMatch(/vars_files: none of these files exists for h2: .*vars\/h2\.yml/);
+    const staticNone = await runYaml(pb.replace('[vars/missing.yml, vars/os.yml]', '[vars/missing.yml, vars/gone.yml]'), { files }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(String(staticNone)).toMatch(/:5:7: vars_files: none of these files exists: vars\/missing.yml, vars\/gone.yml/);
+  });
+
   it('values of variables named by the play var `secret`, and become passwords, are masked in events', async () => {
     const pool = new FakePool((c) => c.on('show', { stdout: 'token is tk-12345, pass is b3come-pw' }));
     const { ev } = await runYaml(play(`
