@@ -164,6 +164,13 @@ describe('files', () => {
     expect((await errorsOf(site)).map((e) => e.slice(0, 2))).toEqual([[1, 'unknown module `comand` — did you mean `command`?']]);
   });
 
+  it('says so when given a task file instead of a playbook, once, with how to run it', async () => {
+    const site = project({ 'site.yml': '- name: a task\n  command: echo\n- import_role:\n    name: r\n' });
+    const errs = await errorsOf(site);
+    expect(errs).toHaveLength(1);
+    expect(errs[0]?.[1]).toContain('this is a list of tasks, not a playbook');
+  });
+
   it('needs hosts on a play', async () => {
     const site = project({ 'site.yml': '- name: x\n  tasks: []\n' });
     expect((await errorsOf(site)).map((e) => e.slice(0, 2))).toEqual([[1, 'a play needs `hosts`']]);

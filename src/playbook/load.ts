@@ -3,7 +3,7 @@
  * time — a task file or a role. Every problem of every file is collected; any problem throws
  * LifeboatErrors carrying all of them.
  */
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { type LifeboatError, LifeboatErrors, type SourceRef } from '../errors.js';
 import type { Vars } from '../inventory/types.js';
 import { canonicalModuleName } from '../modules/registry.js';
@@ -35,6 +35,13 @@ function newCtx(problems: Problems, cache: FileCache, playbookDir: string, roles
 }
 
 /** Load plays of `file` into `plays`; `stack` holds the playbooks importing this one (cycle check). */
+const PLAY_MARKERS = ['hosts', 'tasks', 'roles', 'pre_tasks', 'post_tasks', 'handlers', 'import_playbook', 'ansible.builtin.import_playbook'];
+
+/** A file of tasks given where a playbook is expected: mappings, none of which has a key only a play (or import_playbook) has. */
+function looksLikeTaskList(items: unknown[]): boolean {
+  return items.length > 0 && items.every((it) => isMapping(it) && !PLAY_MARKERS.some((k) => k in it));
+}
+
 async function loadPlays(file: string, opts: LoadOptions, problems: Problems, cache: FileCache, stack: string[], plays: Play[], from?: Loc): Promise<void> {
   const y = await readYaml(file, problems, cache, from ? srcOf(from) : undefined);
   if (!y) return;
@@ -42,6 +49,15 @@ async function loadPlays(file: string, opts: LoadOptions, problems: Problems, ca
   if (y.value === null) return;
   if (!Array.isArray(y.value)) {
     problems.add('E_PLAYBOOK', top, 'a playbook must be a YAML list of plays (each starts with "- hosts: …")');
+    return;
+  }
+  if (looksLikeTaskList(y.value)) {
+    problems.add(
+      'E_PLAYBOOK',
+      top,
+      'this is a list of tasks, not a playbook: no entry has `hosts` (or tasks, roles, import_playbook)',
+      `run it from a play (\`- hosts: …\` with \`tasks: [{ import_tasks: ${basename(file)} }]\`), and keep task files out of playbook globs (e.g. under tasks/)`,
+    );
     return;
   }
   const dir = dirname(file);

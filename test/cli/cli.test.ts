@@ -1,7 +1,8 @@
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../src/executor/events.js';
-import { BUILT, LOCAL_INVENTORY, lifeboat, scratch } from './helpers.js';
+import { BUILT, LOCAL_INVENTORY, lifeboat, ROOT, scratch } from './helpers.js';
 
 if (!BUILT) console.warn('skipping CLI tests: dist/ is missing — run `npm run build` (scripts/setup.sh does)');
 
@@ -69,6 +70,20 @@ describe.skipIf(!BUILT)('the lifeboat command', () => {
     expect(r.stderr).toContain('nothing was run');
     const json = lifeboat(['validate', '--json', join(dir, 'pb.yml')]);
     expect(JSON.parse(json.stdout)[0]).toMatchObject({ code: 'E_MODULE', line: 4 });
+  });
+
+  it("the README's validate command passes on the shipped playbooks and example inventories (task files live under playbooks/tasks/)", () => {
+    const books = readdirSync(join(ROOT, 'playbooks')).filter((f) => f.endsWith('.yml')).map((f) => join(ROOT, 'playbooks', f));
+    expect(books.length).toBeGreaterThanOrEqual(3);
+    for (const inv of ['inventories/example-kubeadm', 'inventories/example-kubeasz/hosts']) {
+      const v = lifeboat(['validate', '-i', join(ROOT, inv), ...books]);
+      expect(v.stderr).toBe('');
+      expect(v.code).toBe(0);
+    }
+    // a task file given as a playbook gets one error that says what it is
+    const t = lifeboat(['validate', join(ROOT, 'playbooks/tasks/etcd-restore.yml')]);
+    expect(t.code).toBe(4);
+    expect(t.stderr).toContain('this is a list of tasks, not a playbook');
   });
 
   it('a --limit naming no host or group is refused before anything runs, with the nearest group', () => {
