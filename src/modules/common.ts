@@ -92,6 +92,13 @@ export function pick<T>(args: Record<string, unknown>, ...names: string[]): T | 
   return undefined;
 }
 
+/** A module's path argument, under its name or one of Ansible's aliases (`dest`, `name`, …); required. */
+export function pathArg(module: string, ctx: { host: string; args: unknown }, ...aliases: string[]): string {
+  const path = pick<string>(ctx.args as Record<string, unknown>, 'path', ...aliases);
+  if (!path) throw argError(module, ctx, 'path is required');
+  return path;
+}
+
 export function isoNow(): string {
   return new Date().toISOString();
 }

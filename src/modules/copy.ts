@@ -38,6 +38,14 @@ export const fileAttrSchema = {
   group: { type: 'string', minLength: 1 },
 } as const;
 
+/** How a written file is put in place (copy, template): backup, overwrite, follow links, validate first. */
+export const writeOptionsSchema = {
+  backup: { type: 'boolean' },
+  force: { type: 'boolean' },
+  follow: { type: 'boolean' },
+  validate: { type: 'string', minLength: 1 },
+} as const;
+
 export const copySchema = {
   type: 'object',
   additionalProperties: false,
@@ -47,12 +55,9 @@ export const copySchema = {
     content: { type: 'string' },
     dest: { type: 'string', minLength: 1 },
     ...fileAttrSchema,
-    backup: { type: 'boolean' },
+    ...writeOptionsSchema,
     remote_src: { type: 'boolean' },
-    force: { type: 'boolean' },
     thirsty: { type: 'boolean' },
-    follow: { type: 'boolean' },
-    validate: { type: 'string', minLength: 1 },
     directory_mode: { type: ['string', 'integer'] },
   },
   oneOf: [{ required: ['src'] }, { required: ['content'] }],

@@ -1,5 +1,5 @@
 import { shellJoin, shellQuote } from '../connection/quote.js';
-import { argError, failedOp, missingNow, pick, probe } from './common.js';
+import { argError, failedOp, missingNow, pathArg, probe } from './common.js';
 import { modeArg } from './copy.js';
 import { recursiveDiffers, symbolicDiffers } from './file-recurse.js';
 import { formatMode, targetMode } from './mode.js';
@@ -72,8 +72,7 @@ export const fileModule: ModuleDef<FileArgs> = {
   schema: fileSchema,
   async plan(ctx): Promise<Operation> {
     const a = ctx.args;
-    const path = pick<string>(a as Record<string, unknown>, 'path', 'dest', 'name');
-    if (!path) throw argError('file', ctx, 'path is required');
+    const path = pathArg('file', ctx, 'dest', 'name');
     if (path === '/' && (a.state === 'absent' || a.recurse))
       throw argError('file', ctx, 'refusing to operate on / recursively');
     const mode = modeArg('file', ctx, a.mode);

@@ -1,5 +1,5 @@
 import { shellQuote } from '../connection/quote.js';
-import { argError, failedOp, missingNow, pick, probe } from './common.js';
+import { argError, failedOp, missingNow, pathArg, pick, probe } from './common.js';
 import { modeArg } from './copy.js';
 import { absent, type EditSpec, present, readLines } from './lineinfile-edit.js';
 import { digestBuffer } from './local-files.js';
@@ -68,15 +68,12 @@ export const lineinfileModule: ModuleDef<LineinfileArgs> = {
   schema: lineinfileSchema,
   async plan(ctx): Promise<Operation> {
     const a = ctx.args;
-    const path = pick<string>(a as Record<string, unknown>, 'path', 'dest', 'destfile', 'name');
-    if (!path) throw argError('lineinfile', ctx, 'path is required');
+    const path = pathArg('lineinfile', ctx, 'dest', 'destfile', 'name');
+    const line = pick<string>(a as Record<string, unknown>, 'line', 'value');
+    const regexp = pick<string>(a as Record<string, unknown>, 'regexp', 'regex');
     const spec: EditSpec = {
-      ...(pick<string>(a as Record<string, unknown>, 'line', 'value') !== undefined
-        ? { line: pick<string>(a as Record<string, unknown>, 'line', 'value') as string }
-        : {}),
-      ...(pick<string>(a as Record<string, unknown>, 'regexp', 'regex') !== undefined
-        ? { regexp: pick<string>(a as Record<string, unknown>, 'regexp', 'regex') as string }
-        : {}),
+      ...(line !== undefined ? { line } : {}),
+      ...(regexp !== undefined ? { regexp } : {}),
       ...(a.search_string !== undefined ? { search_string: a.search_string } : {}),
       ...(a.insertafter !== undefined ? { insertafter: a.insertafter } : {}),
       ...(a.insertbefore !== undefined ? { insertbefore: a.insertbefore } : {}),

@@ -1,4 +1,4 @@
-import { argError, failedOp, pick, probe } from './common.js';
+import { failedOp, pathArg, probe } from './common.js';
 import { formatMode } from './mode.js';
 import { registerModule } from './registry.js';
 import { parseStat, type RemoteStat, statCommand } from './remote-stat.js';
@@ -97,8 +97,7 @@ export const statModule: ModuleDef<StatArgs> = {
   schema: statSchema,
   async plan(ctx): Promise<Operation> {
     const a = ctx.args;
-    const path = pick<string>(a as Record<string, unknown>, 'path', 'dest', 'name');
-    if (!path) throw argError('stat', ctx, 'path is required');
+    const path = pathArg('stat', ctx, 'dest', 'name');
     const r = await probe(
       ctx,
       statCommand(path, {

@@ -3,7 +3,7 @@ import { dirname, join, posix } from 'node:path';
 import { hostname } from 'node:os';
 import { renderString } from '../vars/index.js';
 import { argError } from './common.js';
-import { attrSpec, type CopyArgs, modeArg, resolveDest } from './copy.js';
+import { attrSpec, type CopyArgs, fileAttrSchema, modeArg, resolveDest, writeOptionsSchema } from './copy.js';
 import { digestBuffer, findLocalFile } from './local-files.js';
 import { registerModule } from './registry.js';
 import type { ModuleDef, Operation } from './types.js';
@@ -30,13 +30,8 @@ export const templateSchema = {
   properties: {
     src: { type: 'string', minLength: 1 },
     dest: { type: 'string', minLength: 1 },
-    mode: { type: ['string', 'integer'] },
-    owner: { type: 'string', minLength: 1 },
-    group: { type: 'string', minLength: 1 },
-    backup: { type: 'boolean' },
-    force: { type: 'boolean' },
-    follow: { type: 'boolean' },
-    validate: { type: 'string', minLength: 1 },
+    ...fileAttrSchema,
+    ...writeOptionsSchema,
     trim_blocks: { type: 'boolean' },
     lstrip_blocks: { type: 'boolean' },
   },
