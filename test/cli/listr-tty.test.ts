@@ -10,6 +10,19 @@ if (!TMUX) console.warn('skipping the terminal-view test: tmux is not installed 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The listr2 view in a real terminal: tmux runs the CLI on a pseudo-terminal and we read the screen. */
+/**
+ * The exit code the tmux command wrote with `echo $? > FILE`: the shell creates (empties) the file before it
+ * writes, so wait for content, not for the file (up to 5 s; '' if it never comes).
+ */
+async function exitCodeIn(file: string): Promise<string> {
+  for (let i = 0; i < 50; i++) {
+    const text = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
+    if (text !== '') return text;
+    await sleep(100);
+  }
+  return '';
+}
+
 describe.skipIf(!BUILT || !TMUX)('terminal view (listr2) in a real pseudo-terminal', () => {
   const session = `lb-test-${process.pid}`;
   afterAll(() => {
@@ -47,8 +60,7 @@ describe.skipIf(!BUILT || !TMUX)('terminal view (listr2) in a real pseudo-termin
     const lines = screen.split('\n');
     const first = lines.findIndex((l) => l.includes('TASK [first]'));
     expect(lines[first + 1]).toContain('TASK [fails on ctl2]');
-    for (let i = 0; i < 50 && !existsSync(done); i++) await sleep(100);
-    expect(readFileSync(done, 'utf8').trim()).toBe('2');
+    expect(await exitCodeIn(done)).toBe('2');
   });
 });
 
@@ -78,8 +90,7 @@ describe.skipIf(!BUILT || !TMUX)('secrets asked on the terminal', () => {
     await waitFor('Key passphrase:');
     execFileSync('tmux', ['send-keys', '-t', session, 'key-s3cret-23', 'Enter']);
     await waitFor('RECAP');
-    for (let i = 0; i < 50 && !existsSync(done); i++) await sleep(100);
-    expect(readFileSync(done, 'utf8').trim()).toBe('0');
+    expect(await exitCodeIn(done)).toBe('0');
     const text = screen();
     expect(text).toContain('TASK [after the prompts]');
     expect(text).not.toContain('sudo-s3cret-17');
