@@ -270,3 +270,30 @@ describe('secrets stay out of messages', () => {
     expect(JSON.stringify(errs)).not.toMatch(/73571|hunter2/);
   });
 });
+
+describe('refused at load, with the place', () => {
+  it('an empty playbook, or one that is an empty list', async () => {
+    for (const text of ['', '# only a comment\n', '[]\n']) {
+      const site = project({ 'site.yml': text });
+      expect((await errorsOf(site)).map((e) => e[1])).toEqual(['the playbook is empty: it has no plays']);
+    }
+  });
+
+  it('an unclosed template in a module argument, naming its line', async () => {
+    const site = project({ 'site.yml': play('    - name: ok\n      debug: msg="{{ fine }}"\n    - command: echo {{ foo\n') });
+    const errs = await errorsOf(site);
+    expect(errs).toHaveLength(1);
+    expect(errs[0]?.[0]).toBe(5);
+  });
+
+  it('a broken expression in when, naming its line', async () => {
+    const site = project({ 'site.yml': play('    - command: echo\n      when: x ==\n') });
+    const errs = await errorsOf(site);
+    expect(errs.map((e) => e[0])).toEqual([4]);
+  });
+
+  it('accepts well-formed templates and expressions', async () => {
+    const site = project({ 'site.yml': play('    - command: echo {{ a | default("x") }}\n      when: [a is defined, "{{ b }}"]\n      changed_when: false\n') });
+    expect(await errorsOf(site)).toEqual([]);
+  });
+});

@@ -46,7 +46,11 @@ async function loadPlays(file: string, opts: LoadOptions, problems: Problems, ca
   const y = await readYaml(file, problems, cache, from ? srcOf(from) : undefined);
   if (!y) return;
   const top: Loc = { y, path: [] };
-  if (y.value === null) return;
+  if (y.value === null || (Array.isArray(y.value) && y.value.length === 0)) {
+    // As ansible-playbook ("Empty playbook, nothing to do"): a run that does nothing and exits 0 hides a wrong file.
+    problems.add('E_PLAYBOOK', top, 'the playbook is empty: it has no plays', 'add a play (`- hosts: …` with tasks or roles), or give the right file');
+    return;
+  }
   if (!Array.isArray(y.value)) {
     problems.add('E_PLAYBOOK', top, 'a playbook must be a YAML list of plays (each starts with "- hosts: …")');
     return;

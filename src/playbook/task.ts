@@ -12,6 +12,7 @@ import { checkKeywords, reportUnsupported } from './keywords.js';
 import { moduleArgs } from './module-args.js';
 import { ACTION_KEYWORDS, ALL_TASK_KEYWORDS } from './schemas.js';
 import { at, isMapping, type Loc, srcOf } from './source.js';
+import { checkTaskTemplates } from './templates.js';
 import { nearest } from '../errors.js';
 import type { ActionTask, TaskNode } from './types.js';
 
@@ -92,6 +93,7 @@ function loadAction(t: Record<string, unknown>, loc: TaskLoc, ctx: LoadCtx, lctx
     problems.add('E_SCHEMA', at(loc, 'listen'), '`listen` is for handlers only', 'move this task under `handlers:`', { key: true });
   }
   checkKeywords(t, loc, ACTION_KEYWORDS, 'task', problems);
+  checkTaskTemplates(t, loc, loc.keyOf, problems);
   const moduleKey = modules[0];
   if (moduleKey === undefined) return undefined;
   const def = getModule(moduleKey);

@@ -104,6 +104,24 @@ describe.skipIf(!BUILT)('the lifeboat command', () => {
     const h = lifeboat(['inventory', '-i', join(dir, 'hosts'), '--host', 'node2']);
     expect(JSON.parse(h.stdout)).toMatchObject({ ansible_user: 'root' });
   });
+
+  it('-i h1,h2 is a host list, not a path (the first host is not made relative to the working directory)', () => {
+    const r = lifeboat(['inventory', '-i', 'h1,h2', '--list']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).ungrouped.hosts).toEqual(['h1', 'h2']);
+    const v = lifeboat(['validate', '-i', 'h1,h2', 'playbooks/etcd-backup.yml']);
+    expect(v.stderr + v.stdout).not.toContain(join(ROOT, 'h1'));
+  });
+
+  it('validate refuses an empty playbook and an unclosed template, naming file and line (exit 4)', () => {
+    const dir = scratch({ 'empty.yml': '', 'bad.yml': '- hosts: all\n  tasks:\n    - command: echo {{ foo\n' });
+    const e = lifeboat(['validate', join(dir, 'empty.yml')]);
+    expect(e.code).toBe(4);
+    expect(e.stderr + e.stdout).toContain('empty.yml:1:1: the playbook is empty');
+    const b = lifeboat(['validate', join(dir, 'bad.yml')]);
+    expect(b.code).toBe(4);
+    expect(b.stderr + b.stdout).toMatch(/bad\.yml:3:\d+: template syntax error/);
+  });
 });
 
 describe.skipIf(!BUILT)('Ctrl-C', () => {
