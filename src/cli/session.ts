@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { connectionSpecFor, createConnectionPool } from '../connection/index.js';
 import type { ConnectionPool } from '../connection/index.js';
@@ -35,7 +36,12 @@ export function inventoryPaths(v: Values): string[] {
       hint: 'pass -i PATH (an inventory file or directory), e.g. -i inventories/prod',
     });
   }
-  return paths.map((p) => resolve(p));
+  return paths.map(resolveInventoryArg);
+}
+
+/** An `-i` value as a path from here — unless it is a comma-separated host list (`h1,h2` or `h1,`), kept as given. */
+export function resolveInventoryArg(p: string): string {
+  return p.includes(',') && !existsSync(p) ? p : resolve(p);
 }
 
 export function rolesPathOf(v: Values): string[] {

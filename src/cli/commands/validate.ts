@@ -5,7 +5,7 @@ import { validate } from '../../playbook/index.js';
 import { LifeboatErrors } from '../../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { INVENTORY_OPTS } from '../common.js';
-import { rolesPathOf } from '../session.js';
+import { resolveInventoryArg, rolesPathOf } from '../session.js';
 import { bool, type CommandSpec, type Parsed, strs } from '../spec.js';
 import '../../modules/index.js';
 
@@ -25,7 +25,7 @@ export const validateSpec: CommandSpec = {
 export async function validateCommand(p: Parsed): Promise<number> {
   const v = p.values;
   const errors: LifeboatError[] = [];
-  const invPaths = strs(v, 'inventory').map((x) => resolve(x));
+  const invPaths = strs(v, 'inventory').map(resolveInventoryArg);
   let inventory: Awaited<ReturnType<typeof loadInventory>> | undefined;
   if (invPaths.length) {
     try {
