@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Inventory, Vars } from '../inventory/types.js';
 import type { Playbook } from '../playbook/types.js';
 import type { PlanInputs } from './types.js';
-import { makeMasker } from '../reporters/mask.js';
+import { makeMasker, maskValue } from '../reporters/mask.js';
 
 export interface InputSources {
   inventory: Inventory;
@@ -82,7 +82,7 @@ export function computeInputs(src: InputSources): PlanInputs {
     ...(src.limit ? { limit: src.limit } : {}),
     tags: src.tags,
     skipTags: src.skipTags,
-    extraVars: JSON.parse(mask(JSON.stringify(src.extraVars))) as Record<string, unknown>,
+    extraVars: maskValue(src.extraVars, mask) as Record<string, unknown>,
     rolesPath: src.rolesPath,
     files,
   };

@@ -160,4 +160,12 @@ describe('stale plans', () => {
     const i = computeInputs({ inventory, inventoryPaths: [], playbooks: [], playbookFiles: [], tags: [], skipTags: [], extraVars: { pw: 'hunter22' }, rolesPath: [], secrets: ['hunter22'] });
     expect(JSON.stringify(i)).not.toContain('hunter22');
   });
+
+  it('a secret with a quote and a backslash is masked before serialising (not inside JSON text)', () => {
+    const inventory: Inventory = { hosts: new Map(), groups: new Map(), order: [], sources: [] };
+    const pw = 'Ab"c\\d-XYZ';
+    const i = computeInputs({ inventory, inventoryPaths: [], playbooks: [], playbookFiles: [], tags: [], skipTags: [], extraVars: { become_pass: pw, nested: [`x${pw}y`] }, rolesPath: [], secrets: [pw] });
+    expect(i.extraVars).toEqual({ become_pass: '********', nested: ['x********y'] });
+    expect(JSON.stringify(i)).not.toContain('XYZ');
+  });
 });

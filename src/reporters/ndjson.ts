@@ -1,5 +1,5 @@
 import type { RunEvent, Reporter } from '../executor/events.js';
-import { makeMasker } from './mask.js';
+import { makeMasker, maskValue } from './mask.js';
 
 /** `--json`: one JSON event per line (schema: docs/events.md). Secrets masked as a last line of defence. */
 export class NdjsonReporter implements Reporter {
@@ -11,7 +11,7 @@ export class NdjsonReporter implements Reporter {
     this.mask = makeMasker(secrets);
   }
   emit(ev: RunEvent): void {
-    this.out.write(`${this.mask(JSON.stringify(ev))}\n`);
+    this.out.write(`${JSON.stringify(maskValue(ev, this.mask))}\n`);
   }
   async close(): Promise<void> {}
 }

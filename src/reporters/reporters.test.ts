@@ -72,6 +72,18 @@ describe('ndjson reporter', () => {
     expect(parsed.map((e) => e.type)).toEqual(events.map((e) => e.type));
     expect(text()).not.toContain('hunter2');
   });
+
+  it('masks a secret with quotes, backslashes and a newline, and one added to the list after it was built', () => {
+    const { stream, text } = collect();
+    const secrets: string[] = ['Ab"c\\d-XYZ'];
+    const r = new NdjsonReporter(stream, secrets);
+    r.emit({ type: 'warning', message: 'pw Ab"c\\d-XYZ here' } as unknown as RunEvent);
+    secrets.push('late\nsecret.*');
+    r.emit({ type: 'warning', message: 'now late\nsecret.* too' } as unknown as RunEvent);
+    expect(text()).not.toContain('XYZ');
+    expect(text()).not.toContain('late');
+    expect(text().trim().split('\n').map((l) => JSON.parse(l).message)).toEqual(['pw ******** here', 'now ******** too']);
+  });
 });
 
 describe('reporter choice', () => {
