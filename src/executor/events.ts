@@ -1,4 +1,7 @@
-import type { Step, FileDiff } from '../modules/types.js';
+import type { FileDiff } from '../modules/types.js';
+import type { PlannedStep } from './plan-types.js';
+
+export type { PlannedStep } from './plan-types.js';
 
 /**
  * Everything the executor reports flows as these events, to reporters (listr2, plain, NDJSON) and,
@@ -17,16 +20,6 @@ export interface HostCounts {
   unreachable: number;
   rescued: number;
   ignored: number;
-}
-
-/** A host's step as the plan shows it (and as the run executed it). Secrets already masked. */
-export interface PlannedStep {
-  kind: Step['kind'];
-  /** exec: the command; put: "put DEST (mode, owner)"; get: "get SRC -> DEST". */
-  text: string;
-  description?: string;
-  destructive?: string;
-  become?: boolean;
 }
 
 export type RunEvent =

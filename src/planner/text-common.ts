@@ -1,6 +1,8 @@
-import { relative } from 'node:path';
 import type { Paint } from '../reporters/color.js';
 import type { PlanHostEntry } from './types.js';
+
+// shortPath moved to src/reporters/format.ts (the plain reporter uses it too); re-exported for the renderers.
+export { shortPath } from '../reporters/format.js';
 
 /** Shared bits of the terminal view. */
 export interface TextOpts {
@@ -9,11 +11,6 @@ export interface TextOpts {
   width?: number;
   /** Paths are shown relative to this directory when inside it (default: the working directory). */
   cwd?: string;
-}
-
-export function shortPath(file: string, cwd = process.cwd()): string {
-  const r = relative(cwd, file);
-  return r && !r.startsWith('..') ? r : file;
 }
 
 /** "Conditional result was False: x" → "when: x is false"; the rest as it is. */

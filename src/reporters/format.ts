@@ -1,5 +1,12 @@
+import { relative } from 'node:path';
 import type { HostCounts, RunEvent } from '../executor/events.js';
 import type { Paint } from './color.js';
+
+/** `file` relative to `cwd` when inside it, else as it is. */
+export function shortPath(file: string, cwd = process.cwd()): string {
+  const r = relative(cwd, file);
+  return r && !r.startsWith('..') ? r : file;
+}
 
 export function fmtDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`;

@@ -1,8 +1,7 @@
 import type { RunEvent, Reporter } from '../executor/events.js';
 import { painter, type Paint } from './color.js';
-import { failureDetail, fmtDuration, recapLines, statusStyle, statusWord } from './format.js';
+import { failureDetail, fmtDuration, recapLines, shortPath, statusStyle, statusWord } from './format.js';
 import { makeMasker } from './mask.js';
-import { shortPath } from '../planner/text-common.js';
 
 export interface PlainOptions {
   out: NodeJS.WritableStream;
