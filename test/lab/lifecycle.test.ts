@@ -94,7 +94,15 @@ describe.skipIf(why !== undefined)(`lab lifecycle${why ? ` (skipped: ${why})` : 
     expect((await footprint(info.id, ns)).namespaces).toHaveLength(2);
     // … until the next cleanup (every startLab runs it first)
     await cleanupStaleLabs();
-    expect(await footprint(info.id, ns)).toEqual({ links: [], procs: [], namespaces: [], mounts: 0, dirExists: false });
+    // Another test file's startLab may have claimed this stale lab first (it runs the same cleanup): then our call
+    // returns at once while that one is still killing. Wait (bounded) for whichever cleanup owns it to finish.
+    const clean = { links: [], procs: [], namespaces: [], mounts: 0, dirExists: false };
+    let after = await footprint(info.id, ns);
+    for (let i = 0; i < 100 && JSON.stringify(after) !== JSON.stringify(clean); i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      after = await footprint(info.id, ns);
+    }
+    expect(after).toEqual(clean);
   });
 
   // (from a nested pid namespace, a dead namespace's labs cannot be told from invisible live ones: left alone)
