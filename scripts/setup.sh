@@ -85,4 +85,11 @@ if node -e 'process.exit(require("./package.json").scripts?.build ? 0 : 1)'; the
     log "WARNING: npm run build failed (src/ may be mid-work); see /tmp/lifeboat-build.log — continuing"
   fi
 fi
+# etcd 3.5 for the lab (Debian sid's packages into /var/cache/lifeboat/etcd; the machine's apt setup untouched).
+# Cached: a second run does nothing. Without it the 3.5 lab tests skip and say why.
+if npx --no-install tsx test/lab/cli.ts fetch-etcd 3.5 >/tmp/lifeboat-etcd35.log 2>&1; then
+  log "$(tail -n 1 /tmp/lifeboat-etcd35.log)"
+else
+  log "WARNING: could not fetch etcd 3.5 (see /tmp/lifeboat-etcd35.log); its lab tests will skip"
+fi
 log "done"

@@ -1,9 +1,12 @@
 /**
- * npm run lab -- up 3 [--tls|--no-tls] [--etcd N] [--masters N] [--seed N] [--prefix P] [--etcd-user etcd|root]
+ * npm run lab -- up 3 [--tls|--no-tls] [--etcd N|3.4|3.5] [--etcd-version 3.4|3.5] [--masters N] [--seed N] [--prefix P]
+ *                      [--etcd-user etcd|root]     (--etcd N: members; --etcd 3.5: the release, as --etcd-version)
+ * npm run lab -- fetch-etcd 3.5   (fetch Debian sid's etcd 3.5 into the cache now)
  * npm run lab -- down [ID|--all] [--force]   (--force: also labs of running test processes)
  * npm run lab -- status      npm run lab -- sh ID HOST 'command'
  */
 import { LifeboatError } from '../../src/errors.js';
+import { ensureEtcd, isEtcdLine } from './etcd-dist.js';
 import { cleanupStaleLabs, type LabOptions, startLab, stopLabById } from './index.js';
 import { HOST_PATH, hostDir } from './paths.js';
 import { ownPidNs, procAliveIn, run, runInHost } from './proc.js';
@@ -28,7 +31,14 @@ async function up(args: string[]): Promise<void> {
   const user = flag(args, '--etcd-user');
   if (user !== undefined && user !== 'etcd' && user !== 'root') throw new LifeboatError('E_USAGE', '--etcd-user is etcd or root');
   const opts: LabOptions = { hosts, tls: !args.includes('--no-tls'), persistent: true };
-  const etcd = int(flag(args, '--etcd'), '--etcd');
+  // --etcd N is the member count; --etcd 3.5 (a dotted value) names the release, as --etcd-version does
+  const etcdFlag = flag(args, '--etcd');
+  const release = flag(args, '--etcd-version') ?? (etcdFlag?.includes('.') ? etcdFlag : undefined);
+  if (release !== undefined) {
+    if (!isEtcdLine(release)) throw new LifeboatError('E_USAGE', `etcd release is 3.4 or 3.5, got "${release}"`);
+    opts.etcdVersion = release;
+  }
+  const etcd = int(etcdFlag?.includes('.') ? undefined : etcdFlag, '--etcd');
   const masters = int(flag(args, '--masters'), '--masters');
   const seed = int(flag(args, '--seed'), '--seed');
   const prefix = flag(args, '--prefix');
@@ -40,7 +50,7 @@ async function up(args: string[]): Promise<void> {
   const t0 = performance.now();
   const lab = await startLab(opts);
   const ms = Math.round(performance.now() - t0);
-  console.log(`lab ${lab.id} up in ${ms} ms: ${lab.hosts.length} hosts, TLS ${opts.tls ? 'on' : 'off'}`);
+  console.log(`lab ${lab.id} up in ${ms} ms: ${lab.hosts.length} hosts, TLS ${opts.tls ? 'on' : 'off'}, etcd ${opts.etcdVersion ?? '3.4'}`);
   for (const h of lab.hosts) {
     const roles = [h.etcd ? `etcd ${h.etcdName}` : '', h.master ? 'kube_master' : 'kube_node'].filter(Boolean).join(', ');
     console.log(`  ${h.name.padEnd(10)} ${h.address.padEnd(14)} ${roles}`);
@@ -113,9 +123,15 @@ async function main(argv: string[]): Promise<number> {
   else if (cmd === 'down') await down(rest);
   else if (cmd === 'status') await status();
   else if (cmd === 'sh') return sh(rest);
+  else if (cmd === 'fetch-etcd') {
+    const line = rest[0] ?? '3.5';
+    if (!isEtcdLine(line)) throw new LifeboatError('E_USAGE', `fetch-etcd 3.4|3.5, got "${line}"`);
+    const d = await ensureEtcd(line, (m) => console.log(m));
+    console.log(`etcd ${d.version}: ${d.binDir}`);
+  }
   else {
-    console.error('usage: npm run lab -- up N [--no-tls] [--etcd N] [--masters N] [--seed N] [--prefix P] [--etcd-user etcd|root]\n' +
-      '       npm run lab -- down [ID|--all] [--force] | status | sh ID HOST CMD');
+    console.error('usage: npm run lab -- up N [--no-tls] [--etcd N] [--etcd-version 3.4|3.5] [--masters N] [--seed N] [--prefix P] [--etcd-user etcd|root]\n' +
+      '       npm run lab -- down [ID|--all] [--force] | status | sh ID HOST CMD | fetch-etcd 3.5');
     return 2;
   }
   return 0;

@@ -15,6 +15,12 @@ step hostname "$LAB_HOSTNAME"
 read -r SERVICES < "$H/fs/services" || SERVICES=
 
 # Own filesystem view: copy-on-write /etc, /var, /usr/local; own directories for the paths that matter.
+# /usr too when the lab runs an etcd other than the machine's: its release dir is a lower layer over /usr.
+USR_LOWER=
+[ -r "$H/fs/usr-lower" ] && read -r USR_LOWER < "$H/fs/usr-lower"
+if [ -n "$USR_LOWER" ]; then
+  step mount -t overlay lab-usr -o "lowerdir=$USR_LOWER:/usr,upperdir=$H/fs/usr.upper,workdir=$H/fs/usr.work" /usr
+fi
 for d in etc var usr/local; do
   u=$(echo "$d" | tr -d /) # usr/local -> usrlocal
   step mount -t overlay "lab-$u" -o "lowerdir=/$d,upperdir=$H/fs/$u.upper,workdir=$H/fs/$u.work" "/$d"

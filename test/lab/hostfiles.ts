@@ -35,6 +35,8 @@ export interface HostFilesInput {
   pki?: LabPki;
   /** The compiled lab-init on the controller. */
   initBin: string;
+  /** A directory laid over the host's /usr (an etcd release other than the machine's: `<release>/usr`). */
+  usrLower?: string;
 }
 
 /** uid/gid of a local user, from /etc/passwd. */
@@ -47,7 +49,7 @@ export function userIds(user: string): { uid: number; gid: number } | undefined 
 }
 
 export const FS_DIRS = [
-  'etc.upper', 'etc.work', 'var.upper', 'var.work', 'usrlocal.upper', 'usrlocal.work',
+  'etc.upper', 'etc.work', 'var.upper', 'var.work', 'usrlocal.upper', 'usrlocal.work', 'usr.upper', 'usr.work',
   'var-lib-etcd', 'etc-etcd', 'etc-kubernetes', 'var-log', 'run', 'root', 'tmp',
 ] as const;
 
@@ -99,6 +101,7 @@ export async function writeHostFiles(inp: HostFilesInput): Promise<string> {
     if (owner) await chown(p, owner.uid, owner.gid);
   };
 
+  if (inp.usrLower) await put('usr-lower', `${inp.usrLower}\n`);
   // lab-init, for Lab.sh() (the controller's /tmp, where it is built, is hidden on the host)
   await copy(inp.initBin, `usrlocal.upper/lib/lifeboat-lab/lab-init`, 0o755);
 

@@ -8,6 +8,7 @@ import { LifeboatError } from '../../src/errors.js';
 import { spawnHost, waitBooted, waitEtcdCluster, wireHosts } from './boot.js';
 import { cleanupStaleLabs } from './cleanup.js';
 import { destroyLab } from './teardown.js';
+import { cachedEtcd, type EtcdLine, ensureEtcd, isEtcdLine } from './etcd-dist.js';
 import { type HostSpec, userIds, writeHostFiles } from './hostfiles.js';
 import { buildInit } from './init-bin.js';
 import { writeClientFiles } from './inventory.js';
@@ -38,6 +39,9 @@ export interface LabOptions {
   prefix?: string;
   /** User etcd runs as: Debian's `etcd` (default) or `root` (as kubeadm's static pod). */
   etcdUser?: 'etcd' | 'root';
+  /** etcd release line: '3.4' (the machine's Debian bookworm etcd, default) or '3.5' (Debian sid's, fetched
+   * once into the cache, test/lab/etcd-dist.ts) — laid over each host's /usr, so `/usr/bin/etcd` is that release. */
+  etcdVersion?: EtcdLine;
   /** Survive the process that started it (the CLI's `up`); default false. */
   persistent?: boolean;
 }
@@ -88,6 +92,10 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
       hint: "Debian's etcd-server package creates it (bash scripts/setup.sh), or start the lab with etcdUser: 'root'",
     });
   }
+  const line = opts.etcdVersion ?? '3.4';
+  if (!isEtcdLine(line)) throw usage(`etcdVersion must be 3.4 or 3.5, got "${String(line)}"`);
+  const dist = line === '3.4' ? cachedEtcd('3.4') : await ensureEtcd(line, (m) => console.error(m));
+  const usrLower = dist && !dist.system ? path.dirname(dist.binDir) : undefined;
   await cleanupStaleLabs();
   const t0 = performance.now();
   const trace = (what: string): void => {
@@ -99,7 +107,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
   const dir = labDir(id);
   try {
     const hosts = specs(id, o);
-    state.summary = { ...o, seedKeys: opts.seedKeys ?? 0, hosts: hosts.map(({ name, address, etcd, master }) => ({ name, address, etcd, master })) };
+    state.summary = { ...o, etcdVersion: dist?.version ?? line, seedKeys: opts.seedKeys ?? 0, hosts: hosts.map(({ name, address, etcd, master }) => ({ name, address, etcd, master })) };
     const clientKey = path.join(dir, 'id_ed25519');
     const files = {
       clientKey,
@@ -121,7 +129,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     await Promise.all(
       hosts.map(async (h) => {
         const key = await writeHostFiles({
-          labId: id, hostDir: hostDir(id, h.name), host: h, all: hosts, tls: o.tls, etcdUser, clientPubKey, initBin, ...(pki ? { pki } : {}),
+          labId: id, hostDir: hostDir(id, h.name), host: h, all: hosts, tls: o.tls, etcdUser, clientPubKey, initBin, ...(pki ? { pki } : {}), ...(usrLower ? { usrLower } : {}),
         });
         hostKeys.set(h.name, key);
       }),
