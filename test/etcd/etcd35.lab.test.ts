@@ -52,4 +52,43 @@ describe.skipIf(SKIP !== undefined)('etcd 3.5 (Debian sid release laid over the 
       await rm(dir, { recursive: true, force: true });
     }
   }, 180_000);
+
+  it('the same on systemd hosts (etcd.service, units for the stand-ins): the restore stops and starts units', async () => {
+    const lab = await startLab({ hosts: 3, seedKeys: 200, etcdVersion: '3.5', init: 'systemd' });
+    const dir = await mkdtemp(path.join(tmpdir(), 'lifeboat-etcd35-systemd-'));
+    try {
+      for (const h of ['node1', 'node2', 'node3']) {
+        const v = await lab.sh(h, 'etcd --version; etcdutl version; command -v etcdutl');
+        expect(v.stdout).toContain('etcd Version: 3.5.');
+        expect(v.stdout).toContain('etcdutl version: 3.5.');
+        expect(v.stdout).toContain('/usr/bin/etcdutl');
+      }
+      const status = JSON.parse((await lab.etcdctl('node1', ['endpoint', 'status', '-w', 'json'])).stdout) as { Status: { version: string } }[];
+      expect(status[0]?.Status.version).toMatch(/^3\.5\./);
+
+      const b = await runPlaybook('etcd-backup.yml', [lab.inventoryIni], lab.sshConfig, { etcd_backup_dir: dir });
+      expect(b.ev.failures().map((f) => f.msg)).toEqual([]);
+      const file = readdirSync(dir).find((f) => f.endsWith('.db'));
+      expect(file).toBeDefined();
+      await lab.disaster({ fraction: 1 });
+      expect((await dataKeys(lab)).size).toBe(0);
+      const r = await runPlaybook('etcd-restore.yml', [lab.inventoryIni], lab.sshConfig, { etcd_backup_dir: dir, snapshot: path.join(dir, file as string) });
+      expect(r.ev.failures().map((f) => `${f.task}: ${f.msg}`)).toEqual([]);
+      expect(r.summary.exitCode).toBe(0);
+      expect(await dataKeys(lab)).toEqual(lab.expectedSeed());
+      const verify = r.ev.results('etcd_verify : Verify etcd member by member (health, one leader, one cluster ID, planned members, revision, alarms)')[0];
+      expect(verify?.msg).toContain('3 members etcd-node1, etcd-node2, etcd-node3; one leader');
+      for (const h of ['node1', 'node2', 'node3']) {
+        expect((await lab.sh(h, 'ls -d /var/lib/etcd/.lifeboat-*/member')).rc).toBe(0); // old data kept
+        for (const s of CONTROL_PLANE) expect(await isRunning(lab, h, s)).toBe(true);
+        expect((await lab.sh(h, 'systemctl is-system-running; systemctl is-active etcd')).stdout).toBe('running\nactive\n');
+      }
+      // the release is only on the hosts: the machine's own /usr/bin has no etcdutl and its etcd stays 3.4
+      expect(existsSync('/usr/bin/etcdutl')).toBe(false);
+      expect(execFileSync('/usr/bin/etcd', ['--version'], { encoding: 'utf8' })).toContain('etcd Version: 3.4.');
+    } finally {
+      await lab.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });

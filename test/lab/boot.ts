@@ -9,10 +9,13 @@ import { BOOT_SCRIPT, HOST_PATH } from './paths.js';
 import { nsOf, procStart, run, sleep } from './proc.js';
 import type { HostState } from './state.js';
 
+/** A systemd host's cgroup under the machine's hierarchies (systemd-boot.sh makes it, teardown removes it). */
+export const labCgroup = (labId: number, host: string): string => `lifeboat-lab-${labId}-${host}`;
+
 export const bootLog = (hostDir: string): string => path.join(hostDir, 'boot.log');
 
 /** Start one host's lab-init (detached: it outlives this call) in new net, UTS and mount namespaces. */
-export function spawnHost(initBin: string, h: HostSpec, hostDir: string): HostState {
+export function spawnHost(initBin: string, h: HostSpec, hostDir: string, labId: number): HostState {
   const log = openSync(bootLog(hostDir), 'a');
   try {
     const child = spawn(
@@ -22,7 +25,7 @@ export function spawnHost(initBin: string, h: HostSpec, hostDir: string): HostSt
         cwd: '/',
         detached: true,
         stdio: ['ignore', log, log],
-        env: { PATH: HOST_PATH, HOME: '/root', LANG: 'C.UTF-8', LAB_HOSTNAME: h.hostname, LAB_ADDR: h.address },
+        env: { PATH: HOST_PATH, HOME: '/root', LANG: 'C.UTF-8', LAB_HOSTNAME: h.hostname, LAB_ADDR: h.address, LAB_CGROUP: labCgroup(labId, h.name) },
       },
     );
     child.unref();
@@ -51,7 +54,7 @@ export async function wireHosts(labId: number, hosts: { spec: HostSpec; state: H
 }
 
 /** Wait for LAB-BOOT-OK in every host's boot log; a LAB-BOOT-FAIL or a timeout throws with the log. */
-export async function waitBooted(hosts: { spec: HostSpec; dir: string }[], timeoutMs = 30_000): Promise<void> {
+export async function waitBooted(hosts: { spec: HostSpec; dir: string; state: HostState }[], timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const pending = new Set(hosts);
   while (pending.size > 0) {
@@ -62,7 +65,11 @@ export async function waitBooted(hosts: { spec: HostSpec; dir: string }[], timeo
       } catch {
         // not yet
       }
-      if (text.includes('LAB-BOOT-OK')) pending.delete(h);
+      if (text.includes('LAB-BOOT-OK')) {
+        const sd = /LAB-SYSTEMD-PID: (\d+)/.exec(text)?.[1];
+        if (sd) h.state.systemdPid = Number(sd);
+        pending.delete(h);
+      }
       else if (text.includes('LAB-BOOT-FAIL') || Date.now() > deadline) {
         throw new LifeboatError('E_INTERNAL', `lab: host ${h.spec.name} did not boot:\n${text.trim()}`, {
           hint: `its logs are under ${h.dir}/fs/var-log/ until the lab is stopped`,

@@ -1,6 +1,7 @@
 /**
  * npm run lab -- up 3 [--tls|--no-tls] [--etcd N|3.4|3.5] [--etcd-version 3.4|3.5] [--masters N] [--seed N] [--prefix P]
  *                      [--etcd-user etcd|root]     (--etcd N: members; --etcd 3.5: the release, as --etcd-version)
+ * npm run lab -- up 3 --init systemd   (systemd as each host's PID 1)
  * npm run lab -- fetch-etcd 3.5   (fetch Debian sid's etcd 3.5 into the cache now)
  * npm run lab -- down [ID|--all] [--force]   (--force: also labs of running test processes)
  * npm run lab -- status      npm run lab -- sh ID HOST 'command'
@@ -29,6 +30,8 @@ function int(v: string | undefined, what: string): number | undefined {
 async function up(args: string[]): Promise<void> {
   const hosts = int(args.find((a) => /^\d+$/.test(a)) ?? '3', 'hosts') ?? 3;
   const user = flag(args, '--etcd-user');
+  const init = flag(args, '--init');
+  if (init !== undefined && init !== 'sysv' && init !== 'systemd') throw new LifeboatError('E_USAGE', '--init is sysv or systemd');
   if (user !== undefined && user !== 'etcd' && user !== 'root') throw new LifeboatError('E_USAGE', '--etcd-user is etcd or root');
   const opts: LabOptions = { hosts, tls: !args.includes('--no-tls'), persistent: true };
   // --etcd N is the member count; --etcd 3.5 (a dotted value) names the release, as --etcd-version does
@@ -47,6 +50,7 @@ async function up(args: string[]): Promise<void> {
   if (seed !== undefined) opts.seedKeys = seed;
   if (prefix !== undefined) opts.prefix = prefix;
   if (user) opts.etcdUser = user;
+  if (init) opts.init = init;
   const t0 = performance.now();
   const lab = await startLab(opts);
   const ms = Math.round(performance.now() - t0);
@@ -111,7 +115,7 @@ async function sh(args: string[]): Promise<number> {
   const s = readState(int(idS, 'lab id') ?? 0);
   const h = s?.hosts.find((x) => x.name === host);
   if (!h) throw new LifeboatError('E_USAGE', `no host "${host}" in lab ${idS}`, { hint: 'npm run lab -- status' });
-  const r = await runInHost(h.initPid, ['/bin/sh', '-c', cmd.join(' ')], { PATH: HOST_PATH, HOME: '/root', LANG: 'C.UTF-8' });
+  const r = await runInHost(h.systemdPid ?? h.initPid, ['/bin/sh', '-c', cmd.join(' ')], { PATH: HOST_PATH, HOME: '/root', LANG: 'C.UTF-8' });
   process.stdout.write(r.stdout);
   process.stderr.write(r.stderr);
   return r.rc;

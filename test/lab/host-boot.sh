@@ -13,6 +13,8 @@ T0=$(date +%s%N)
 t() { echo "boot: $(( ($(date +%s%N) - T0) / 1000000 )) ms $*"; }
 step hostname "$LAB_HOSTNAME"
 read -r SERVICES < "$H/fs/services" || SERVICES=
+INIT=sysv
+[ -r "$H/fs/init" ] && read -r INIT < "$H/fs/init"
 
 # Own filesystem view: copy-on-write /etc, /var, /usr/local; own directories for the paths that matter.
 # /usr too when the lab runs an etcd other than the machine's: its release dir is a lower layer over /usr.
@@ -32,6 +34,10 @@ step mount --bind "$H/fs/etc-kubernetes" /etc/kubernetes
 step mount --bind "$H/fs/var-log" /var/log
 step mount --bind "$H/fs/run" /run
 step mount --bind "$H/fs/root" /root
+if [ "$INIT" = systemd ]; then # the boot log stays reachable as systemd's console
+  step touch /run/lifeboat-lab-console
+  step mount --bind "$H/boot.log" /run/lifeboat-lab-console
+fi
 step mount --bind "$H/fs/tmp" /tmp # last: $H lives under /tmp and is hidden from here on
 t "mounts done"
 mkdir -p /run/sshd /run/lock && chmod 0755 /run/sshd
@@ -49,6 +55,8 @@ step ip addr add "$LAB_ADDR/24" dev eth0
 step ip link set eth0 up
 
 t "network up"
+# systemd hosts: systemd starts sshd and the services (systemd-boot.sh, beside this script)
+[ "$INIT" = systemd ] && exec /bin/sh "$(dirname "$0")/systemd-boot.sh"
 step /usr/sbin/sshd -f /etc/ssh/sshd_config -E /var/log/sshd.log
 i=0
 until [ -s /run/sshd.pid ]; do

@@ -4,12 +4,13 @@
  * host stays on that host), and plain directories over /var/lib/etcd, /etc/etcd, /etc/kubernetes, /var/log,
  * /run, /root and /tmp.
  */
-import { chmod, chown, copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, chown, copyFile, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CertPair, LabPki } from './pki.js';
 import { runOk } from './proc.js';
 import { defaultsFile, etcdService, HOST_PKI, initScript, type ServiceDef } from './services.js';
+import { etcdDropIn, LAB_TARGET, MASKED_UNITS, serviceUnit, targetUnit } from './systemd-units.js';
 import { APISERVER_SCRIPT, apiserverService, IDLE_SCRIPT, idleService } from './standins.js';
 
 export interface HostSpec {
@@ -37,6 +38,8 @@ export interface HostFilesInput {
   initBin: string;
   /** A directory laid over the host's /usr (an etcd release other than the machine's: `<release>/usr`). */
   usrLower?: string;
+  /** PID 1 of the host: Debian's `service` over /etc/init.d scripts (default), or systemd. */
+  init?: 'sysv' | 'systemd';
 }
 
 /** uid/gid of a local user, from /etc/passwd. */
@@ -176,9 +179,30 @@ export async function writeHostFiles(inp: HostFilesInput): Promise<string> {
     await put('usrlocal.upper/bin/kube-scheduler', IDLE_SCRIPT, 0o755);
   }
   for (const s of services) {
-    await put(`etc.upper/init.d/${s.name}`, initScript(s), 0o755);
+    if (inp.init !== 'systemd') await put(`etc.upper/init.d/${s.name}`, initScript(s), 0o755);
     await put(`etc.upper/default/${s.name}`, defaultsFile(s));
   }
+  if (inp.init === 'systemd') await writeSystemdFiles(fs, put, services, inp.etcdUser);
   await put('services', `${services.map((s) => s.name).join(' ')}\n`);
   return (await readFile(`${hostKey}.pub`, 'utf8')).trim();
+}
+
+/** A systemd host's units: its target, the masks, the services' units (Debian's own etcd.service + a drop-in). */
+async function writeSystemdFiles(
+  fs: string,
+  put: (rel: string, text: string, mode?: number) => Promise<string>,
+  services: ServiceDef[],
+  etcdUser: string,
+): Promise<void> {
+  await put('init', 'systemd\n');
+  const unitDir = path.join(fs, 'etc.upper/systemd/system');
+  await mkdir(unitDir, { recursive: true });
+  for (const u of MASKED_UNITS) await symlink('/dev/null', path.join(unitDir, u));
+  await put(`etc.upper/systemd/system/${LAB_TARGET}`, targetUnit(services.map((s) => s.name)));
+  await put('etc.upper/default/ssh', '# Lifeboat lab: read by ssh.service\nSSHD_OPTS="-E /var/log/sshd.log"\n');
+  await put('etc.upper/machine-id', '');
+  for (const s of services) {
+    if (s.name === 'etcd') await put('etc.upper/systemd/system/etcd.service.d/lifeboat-lab.conf', etcdDropIn(etcdUser));
+    else await put(`etc.upper/systemd/system/${s.name}.service`, serviceUnit(s));
+  }
 }

@@ -42,6 +42,9 @@ export interface LabOptions {
   /** etcd release line: '3.4' (the machine's Debian bookworm etcd, default) or '3.5' (Debian sid's, fetched
    * once into the cache, test/lab/etcd-dist.ts) — laid over each host's /usr, so `/usr/bin/etcd` is that release. */
   etcdVersion?: EtcdLine;
+  /** PID 1 of each host: 'sysv' (Debian's `service` over init scripts, default) or 'systemd' (its own PID
+   * namespace; sshd and the services are units). */
+  init?: 'sysv' | 'systemd';
   /** Survive the process that started it (the CLI's `up`); default false. */
   persistent?: boolean;
 }
@@ -96,6 +99,8 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
   if (!isEtcdLine(line)) throw usage(`etcdVersion must be 3.4 or 3.5, got "${String(line)}"`);
   const dist = line === '3.4' ? cachedEtcd('3.4') : await ensureEtcd(line, (m) => console.error(m));
   const usrLower = dist && !dist.system ? path.dirname(dist.binDir) : undefined;
+  const init = opts.init ?? 'sysv';
+  if (init !== 'sysv' && init !== 'systemd') throw usage(`init must be sysv or systemd, got "${String(init)}"`);
   await cleanupStaleLabs();
   const t0 = performance.now();
   const trace = (what: string): void => {
@@ -107,7 +112,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
   const dir = labDir(id);
   try {
     const hosts = specs(id, o);
-    state.summary = { ...o, etcdVersion: dist?.version ?? line, seedKeys: opts.seedKeys ?? 0, hosts: hosts.map(({ name, address, etcd, master }) => ({ name, address, etcd, master })) };
+    state.summary = { ...o, etcdVersion: dist?.version ?? line, init, seedKeys: opts.seedKeys ?? 0, hosts: hosts.map(({ name, address, etcd, master }) => ({ name, address, etcd, master })) };
     const clientKey = path.join(dir, 'id_ed25519');
     const files = {
       clientKey,
@@ -129,7 +134,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     await Promise.all(
       hosts.map(async (h) => {
         const key = await writeHostFiles({
-          labId: id, hostDir: hostDir(id, h.name), host: h, all: hosts, tls: o.tls, etcdUser, clientPubKey, initBin, ...(pki ? { pki } : {}), ...(usrLower ? { usrLower } : {}),
+          labId: id, hostDir: hostDir(id, h.name), host: h, all: hosts, tls: o.tls, etcdUser, clientPubKey, initBin, ...(pki ? { pki } : {}), ...(usrLower ? { usrLower } : {}), init,
         });
         hostKeys.set(h.name, key);
       }),
@@ -137,7 +142,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     trace('host files');
     await writeClientFiles({ dir, hosts, hostKeys, ...files, tls: o.tls, etcdUser, labId: id });
 
-    const started = hosts.map((spec) => ({ spec, dir: hostDir(id, spec.name), state: spawnHost(initBin, spec, hostDir(id, spec.name)) }));
+    const started = hosts.map((spec) => ({ spec, dir: hostDir(id, spec.name), state: spawnHost(initBin, spec, hostDir(id, spec.name), id) }));
     state.hosts = started.map((s) => s.state);
     writeState(state);
     await wireHosts(id, started);
@@ -148,6 +153,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     writeState(state);
     trace('hosts spawned and wired');
     await waitBooted(started);
+    writeState(state); // systemd hosts: systemd's pid
     trace('hosts booted (sshd, services started)');
 
     const controllerPki = pki ? { ca: pki.ca.crt, cert: pki.client.crt, key: pki.client.key } : undefined;

@@ -84,6 +84,11 @@ export function makeLab(inp: MakeLabInput): Lab {
     }
     return s.state.initPid;
   };
+  /** The process whose namespaces a command enters: systemd on systemd hosts, else lab-init. */
+  const enterOf = (name: string): number => {
+    const pid = initOf(name);
+    return inp.started.find((h) => h.spec.name === name)?.state.systemdPid ?? pid;
+  };
   const etcdHosts = hosts.filter((h) => h.etcd);
   const clientUrls = etcdHosts.map((h) => h.clientUrl ?? '');
   const targets = (): EtcdTarget[] => etcdHosts.map((h) => ({ endpoints: [h.clientUrl ?? ''], ...(pki ? { pki } : {}) }));
@@ -102,11 +107,11 @@ export function makeLab(inp: MakeLabInput): Lab {
       return seeded;
     },
     sh(host, cmd) {
-      const pid = initOf(host);
+      const pid = enterOf(host);
       return runInHost(pid, ['/bin/sh', '-c', cmd], HOST_ENV);
     },
     etcdctl(host, args) {
-      const pid = initOf(host);
+      const pid = enterOf(host);
       const h = hosts.find((x) => x.name === host);
       const has = (flag: string) => args.some((a) => a === flag || a.startsWith(`${flag}=`));
       const flags: string[] = [];

@@ -132,7 +132,7 @@ export function inNestedPidNs(): boolean {
 }
 
 /** `mnt:[4026…]`-style identity of a process's namespace, or undefined (gone, zombie). */
-export function nsOf(pid: number, ns: 'mnt' | 'net' | 'uts'): string | undefined {
+export function nsOf(pid: number, ns: 'mnt' | 'net' | 'uts' | 'pid'): string | undefined {
   try {
     return readlinkSync(`/proc/${pid}/ns/${ns}`);
   } catch {
@@ -185,7 +185,9 @@ export const HOST_INIT = '/usr/local/lib/lifeboat-lab/lab-init';
  */
 export function runInHost(initPid: number, argv: string[], env: NodeJS.ProcessEnv): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('nsenter', ['-t', String(initPid), '-m', '-u', '-n', '-w', '--', HOST_INIT, '--wrap', ...argv], {
+    // a systemd host's own PID (and cgroup) namespace is entered too
+    const ownNs = nsOf(initPid, 'pid') !== nsOf(process.pid, 'pid') ? ['-p', '-C'] : [];
+    const child = spawn('nsenter', ['-t', String(initPid), '-m', '-u', '-n', ...ownNs, '-w', '--', HOST_INIT, '--wrap', ...argv], {
       env,
       stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
     });

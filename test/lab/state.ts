@@ -16,6 +16,8 @@ export interface HostState {
   /** `mnt:[…]` and `net:[…]` of the host's namespaces. */
   mnt?: string;
   net?: string;
+  /** systemd hosts: systemd's pid (PID 1 of the host's own PID namespace); commands enter its namespaces. */
+  systemdPid?: number;
 }
 
 export interface LabState {
