@@ -6,6 +6,7 @@ import { colorEnabled, painter } from '../../reporters/color.js';
 import { CollectReporter, createReporter, TeeReporter } from '../../reporters/index.js';
 import { LifeboatError } from '../../errors.js';
 import { CONNECT_OPTS, ENV_FOOTER, INVENTORY_OPTS, RUN_OPTS } from '../common.js';
+import { EXIT } from '../exit-codes.js';
 import { version } from '../version.js';
 import { interruptSignal, openSession, runOptionsFor, type Session } from '../session.js';
 import { bool, type CommandSpec, type Parsed, str, strs } from '../spec.js';
@@ -91,5 +92,7 @@ export async function planCommand(p: Parsed): Promise<number> {
   process.stdout.write(text);
   if (out) process.stderr.write(`Plan saved to ${out}. Run exactly this plan with: lifeboat apply ${out}\n`);
   else if (format === 'text') process.stderr.write('To run exactly this plan (refused if anything changes meanwhile): add --out FILE, then lifeboat apply FILE\n');
+  // A plan that shows WILL FAIL exits 2 even when the walk itself ended ok (e.g. the failure was ignored).
+  if (summary.exitCode === EXIT.OK && plan.summary.failed > 0) return EXIT.TASK_FAILED;
   return summary.exitCode;
 }
