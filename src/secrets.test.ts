@@ -15,7 +15,7 @@ describe('SecretSet', () => {
 
   it('masks before serialising, so JSON escapes cannot hide a secret', () => {
     const s = new SecretSet(['Ab"c\\d-XYZ']);
-    const json = JSON.stringify(s.maskDeep({ become_pass: 'Ab"c\\d-XYZ', list: ['x Ab"c\\d-XYZ'], ['Ab"c\\d-XYZ']: 1 }));
+    const json = JSON.stringify(s.maskDeep({ become_pass: 'Ab"c\\d-XYZ', list: ['x Ab"c\\d-XYZ'], 'Ab"c\\d-XYZ': 1 }));
     expect(json).not.toContain('Ab');
     expect(JSON.parse(json)).toEqual({ become_pass: MASK, list: [`x ${MASK}`], [MASK]: 1 });
   });

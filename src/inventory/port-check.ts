@@ -11,7 +11,8 @@ const PORT_VARS = new Set(['ansible_port', 'ansible_ssh_port']);
 export function badPort(value: unknown): string | undefined {
   if (value === null || value === undefined) return undefined;
   if (typeof value === 'string' && value.includes('{{')) return undefined;
-  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+  const n =
+    typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
   if (Number.isInteger(n) && n >= 1 && n <= 65535) return undefined;
   return `${JSON.stringify(value)} is not a port number`;
 }
@@ -19,15 +20,18 @@ export function badPort(value: unknown): string | undefined {
 export function portError(name: string, value: unknown, src: SourceRef): LifeboatError | undefined {
   if (!PORT_VARS.has(name)) return undefined;
   const why = badPort(value);
-  return why ? new LifeboatError('E_INVENTORY', `${name} ${why}`, { src, hint: 'use a number from 1 to 65535' }) : undefined;
+  return why
+    ? new LifeboatError('E_INVENTORY', `${name} ${why}`, { src, hint: 'use a number from 1 to 65535' })
+    : undefined;
 }
 
 /** Every port variable anywhere in a parsed YAML inventory or vars file. */
 export function yamlPortErrors(y: YamlFile): LifeboatError[] {
   const out: LifeboatError[] = [];
   const walk = (v: unknown, path: DataPath): void => {
-    if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
-    else if (v && typeof v === 'object') {
+    if (Array.isArray(v)) {
+      for (const [i, x] of v.entries()) walk(x, [...path, i]);
+    } else if (v && typeof v === 'object') {
       for (const [k, x] of Object.entries(v)) {
         const e = portError(k, x, positionOf(y, [...path, k]));
         if (e) out.push(e);
