@@ -10,7 +10,7 @@ import type { Playbook } from '../playbook/types.js';
 import type { RunOptions } from '../executor/index.js';
 import type { Reporter } from '../executor/events.js';
 import { splitCsv } from './commands/split.js';
-import { PASSWORD_VARS, renderValue } from '../vars/index.js';
+import { maskSecrets, PASSWORD_VARS, renderValue } from '../vars/index.js';
 import { parseExtraVars } from './extra-vars.js';
 import { promptHidden } from './prompt.js';
 import { bool, int, str, strs, type Values } from './spec.js';
@@ -82,7 +82,7 @@ export async function openSession(v: Values, playbookArgs: string[]): Promise<Se
     password: sshPassword,
     connectTimeoutMs: timeoutS * 1000,
   };
-  const session = { onWarning: (msg: string) => process.stderr.write(`[WARNING] ${msg}\n`) } as Pick<Session, 'onWarning'>;
+  const session = { onWarning: (msg: string) => process.stderr.write(`[WARNING] ${maskSecrets(msg, secrets)}\n`) } as Pick<Session, 'onWarning'>;
   const pool = createConnectionPool({
     onWarning: (msg: string) => session.onWarning(msg),
     specFor: (host: string) => {

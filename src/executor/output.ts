@@ -1,3 +1,4 @@
+import { maskDeepWith } from '../secrets.js';
 import { maskSecrets, stepLabel } from '../modules/apply.js';
 import type { Step } from '../modules/types.js';
 import type { PlannedStep } from './events.js';
@@ -48,14 +49,7 @@ function stepText(step: Step): string {
 /** Masks secrets in every string of a JSON-like value (for `item`, `msg` and diffs in events). */
 export function maskDeep(value: unknown, secrets: readonly string[]): unknown {
   if (secrets.length === 0) return value;
-  if (typeof value === 'string') return maskSecrets(value, secrets);
-  if (Array.isArray(value)) return value.map((v) => maskDeep(v, secrets));
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = maskDeep(v, secrets);
-    return out;
-  }
-  return value;
+  return maskDeepWith(value, (t) => maskSecrets(t, secrets));
 }
 
 export { stepLabel };

@@ -68,6 +68,8 @@ export interface PlanInputs {
   tags: string[];
   skipTags: string[];
   extraVars: Record<string, unknown>;
+  /** Names of the `-e` inputs whose values were secret and saved masked: `apply` needs them given again. */
+  secretExtraVars?: string[];
   rolesPath: string[];
   /** sha256 of every input file read (inventory, playbooks, roles, vars files, templates, files). */
   files: Record<string, string>;

@@ -11,6 +11,7 @@
 import { LifeboatError, nearest, type SourceRef } from '../errors.js';
 import type { InventoryBuilder } from './builder.js';
 import { parseHostEntry } from './hostrange.js';
+import { portError } from './port-check.js';
 import { iniValue } from './pyliteral.js';
 import { shlexSplit } from '../shlex.js';
 import type { Vars } from './types.js';
@@ -85,7 +86,10 @@ export function parseIni(file: string, text: string, b: InventoryBuilder): Lifeb
         err(`expected key=value, got "${line}"`, at(), `write one variable a line under [${group}:vars], e.g. etcd_port=2379`);
         return;
       }
-      b.groupVars(group, { [key]: iniValue(line.slice(eq + 1).trim()) }, 'inline');
+      const value = iniValue(line.slice(eq + 1).trim());
+      const pe = portError(key, value, at(eq + 1));
+      if (pe) errors.push(pe);
+      b.groupVars(group, { [key]: value }, 'inline');
       return;
     }
 
@@ -119,7 +123,13 @@ export function parseIni(file: string, text: string, b: InventoryBuilder): Lifeb
         bad = true;
         continue;
       }
-      vars[w.text.slice(0, eq)] = iniValue(w.text.slice(eq + 1));
+      const key = w.text.slice(0, eq);
+      vars[key] = iniValue(w.text.slice(eq + 1));
+      const pe = portError(key, vars[key], at(w.start + eq + 1));
+      if (pe) {
+        errors.push(pe);
+        bad = true;
+      }
     }
     if (bad) return;
     if (entry.port !== undefined) vars.ansible_port = entry.port;

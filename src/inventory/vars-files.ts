@@ -8,6 +8,7 @@ import type { Dirent } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { LifeboatError } from '../errors.js';
+import { yamlPortErrors } from './port-check.js';
 import { parseYamlFile, positionOf } from '../yamlpos.js';
 import type { InventoryBuilder } from './builder.js';
 import type { Vars } from './types.js';
@@ -92,7 +93,7 @@ export async function readVarsFile(file: string): Promise<{ vars: Vars; errors: 
       ],
     };
   }
-  return { vars: y.value as Vars, errors: [] };
+  return { vars: y.value as Vars, errors: yamlPortErrors(y) };
 }
 
 /**

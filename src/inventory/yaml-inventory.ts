@@ -15,6 +15,7 @@ import type { ErrorObject } from 'ajv';
 import { Ajv } from 'ajv';
 import type { LifeboatError } from '../errors.js';
 import { LifeboatError as LE } from '../errors.js';
+import { yamlPortErrors } from './port-check.js';
 import { type DataPath, parseYamlFile, positionOf, schemaErrors, type YamlFile } from '../yamlpos.js';
 import type { InventoryBuilder } from './builder.js';
 import { parseHostEntry } from './hostrange.js';
@@ -115,6 +116,7 @@ export function parseYamlInventory(file: string, text: string, b: InventoryBuild
     errors.push(...schemaErrors(y, validate.errors, (e, path) => describe(e, path, valueAt(y.value, path))));
   }
   if (!isMap(y.value)) return errors;
+  errors.push(...yamlPortErrors(y));
   for (const [name, data] of Object.entries(y.value)) walkGroup(y, b, name, data, [name], errors);
   return errors;
 }

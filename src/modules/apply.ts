@@ -1,3 +1,4 @@
+import { maskText } from '../secrets.js';
 import type { Readable } from 'node:stream';
 import type { Connection, ExecResult } from '../connection/types.js';
 import { LifeboatError } from '../errors.js';
@@ -30,16 +31,14 @@ export interface ApplyOptions {
   onOutput?: (stream: OutputStream, text: string, step: Step) => void;
 }
 
-export const MASK = '********';
+export { MASK } from '../secrets.js';
 
 /** Codes that mean the host or the run is gone, not that the step failed. */
 const RETHROW_CODES = new Set(['E_CONNECT', 'E_HOSTKEY', 'E_UNREACHABLE', 'E_BECOME', 'E_INTERRUPTED']);
 
 export function maskSecrets(text: string, secrets: readonly string[] | undefined): string {
   if (!secrets?.length) return text;
-  let out = text;
-  for (const s of secrets) if (s.length > 0) out = out.split(s).join(MASK);
-  return out;
+  return maskText(text, secrets);
 }
 
 export function stepLabel(step: Step): string {

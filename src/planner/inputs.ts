@@ -76,13 +76,17 @@ export function computeInputs(src: InputSources): PlanInputs {
       files[f] = 'missing';
     }
   }
+  const extraVars = maskValue(src.extraVars, mask) as Record<string, unknown>;
+  // The names (never the values) of the -e inputs saved masked, so `apply` asks for them again.
+  const secretExtraVars = Object.keys(extraVars).filter((k) => JSON.stringify(extraVars[k]) !== JSON.stringify(src.extraVars[k]));
   const base = {
     playbooks: src.playbookFiles,
     inventory: src.inventoryPaths,
     ...(src.limit ? { limit: src.limit } : {}),
     tags: src.tags,
     skipTags: src.skipTags,
-    extraVars: maskValue(src.extraVars, mask) as Record<string, unknown>,
+    extraVars,
+    ...(secretExtraVars.length ? { secretExtraVars } : {}),
     rolesPath: src.rolesPath,
     files,
   };

@@ -167,5 +167,11 @@ describe('stale plans', () => {
     const i = computeInputs({ inventory, inventoryPaths: [], playbooks: [], playbookFiles: [], tags: [], skipTags: [], extraVars: { become_pass: pw, nested: [`x${pw}y`] }, rolesPath: [], secrets: [pw] });
     expect(i.extraVars).toEqual({ become_pass: '********', nested: ['x********y'] });
     expect(JSON.stringify(i)).not.toContain('XYZ');
+    expect(i.secretExtraVars).toEqual(['become_pass', 'nested']);
+  });
+  it('records no secretExtraVars when no -e value was masked (the input hash of such plans is unchanged)', () => {
+    const inventory: Inventory = { hosts: new Map(), groups: new Map(), order: [], sources: [] };
+    const i = computeInputs({ inventory, inventoryPaths: [], playbooks: [], playbookFiles: [], tags: [], skipTags: [], extraVars: { a: 'plain' }, rolesPath: [], secrets: ['other-secret'] });
+    expect(i).not.toHaveProperty('secretExtraVars');
   });
 });

@@ -41,9 +41,9 @@ export class ListrReporter implements Reporter {
   }
 
   private write(text: string): void {
-    const t = this.mask(text);
+    const masked = this.mask(text);
     this.chain = this.chain.then(() => {
-      this.out.write(`${t}\n`);
+      this.out.write(`${masked}\n`);
     });
   }
 

@@ -3,7 +3,9 @@
  * 3 characters are ignored. The list is read live, by reference: a secret pushed onto it after the masker was
  * made (become passwords, `secret` variables found mid-run) is masked from then on.
  */
-export const MASK = '********';
+import { MASK, maskDeepWith, maskText } from '../secrets.js';
+
+export { MASK };
 
 export function makeMasker(secrets: readonly string[]): (text: string) => string {
   let seen = -1;
@@ -11,24 +13,13 @@ export function makeMasker(secrets: readonly string[]): (text: string) => string
   return (text) => {
     if (secrets.length !== seen) {
       seen = secrets.length;
-      list = [...new Set(secrets.filter((s) => typeof s === 'string' && s.length >= 3))].sort(
-        (a, b) => b.length - a.length,
-      );
+      list = secrets.filter((s) => typeof s === 'string' && s.length >= 3);
     }
-    let out = text;
-    for (const s of list) out = out.split(s).join(MASK);
-    return out;
+    return maskText(text, list);
   };
 }
 
 /** A masked copy of a JSON-like value: every string masked before it is serialised (so `"` or `\` cannot escape). */
 export function maskValue(value: unknown, mask: (t: string) => string): unknown {
-  if (typeof value === 'string') return mask(value);
-  if (Array.isArray(value)) return value.map((v) => maskValue(v, mask));
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = maskValue(v, mask);
-    return out;
-  }
-  return value;
+  return maskDeepWith(value, mask);
 }

@@ -122,6 +122,16 @@ describe.skipIf(!BUILT)('the lifeboat command', () => {
     expect(b.code).toBe(4);
     expect(b.stderr + b.stdout).toMatch(/bad\.yml:3:\d+: template syntax error/);
   });
+
+  it('a plan that shows WILL FAIL exits 2, even when the failure is ignored', () => {
+    const dir = scratch({
+      'inv.yml': LOCAL_INVENTORY,
+      'pb.yml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - name: a\n      debug:\n        msg: "{{ nope }}"\n      ignore_errors: true\n',
+    });
+    const r = lifeboat(['plan', '--offline', '-i', join(dir, 'inv.yml'), join(dir, 'pb.yml')]);
+    expect(r.stdout).toContain('WILL FAIL');
+    expect(r.code).toBe(2);
+  });
 });
 
 describe.skipIf(!BUILT)('Ctrl-C', () => {

@@ -72,7 +72,8 @@ export async function applyCommand(p: Parsed): Promise<number> {
   }
   const inp = saved.inputs;
   const given = parseExtraVars(strs(p.values, 'extra-vars'));
-  const missing = maskedExtraVars(inp.extraVars).filter((k) => !(k in given));
+  const secretNames = new Set([...(inp.secretExtraVars ?? []), ...maskedExtraVars(inp.extraVars)]);
+  const missing = [...secretNames].filter((k) => !(k in given));
   if (missing.length) {
     throw new LifeboatError('E_USAGE', `the plan ${file} has secret -e values that it saved masked: ${missing.join(', ')}`, {
       hint: `give them again: lifeboat apply ${file} ${missing.map((k) => `-e ${k}=…`).join(' ')}`,

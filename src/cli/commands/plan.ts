@@ -4,8 +4,10 @@ import { runPlaybooks } from '../../executor/index.js';
 import { buildPlan, computeInputs, type Plan, renderPlanHtml, renderPlanMarkdown, renderPlanText, withRunStamp } from '../../planner/index.js';
 import { colorEnabled, painter } from '../../reporters/color.js';
 import { CollectReporter, createReporter, TeeReporter } from '../../reporters/index.js';
+import { makeMasker, maskValue } from '../../reporters/mask.js';
 import { LifeboatError } from '../../errors.js';
 import { CONNECT_OPTS, ENV_FOOTER, INVENTORY_OPTS, RUN_OPTS } from '../common.js';
+import { EXIT } from '../exit-codes.js';
 import { version } from '../version.js';
 import { interruptSignal, openSession, runOptionsFor, type Session } from '../session.js';
 import { bool, type CommandSpec, type Parsed, str, strs } from '../spec.js';
@@ -79,7 +81,11 @@ export async function planCommand(p: Parsed): Promise<number> {
     throw new LifeboatError('E_USAGE', `--format must be text, json, markdown or html (got "${format}")`);
   }
   const session = await openSession(v, p.positionals);
-  const { plan, summary } = await makePlan(session, v, bool(v, 'offline'), bool(v, 'progress'));
+  const made = await makePlan(session, v, bool(v, 'offline'), bool(v, 'progress'));
+  const summary = made.summary;
+  // Every format and the --out file are made from one copy masked with every secret known at the end of the
+  // walk (a secret found mid-run is masked in entries made before it was known), before anything is serialised.
+  const plan = maskValue(made.plan, makeMasker(session.secrets)) as Plan;
   const out = str(v, 'out');
   if (out) writeFileSync(out, `${JSON.stringify(plan, null, 2)}\n`);
   const diff = bool(v, 'diff');
@@ -91,5 +97,7 @@ export async function planCommand(p: Parsed): Promise<number> {
   process.stdout.write(text);
   if (out) process.stderr.write(`Plan saved to ${out}. Run exactly this plan with: lifeboat apply ${out}\n`);
   else if (format === 'text') process.stderr.write('To run exactly this plan (refused if anything changes meanwhile): add --out FILE, then lifeboat apply FILE\n');
+  // A plan that shows WILL FAIL exits 2 even when the walk itself ended ok (e.g. the failure was ignored).
+  if (summary.exitCode === EXIT.OK && plan.summary.failed > 0) return EXIT.TASK_FAILED;
   return summary.exitCode;
 }

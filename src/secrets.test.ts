@@ -1,0 +1,53 @@
+import { inspect } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { MASK, Secret, SecretSet, maskText } from './secrets.js';
+
+const HARD = ['Ab"c\\d-XYZ', 'line1\nline2', 'a.*b$[x](y)|z^+?', 'pass', 'password123', "it's"];
+
+describe('SecretSet', () => {
+  it('masks quotes, backslashes, newlines, regex metacharacters and secrets that contain each other', () => {
+    const s = new SecretSet(HARD);
+    const text = `u Ab"c\\d-XYZ / line1\nline2 / a.*b$[x](y)|z^+? / password123 / pass / it's / aXXb`;
+    const out = s.mask(text);
+    for (const h of HARD) expect(out).not.toContain(h);
+    expect(out).toBe(`u ${MASK} / ${MASK} / ${MASK} / ${MASK} / ${MASK} / ${MASK} / aXXb`);
+  });
+
+  it('masks before serialising, so JSON escapes cannot hide a secret', () => {
+    const s = new SecretSet(['Ab"c\\d-XYZ']);
+    const json = JSON.stringify(s.maskDeep({ become_pass: 'Ab"c\\d-XYZ', list: ['x Ab"c\\d-XYZ'], 'Ab"c\\d-XYZ': 1 }));
+    expect(json).not.toContain('Ab');
+    expect(JSON.parse(json)).toEqual({ become_pass: MASK, list: [`x ${MASK}`], [MASK]: 1 });
+  });
+
+  it('is live: a value added later is masked by the same object', () => {
+    const s = new SecretSet();
+    const mask = (t: string) => s.mask(t);
+    expect(mask('late-secret')).toBe('late-secret');
+    s.add('late-secret');
+    expect(mask('x late-secret')).toBe(`x ${MASK}`);
+  });
+
+  it('ignores empty values and never prints its own values', () => {
+    const s = new SecretSet(['', 'hunter2']);
+    expect(s.size).toBe(1);
+    expect(s.mask('abc')).toBe('abc');
+    expect(JSON.stringify({ s })).not.toContain('hunter2');
+    expect(inspect(s)).not.toContain('hunter2');
+  });
+});
+
+describe('Secret', () => {
+  it('masks itself in template strings, JSON and util.inspect; reveal() gives the value', () => {
+    const p = new Secret('Ab"c\\d');
+    expect(`${p}`).toBe(MASK);
+    expect(JSON.stringify({ p })).toBe(`{"p":"${MASK}"}`);
+    expect(inspect({ p })).not.toContain('Ab');
+    expect(p.reveal()).toBe('Ab"c\\d');
+    expect(new SecretSet([p]).mask('x Ab"c\\d')).toBe(`x ${MASK}`);
+  });
+
+  it('maskText is literal', () => {
+    expect(maskText('a$&b', ['$&'])).toBe(`a${MASK}b`);
+  });
+});
