@@ -1,7 +1,8 @@
 /**
- * npm run lab -- up 3 [--tls|--no-tls] [--etcd N|3.4|3.5] [--etcd-version 3.4|3.5] [--masters N] [--seed N] [--prefix P]
+ * npm run lab -- up 3 [--tls|--no-tls] [--etcd N|3.4|3.5] [--etcd-version 3.4|3.5] [--init sysv|systemd] [--topology debian|binary] [--masters N] [--seed N] [--prefix P]
  *                      [--etcd-user etcd|root]     (--etcd N: members; --etcd 3.5: the release, as --etcd-version)
  * npm run lab -- up 3 --init systemd   (systemd as each host's PID 1)
+ * npm run lab -- up 3 --topology binary [--etcd 3.5]   (kubeasz's layout; systemd)
  * npm run lab -- fetch-etcd 3.5   (fetch Debian sid's etcd 3.5 into the cache now)
  * npm run lab -- down [ID|--all] [--force]   (--force: also labs of running test processes)
  * npm run lab -- status      npm run lab -- sh ID HOST 'command'
@@ -51,6 +52,9 @@ async function up(args: string[]): Promise<void> {
   if (prefix !== undefined) opts.prefix = prefix;
   if (user) opts.etcdUser = user;
   if (init) opts.init = init;
+  const topology = flag(args, '--topology');
+  if (topology !== undefined && topology !== 'debian' && topology !== 'binary') throw new LifeboatError('E_USAGE', '--topology is debian or binary');
+  if (topology) opts.topology = topology;
   const t0 = performance.now();
   const lab = await startLab(opts);
   const ms = Math.round(performance.now() - t0);

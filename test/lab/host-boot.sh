@@ -23,6 +23,11 @@ USR_LOWER=
 if [ -n "$USR_LOWER" ]; then
   step mount -t overlay lab-usr -o "lowerdir=$USR_LOWER:/usr,upperdir=$H/fs/usr.upper,workdir=$H/fs/usr.work" /usr
 fi
+OPT_LOWER=
+[ -r "$H/fs/opt-lower" ] && read -r OPT_LOWER < "$H/fs/opt-lower"
+if [ -n "$OPT_LOWER" ]; then # binary topology: /opt/kube/bin
+  step mount -t overlay lab-opt -o "lowerdir=$OPT_LOWER:/opt,upperdir=$H/fs/opt.upper,workdir=$H/fs/opt.work" /opt
+fi
 for d in etc var usr/local; do
   u=$(echo "$d" | tr -d /) # usr/local -> usrlocal
   step mount -t overlay "lab-$u" -o "lowerdir=/$d,upperdir=$H/fs/$u.upper,workdir=$H/fs/$u.work" "/$d"

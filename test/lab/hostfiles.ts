@@ -7,6 +7,7 @@
 import { chmod, chown, copyFile, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { binaryHostFiles } from './binary.js';
 import type { CertPair, LabPki } from './pki.js';
 import { runOk } from './proc.js';
 import { defaultsFile, etcdService, HOST_PKI, initScript, type ServiceDef } from './services.js';
@@ -40,6 +41,10 @@ export interface HostFilesInput {
   usrLower?: string;
   /** PID 1 of the host: Debian's `service` over /etc/init.d scripts (default), or systemd. */
   init?: 'sysv' | 'systemd';
+  /** 'debian' (Debian's packages and /etc/default files, default) or 'binary' (kubeasz's layout, binary.ts). */
+  topology?: 'debian' | 'binary';
+  /** binary topology: the lab's shared lower layer for /opt (binary.ts makeOptLayer). */
+  optLower?: string;
 }
 
 /** uid/gid of a local user, from /etc/passwd. */
@@ -53,7 +58,7 @@ export function userIds(user: string): { uid: number; gid: number } | undefined 
 
 export const FS_DIRS = [
   'etc.upper', 'etc.work', 'var.upper', 'var.work', 'usrlocal.upper', 'usrlocal.work', 'usr.upper', 'usr.work',
-  'var-lib-etcd', 'etc-etcd', 'etc-kubernetes', 'var-log', 'run', 'root', 'tmp',
+  'opt.upper', 'opt.work', 'var-lib-etcd', 'etc-etcd', 'etc-kubernetes', 'var-log', 'run', 'root', 'tmp',
 ] as const;
 
 export function initialCluster(all: HostSpec[]): string {
@@ -136,7 +141,8 @@ export async function writeHostFiles(inp: HostFilesInput): Promise<string> {
     await copy(pki.healthcheck.crt, 'etc-kubernetes/pki/etcd/healthcheck-client.crt', 0o644);
     await copy(pki.healthcheck.key, 'etc-kubernetes/pki/etcd/healthcheck-client.key', 0o600);
   }
-  if (h.etcd && h.etcdName && h.peerUrl && h.clientUrl) {
+  const binary = inp.topology === 'binary';
+  if (h.etcd && h.etcdName && h.peerUrl && h.clientUrl && !binary) {
     services.push(
       etcdService({
         etcdName: h.etcdName,
@@ -158,6 +164,8 @@ export async function writeHostFiles(inp: HostFilesInput): Promise<string> {
       await pair(pki.server.get(h.name), 'server', etcdOwner);
       await pair(pki.peer.get(h.name), 'peer', etcdOwner);
     }
+  }
+  if (h.etcd) {
     const scheme = inp.tls ? 'https' : 'http';
     const tlsEnv = inp.tls
       ? `ETCDCTL_CACERT=${HOST_PKI}/ca.crt\nETCDCTL_CERT=${HOST_PKI}/healthcheck-client.crt\nETCDCTL_KEY=${HOST_PKI}/healthcheck-client.key\n`
@@ -167,7 +175,7 @@ export async function writeHostFiles(inp: HostFilesInput): Promise<string> {
       `# For etcdctl by hand on this host: set -a; . /etc/etcd/etcdctl.env; set +a\nETCDCTL_API=3\nETCDCTL_ENDPOINTS=${scheme}://127.0.0.1:2379\n${tlsEnv}`,
     );
   }
-  if (h.master) {
+  if (h.master && !binary) {
     if (pki) {
       await copy(pki.apiserverClient.crt, 'etc-kubernetes/pki/apiserver-etcd-client.crt', 0o644);
       await copy(pki.apiserverClient.key, 'etc-kubernetes/pki/apiserver-etcd-client.key', 0o600);
@@ -182,7 +190,18 @@ export async function writeHostFiles(inp: HostFilesInput): Promise<string> {
     if (inp.init !== 'systemd') await put(`etc.upper/init.d/${s.name}`, initScript(s), 0o755);
     await put(`etc.upper/default/${s.name}`, defaultsFile(s));
   }
-  if (inp.init === 'systemd') await writeSystemdFiles(fs, put, services, inp.etcdUser);
+  const extraUnits: string[] = [];
+  if (binary) {
+    if (inp.optLower) await put('opt-lower', `${inp.optLower}\n`);
+    const b = binaryHostFiles(h, all, initialCluster(all), pki);
+    for (const f of b.files) await put(f.rel, f.text, f.mode);
+    for (const c of b.certs) await copy(c.src, c.rel, c.mode);
+    extraUnits.push(...b.units);
+    // no etcd in /usr/bin on such a host: overlay whiteouts (0/0 character devices) hide the machine's
+    await mkdir(path.join(fs, 'usr.upper/bin'), { recursive: true });
+    for (const t of ['etcd', 'etcdctl', 'etcdutl']) await runOk('mknod', [path.join(fs, 'usr.upper/bin', t), 'c', '0', '0']);
+  }
+  if (inp.init === 'systemd') await writeSystemdFiles(fs, put, services, inp.etcdUser, extraUnits);
   await put('services', `${services.map((s) => s.name).join(' ')}\n`);
   return (await readFile(`${hostKey}.pub`, 'utf8')).trim();
 }
@@ -193,12 +212,13 @@ async function writeSystemdFiles(
   put: (rel: string, text: string, mode?: number) => Promise<string>,
   services: ServiceDef[],
   etcdUser: string,
+  extraUnits: string[],
 ): Promise<void> {
   await put('init', 'systemd\n');
   const unitDir = path.join(fs, 'etc.upper/systemd/system');
   await mkdir(unitDir, { recursive: true });
   for (const u of MASKED_UNITS) await symlink('/dev/null', path.join(unitDir, u));
-  await put(`etc.upper/systemd/system/${LAB_TARGET}`, targetUnit(services.map((s) => s.name)));
+  await put(`etc.upper/systemd/system/${LAB_TARGET}`, targetUnit([...services.map((s) => s.name), ...extraUnits]));
   await put('etc.upper/default/ssh', '# Lifeboat lab: read by ssh.service\nSSHD_OPTS="-E /var/log/sshd.log"\n');
   await put('etc.upper/machine-id', '');
   for (const s of services) {

@@ -6,6 +6,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LifeboatError } from '../../src/errors.js';
 import { spawnHost, waitBooted, waitEtcdCluster, wireHosts } from './boot.js';
+import { EMPTY_LAYER, makeOptLayer } from './binary.js';
 import { cleanupStaleLabs } from './cleanup.js';
 import { destroyLab } from './teardown.js';
 import { cachedEtcd, type EtcdLine, ensureEtcd, isEtcdLine } from './etcd-dist.js';
@@ -45,6 +46,9 @@ export interface LabOptions {
   /** PID 1 of each host: 'sysv' (Debian's `service` over init scripts, default) or 'systemd' (its own PID
    * namespace; sshd and the services are units). */
   init?: 'sysv' | 'systemd';
+  /** Host layout: 'debian' (Debian's packages, /etc/default files; default) or 'binary' (kubeasz's: /opt/kube/bin,
+   * /etc/kubernetes/ssl, every flag in /etc/systemd/system/etcd.service, etcd as root; implies init 'systemd'). */
+  topology?: 'debian' | 'binary';
   /** Survive the process that started it (the CLI's `up`); default false. */
   persistent?: boolean;
 }
@@ -88,18 +92,24 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
   const support = labSupport();
   if (!support.ok) throw new LifeboatError('E_PREFLIGHT', `the lab cannot run here: ${support.why}`);
 
-  const etcdUser = opts.etcdUser ?? 'etcd';
+  const etcdUser = opts.etcdUser ?? (opts.topology === 'binary' ? 'root' : 'etcd');
   if (etcdUser !== 'etcd' && etcdUser !== 'root') throw usage(`etcdUser must be "etcd" or "root", got "${etcdUser}"`);
   if (o.etcd > 0 && !userIds(etcdUser)) {
     throw new LifeboatError('E_PREFLIGHT', `the lab cannot run etcd as "${etcdUser}": no such user`, {
       hint: "Debian's etcd-server package creates it (bash scripts/setup.sh), or start the lab with etcdUser: 'root'",
     });
   }
+  const topology = opts.topology ?? 'debian';
+  if (topology === 'binary') await mkdir(EMPTY_LAYER, { recursive: true });
+  if (topology !== 'debian' && topology !== 'binary') throw usage(`topology must be debian or binary, got "${String(topology)}"`);
+  if (topology === 'binary' && opts.init === 'sysv') throw usage('the binary topology runs systemd: leave init unset or "systemd"');
   const line = opts.etcdVersion ?? '3.4';
   if (!isEtcdLine(line)) throw usage(`etcdVersion must be 3.4 or 3.5, got "${String(line)}"`);
   const dist = line === '3.4' ? cachedEtcd('3.4') : await ensureEtcd(line, (m) => console.error(m));
-  const usrLower = dist && !dist.system ? path.dirname(dist.binDir) : undefined;
-  const init = opts.init ?? 'sysv';
+  // /usr gets an overlay when the release is not the machine's, or when the machine's etcd must be hidden
+  // (binary topology: etcd lives in /opt/kube/bin only; an empty lower layer, whiteouts in the host's upper)
+  const usrLower = topology === 'binary' ? EMPTY_LAYER : dist && !dist.system ? path.dirname(dist.binDir) : undefined;
+  const init = opts.init ?? (topology === 'binary' ? 'systemd' : 'sysv');
   if (init !== 'sysv' && init !== 'systemd') throw usage(`init must be sysv or systemd, got "${String(init)}"`);
   await cleanupStaleLabs();
   const t0 = performance.now();
@@ -112,7 +122,8 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
   const dir = labDir(id);
   try {
     const hosts = specs(id, o);
-    state.summary = { ...o, etcdVersion: dist?.version ?? line, init, seedKeys: opts.seedKeys ?? 0, hosts: hosts.map(({ name, address, etcd, master }) => ({ name, address, etcd, master })) };
+    state.summary = { ...o, etcdVersion: dist?.version ?? line, init, topology, seedKeys: opts.seedKeys ?? 0, hosts: hosts.map(({ name, address, etcd, master }) => ({ name, address, etcd, master })) };
+    const optLower = topology === 'binary' ? await makeOptLayer(dir, dist?.binDir ?? '/usr/bin') : undefined;
     const clientKey = path.join(dir, 'id_ed25519');
     const files = {
       clientKey,
@@ -134,13 +145,13 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     await Promise.all(
       hosts.map(async (h) => {
         const key = await writeHostFiles({
-          labId: id, hostDir: hostDir(id, h.name), host: h, all: hosts, tls: o.tls, etcdUser, clientPubKey, initBin, ...(pki ? { pki } : {}), ...(usrLower ? { usrLower } : {}), init,
+          labId: id, hostDir: hostDir(id, h.name), host: h, all: hosts, tls: o.tls, etcdUser, clientPubKey, initBin, ...(pki ? { pki } : {}), ...(usrLower ? { usrLower } : {}), init, topology, ...(optLower ? { optLower } : {}),
         });
         hostKeys.set(h.name, key);
       }),
     );
     trace('host files');
-    await writeClientFiles({ dir, hosts, hostKeys, ...files, tls: o.tls, etcdUser, labId: id });
+    await writeClientFiles({ dir, hosts, hostKeys, ...files, tls: o.tls, etcdUser, labId: id, topology });
 
     const started = hosts.map((spec) => ({ spec, dir: hostDir(id, spec.name), state: spawnHost(initBin, spec, hostDir(id, spec.name), id) }));
     state.hosts = started.map((s) => s.state);

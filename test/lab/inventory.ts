@@ -2,6 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { stringify } from 'yaml';
 import type { HostSpec } from './hostfiles.js';
+import { BINARY_TOKEN, BINARY_WAL_DIR, SSL_DIR } from './binary.js';
 import { HOST_DATA_DIR, HOST_PKI } from './services.js';
 
 export interface ClientFilesInput {
@@ -16,6 +17,7 @@ export interface ClientFilesInput {
   tls: boolean;
   etcdUser: string;
   labId: number;
+  topology?: 'debian' | 'binary';
 }
 
 export function sshConfigText(i: ClientFilesInput): string {
@@ -70,7 +72,21 @@ export function etcdGroupVars(i: ClientFilesInput): Record<string, string | bool
       .join(','),
     etcd_tls: i.tls,
   };
-  if (i.tls) {
+  if (i.topology === 'binary') {
+    // kubeasz's layout: flags in the unit, PKI in /etc/kubernetes/ssl, a wal dir, etcd as root
+    Object.assign(v, {
+      etcd_config_file: '/etc/systemd/system/etcd.service',
+      etcd_initial_cluster_token: BINARY_TOKEN,
+      etcd_wal_dir: BINARY_WAL_DIR,
+    });
+    if (i.tls) {
+      Object.assign(v, {
+        etcd_ca_file: `${SSL_DIR}/ca.pem`, etcd_cert_file: `${SSL_DIR}/etcd.pem`, etcd_key_file: `${SSL_DIR}/etcd-key.pem`,
+        etcd_peer_cert_file: `${SSL_DIR}/etcd.pem`, etcd_peer_key_file: `${SSL_DIR}/etcd-key.pem`,
+        etcd_client_cert_file: `${HOST_PKI}/healthcheck-client.crt`, etcd_client_key_file: `${HOST_PKI}/healthcheck-client.key`,
+      });
+    }
+  } else if (i.tls) {
     Object.assign(v, {
       etcd_ca_file: `${HOST_PKI}/ca.crt`,
       etcd_cert_file: `${HOST_PKI}/server.crt`,

@@ -66,7 +66,8 @@ export interface MakeLabInput {
   state: LabState;
 }
 
-const HOST_ENV = { PATH: HOST_PATH, HOME: '/root', LANG: 'C.UTF-8', USER: 'root', LOGNAME: 'root' };
+// /opt/kube/bin: where binary-topology hosts keep etcdctl (as their root's profile has it)
+const HOST_ENV = { PATH: `${HOST_PATH}:/opt/kube/bin`, HOME: '/root', LANG: 'C.UTF-8', USER: 'root', LOGNAME: 'root' };
 
 export function makeLab(inp: MakeLabInput): Lab {
   const { id, hosts, pki } = inp;
