@@ -1,5 +1,5 @@
 /**
- * npm run lab -- up 3 [--tls|--no-tls] [--etcd N|3.4|3.5] [--etcd-version 3.4|3.5] [--init sysv|systemd] [--topology debian|binary] [--masters N] [--seed N] [--prefix P]
+ * npm run lab -- up 3 [--tls|--no-tls] [--etcd N|3.4|3.5] [--etcd-version 3.4|3.5] [--init sysv|systemd] [--topology debian|binary|kubeadm] [--masters N] [--seed N] [--prefix P]
  *                      [--etcd-user etcd|root]     (--etcd N: members; --etcd 3.5: the release, as --etcd-version)
  * npm run lab -- up 3 --init systemd   (systemd as each host's PID 1)
  * npm run lab -- up 3 --topology binary [--etcd 3.5]   (kubeasz's layout; systemd)
@@ -53,7 +53,9 @@ async function up(args: string[]): Promise<void> {
   if (user) opts.etcdUser = user;
   if (init) opts.init = init;
   const topology = flag(args, '--topology');
-  if (topology !== undefined && topology !== 'debian' && topology !== 'binary') throw new LifeboatError('E_USAGE', '--topology is debian or binary');
+  if (topology !== undefined && topology !== 'debian' && topology !== 'binary' && topology !== 'kubeadm') {
+    throw new LifeboatError('E_USAGE', '--topology is debian, binary or kubeadm');
+  }
   if (topology) opts.topology = topology;
   const t0 = performance.now();
   const lab = await startLab(opts);

@@ -8,6 +8,7 @@ import { chmod, chown, copyFile, mkdir, readFile, symlink, writeFile } from 'nod
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { binaryHostFiles } from './binary.js';
+import { apiserverManifest, etcdManifest, kubeletUnit } from './kubeadm.js';
 import type { CertPair, LabPki } from './pki.js';
 import { runOk } from './proc.js';
 import { defaultsFile, etcdService, HOST_PKI, initScript, type ServiceDef } from './services.js';
@@ -42,9 +43,11 @@ export interface HostFilesInput {
   /** PID 1 of the host: Debian's `service` over /etc/init.d scripts (default), or systemd. */
   init?: 'sysv' | 'systemd';
   /** 'debian' (Debian's packages and /etc/default files, default) or 'binary' (kubeasz's layout, binary.ts). */
-  topology?: 'debian' | 'binary';
+  topology?: 'debian' | 'binary' | 'kubeadm';
   /** binary topology: the lab's shared lower layer for /opt (binary.ts makeOptLayer). */
   optLower?: string;
+  /** kubeadm topology: the etcd version its manifest names as image tag. */
+  etcdVersion?: string;
 }
 
 /** uid/gid of a local user, from /etc/passwd. */
@@ -142,8 +145,9 @@ export async function writeHostFiles(inp: HostFilesInput): Promise<string> {
     await copy(pki.healthcheck.key, 'etc-kubernetes/pki/etcd/healthcheck-client.key', 0o600);
   }
   const binary = inp.topology === 'binary';
+  const kubeadm = inp.topology === 'kubeadm';
   if (h.etcd && h.etcdName && h.peerUrl && h.clientUrl && !binary) {
-    services.push(
+    if (!kubeadm) services.push(
       etcdService({
         etcdName: h.etcdName,
         address: h.address,
@@ -181,8 +185,8 @@ export async function writeHostFiles(inp: HostFilesInput): Promise<string> {
       await copy(pki.apiserverClient.key, 'etc-kubernetes/pki/apiserver-etcd-client.key', 0o600);
     }
     const urls = etcdHosts.map((o) => o.clientUrl ?? '');
-    services.push(apiserverService(h.address, urls, inp.tls), idleService('kube-controller-manager'), idleService('kube-scheduler'));
-    await put('usrlocal.upper/bin/kube-apiserver', APISERVER_SCRIPT, 0o755);
+    if (!kubeadm) services.push(apiserverService(h.address, urls, inp.tls), idleService('kube-controller-manager'), idleService('kube-scheduler'));
+    if (!kubeadm) await put('usrlocal.upper/bin/kube-apiserver', APISERVER_SCRIPT, 0o755);
     await put('usrlocal.upper/bin/kube-controller-manager', IDLE_SCRIPT, 0o755);
     await put('usrlocal.upper/bin/kube-scheduler', IDLE_SCRIPT, 0o755);
   }
@@ -191,12 +195,21 @@ export async function writeHostFiles(inp: HostFilesInput): Promise<string> {
     await put(`etc.upper/default/${s.name}`, defaultsFile(s));
   }
   const extraUnits: string[] = [];
-  if (binary) {
-    if (inp.optLower) await put('opt-lower', `${inp.optLower}\n`);
-    const b = binaryHostFiles(h, all, initialCluster(all), pki);
-    for (const f of b.files) await put(f.rel, f.text, f.mode);
-    for (const c of b.certs) await copy(c.src, c.rel, c.mode);
-    extraUnits.push(...b.units);
+  if (inp.optLower) await put('opt-lower', `${inp.optLower}\n`);
+  if (kubeadm) {
+    await mkdir(path.join(fs, 'etc-kubernetes/manifests'), { recursive: true });
+    if (h.etcd) await put('etc-kubernetes/manifests/etcd.yaml', etcdManifest(h, initialCluster(all), inp.etcdVersion ?? '3.4'), 0o600);
+    if (h.master) await put('etc-kubernetes/manifests/kube-apiserver.yaml', apiserverManifest(h), 0o600);
+    await put('etc.upper/systemd/system/kubelet.service', kubeletUnit());
+    extraUnits.push('kubelet');
+  }
+  if (binary || kubeadm) {
+    if (binary) {
+      const b = binaryHostFiles(h, all, initialCluster(all), pki);
+      for (const f of b.files) await put(f.rel, f.text, f.mode);
+      for (const c of b.certs) await copy(c.src, c.rel, c.mode);
+      extraUnits.push(...b.units);
+    }
     // no etcd in /usr/bin on such a host: overlay whiteouts (0/0 character devices) hide the machine's
     await mkdir(path.join(fs, 'usr.upper/bin'), { recursive: true });
     for (const t of ['etcd', 'etcdctl', 'etcdutl']) await runOk('mknod', [path.join(fs, 'usr.upper/bin', t), 'c', '0', '0']);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { LifeboatError } from '../../src/errors.js';
 import { spawnHost, waitBooted, waitEtcdCluster, wireHosts } from './boot.js';
 import { EMPTY_LAYER, makeOptLayer } from './binary.js';
+import { makeImagesLayer } from './kubeadm.js';
 import { cleanupStaleLabs } from './cleanup.js';
 import { destroyLab } from './teardown.js';
 import { cachedEtcd, type EtcdLine, ensureEtcd, isEtcdLine } from './etcd-dist.js';
@@ -47,8 +48,9 @@ export interface LabOptions {
    * namespace; sshd and the services are units). */
   init?: 'sysv' | 'systemd';
   /** Host layout: 'debian' (Debian's packages, /etc/default files; default) or 'binary' (kubeasz's: /opt/kube/bin,
-   * /etc/kubernetes/ssl, every flag in /etc/systemd/system/etcd.service, etcd as root; implies init 'systemd'). */
-  topology?: 'debian' | 'binary';
+   * /etc/kubernetes/ssl, every flag in /etc/systemd/system/etcd.service, etcd as root) or 'kubeadm' (etcd and
+   * kube-apiserver as static pods run by a kubelet stand-in; no etcd tools on the host). Both imply init 'systemd'. */
+  topology?: 'debian' | 'binary' | 'kubeadm';
   /** Survive the process that started it (the CLI's `up`); default false. */
   persistent?: boolean;
 }
@@ -57,7 +59,7 @@ function usage(msg: string): LifeboatError {
   return new LifeboatError('E_USAGE', `startLab: ${msg}`, { hint: `hosts 1..${MAX_HOSTS}; 0 <= etcd, masters <= hosts` });
 }
 
-function specs(id: number, o: Required<Pick<LabOptions, 'hosts' | 'etcd' | 'masters' | 'prefix' | 'tls'>>): HostSpec[] {
+function specs(id: number, o: Required<Pick<LabOptions, 'hosts' | 'etcd' | 'masters' | 'prefix' | 'tls'>>, kubeadm: boolean): HostSpec[] {
   const scheme = o.tls ? 'https' : 'http';
   return Array.from({ length: o.hosts }, (_, k) => {
     const index = k + 1;
@@ -71,7 +73,7 @@ function specs(id: number, o: Required<Pick<LabOptions, 'hosts' | 'etcd' | 'mast
       address,
       etcd,
       master: index <= o.masters,
-      ...(etcd ? { etcdName: `etcd-${name}`, peerUrl: `${scheme}://${address}:2380`, clientUrl: `${scheme}://${address}:2379` } : {}),
+      ...(etcd ? { etcdName: kubeadm ? name : `etcd-${name}`, peerUrl: `${scheme}://${address}:2380`, clientUrl: `${scheme}://${address}:2379` } : {}),
     };
   });
 }
@@ -92,7 +94,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
   const support = labSupport();
   if (!support.ok) throw new LifeboatError('E_PREFLIGHT', `the lab cannot run here: ${support.why}`);
 
-  const etcdUser = opts.etcdUser ?? (opts.topology === 'binary' ? 'root' : 'etcd');
+  const etcdUser = opts.etcdUser ?? (opts.topology === 'binary' || opts.topology === 'kubeadm' ? 'root' : 'etcd');
   if (etcdUser !== 'etcd' && etcdUser !== 'root') throw usage(`etcdUser must be "etcd" or "root", got "${etcdUser}"`);
   if (o.etcd > 0 && !userIds(etcdUser)) {
     throw new LifeboatError('E_PREFLIGHT', `the lab cannot run etcd as "${etcdUser}": no such user`, {
@@ -100,16 +102,16 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     });
   }
   const topology = opts.topology ?? 'debian';
-  if (topology === 'binary') await mkdir(EMPTY_LAYER, { recursive: true });
-  if (topology !== 'debian' && topology !== 'binary') throw usage(`topology must be debian or binary, got "${String(topology)}"`);
-  if (topology === 'binary' && opts.init === 'sysv') throw usage('the binary topology runs systemd: leave init unset or "systemd"');
+  if (topology !== 'debian' && topology !== 'binary' && topology !== 'kubeadm') throw usage(`topology must be debian, binary or kubeadm, got "${String(topology)}"`);
+  if (topology !== 'debian' && opts.init === 'sysv') throw usage(`the ${topology} topology runs systemd: leave init unset or "systemd"`);
+  if (topology !== 'debian') await mkdir(EMPTY_LAYER, { recursive: true });
   const line = opts.etcdVersion ?? '3.4';
   if (!isEtcdLine(line)) throw usage(`etcdVersion must be 3.4 or 3.5, got "${String(line)}"`);
   const dist = line === '3.4' ? cachedEtcd('3.4') : await ensureEtcd(line, (m) => console.error(m));
   // /usr gets an overlay when the release is not the machine's, or when the machine's etcd must be hidden
   // (binary topology: etcd lives in /opt/kube/bin only; an empty lower layer, whiteouts in the host's upper)
-  const usrLower = topology === 'binary' ? EMPTY_LAYER : dist && !dist.system ? path.dirname(dist.binDir) : undefined;
-  const init = opts.init ?? (topology === 'binary' ? 'systemd' : 'sysv');
+  const usrLower = topology !== 'debian' ? EMPTY_LAYER : dist && !dist.system ? path.dirname(dist.binDir) : undefined;
+  const init = opts.init ?? (topology === 'debian' ? 'sysv' : 'systemd');
   if (init !== 'sysv' && init !== 'systemd') throw usage(`init must be sysv or systemd, got "${String(init)}"`);
   await cleanupStaleLabs();
   const t0 = performance.now();
@@ -121,9 +123,12 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
   const id = state.id;
   const dir = labDir(id);
   try {
-    const hosts = specs(id, o);
+    const hosts = specs(id, o, topology === 'kubeadm');
     state.summary = { ...o, etcdVersion: dist?.version ?? line, init, topology, seedKeys: opts.seedKeys ?? 0, hosts: hosts.map(({ name, address, etcd, master }) => ({ name, address, etcd, master })) };
-    const optLower = topology === 'binary' ? await makeOptLayer(dir, dist?.binDir ?? '/usr/bin') : undefined;
+    const optLower =
+      topology === 'binary' ? await makeOptLayer(dir, dist?.binDir ?? '/usr/bin')
+      : topology === 'kubeadm' ? await makeImagesLayer(dir, dist?.binDir ?? '/usr/bin')
+      : undefined;
     const clientKey = path.join(dir, 'id_ed25519');
     const files = {
       clientKey,
@@ -145,7 +150,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     await Promise.all(
       hosts.map(async (h) => {
         const key = await writeHostFiles({
-          labId: id, hostDir: hostDir(id, h.name), host: h, all: hosts, tls: o.tls, etcdUser, clientPubKey, initBin, ...(pki ? { pki } : {}), ...(usrLower ? { usrLower } : {}), init, topology, ...(optLower ? { optLower } : {}),
+          labId: id, hostDir: hostDir(id, h.name), host: h, all: hosts, tls: o.tls, etcdUser, clientPubKey, initBin, ...(pki ? { pki } : {}), ...(usrLower ? { usrLower } : {}), init, topology, ...(optLower ? { optLower } : {}), etcdVersion: (dist?.version ?? line).replace(/-.*$/, ''),
         });
         hostKeys.set(h.name, key);
       }),

@@ -17,7 +17,7 @@ export interface ClientFilesInput {
   tls: boolean;
   etcdUser: string;
   labId: number;
-  topology?: 'debian' | 'binary';
+  topology?: 'debian' | 'binary' | 'kubeadm';
 }
 
 export function sshConfigText(i: ClientFilesInput): string {
@@ -87,6 +87,11 @@ export function etcdGroupVars(i: ClientFilesInput): Record<string, string | bool
       });
     }
   } else if (i.tls) {
+    if (i.topology === 'kubeadm') {
+      // a static pod: no service; the flags are in the manifest; kubeadm sets no token (etcd's default)
+      delete v.etcd_service;
+      Object.assign(v, { etcd_runtime: 'static-pod', etcd_config_file: '/etc/kubernetes/manifests/etcd.yaml', etcd_initial_cluster_token: 'etcd-cluster' });
+    }
     Object.assign(v, {
       etcd_ca_file: `${HOST_PKI}/ca.crt`,
       etcd_cert_file: `${HOST_PKI}/server.crt`,
