@@ -59,6 +59,7 @@ describe.skipIf(SKIP !== undefined)('the binary (kubeasz-style) topology', () =>
       const verify = r.ev.results('etcd_verify : Verify etcd member by member (health, one leader, one cluster ID, planned members, revision, alarms)')[0];
       expect(verify?.msg).toContain('3 members etcd-node1, etcd-node2, etcd-node3; one leader');
       for (const h of ['node1', 'node2', 'node3']) {
+        expect((await lab.sh(h, 'cat /var/log/kube-apiserver.backwards 2>/dev/null')).stdout).toBe(''); // none saw etcd go back
         expect((await lab.sh(h, 'systemctl is-active etcd kube-apiserver; ls /var/lib/etcd/wal | grep -c "\\.wal$"')).stdout).toMatch(/^active\nactive\n[1-9]\d*\n$/);
       }
     } finally {

@@ -1,7 +1,8 @@
 /**
  * Stand-ins for the control plane on master hosts, installed as /usr/local/bin/kube-* (as a binary install
  * has them). kube-apiserver renews its master lease in etcd (/registry/masterleases/<address>) every 0.5 s
- * with etcdctl over TLS, so "stop every apiserver before the restore" is observable; the controller-manager
+ * with etcdctl over TLS, so "stop every apiserver before the restore" is observable, and appends a line to
+ * /var/log/kube-apiserver.backwards whenever etcd's revision goes down under it; the controller-manager
  * and scheduler idle. On SIGTERM each stops its in-flight child first: no write lands after `service … stop`.
  */
 import { HOST_PKI, type ServiceDef } from './services.js';
@@ -25,15 +26,24 @@ trap '[ -n "$child" ] && kill "$child" 2>/dev/null; wait; echo "$(date -u +%FT%T
 echo "$(date -u +%FT%TZ) kube-apiserver (lab stand-in) writing /registry/masterleases/$addr via $servers"
 n=0
 state=
+last=
+BACKWARDS=\${LAB_BACKWARDS_LOG:-/var/log/kube-apiserver.backwards}
 while :; do
   n=$((n + 1))
   # shellcheck disable=SC2086
   etcdctl --endpoints="$servers" $tls --dial-timeout=1s --command-timeout=2s \\
-    put "/registry/masterleases/$addr" "{\\"ip\\":\\"$addr\\",\\"renewal\\":$n}" >/tmp/.apiserver-put 2>&1 &
+    put -w json "/registry/masterleases/$addr" "{\\"ip\\":\\"$addr\\",\\"renewal\\":$n}" >/tmp/.apiserver-put 2>&1 &
   child=$!
   if wait "$child"; then
     [ "$state" = ok ] || echo "$(date -u +%FT%TZ) etcd writes ok (renewal $n)"
     state=ok
+    # a real apiserver's watch cache breaks when etcd's revision goes back under it (a restore it was not
+    # stopped for, without --bump-revision): record every time it does
+    rev=$(sed -n 's/.*"revision":\\([0-9]*\\).*/\\1/p' /tmp/.apiserver-put)
+    if [ -n "$rev" ] && [ -n "$last" ] && [ "$rev" -lt "$last" ]; then
+      echo "$(date -u +%FT%TZ) ETCD WENT BACKWARDS: revision $rev after $last" | tee -a "$BACKWARDS"
+    fi
+    [ -n "$rev" ] && last=$rev
   else
     [ "$state" = failed ] || echo "$(date -u +%FT%TZ) etcd write failed (renewal $n): $(cat /tmp/.apiserver-put)"
     state=failed

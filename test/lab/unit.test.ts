@@ -110,3 +110,25 @@ describe('client files', () => {
     expect(spawnSync('sh', ['-n'], { input: 'if then fi' }).status).not.toBe(0); // sh -n does catch errors
   });
 });
+
+describe('the kube-apiserver stand-in', () => {
+  it('records etcd going backwards (a revision lower than the last one it wrote at)', async () => {
+    const { mkdtempSync, readFileSync, writeFileSync, existsSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const dir = mkdtempSync(path.join(tmpdir(), 'lifeboat-apiserver-'));
+    // a fake etcdctl answering puts with revisions 5, 6, 3, 4 …
+    writeFileSync(path.join(dir, 'etcdctl'), `#!/bin/sh
+n=$(cat ${dir}/n 2>/dev/null || echo 0); n=$((n + 1)); echo $n > ${dir}/n
+case $n in 1) r=5;; 2) r=6;; 3) r=3;; *) r=$((n));; esac
+echo "{\\"header\\":{\\"cluster_id\\":1,\\"member_id\\":2,\\"revision\\":$r,\\"raft_term\\":2}}"
+`, { mode: 0o755 });
+    writeFileSync(path.join(dir, 'kube-apiserver'), APISERVER_SCRIPT, { mode: 0o755 });
+    const log = path.join(dir, 'backwards.log');
+    spawnSync('timeout', ['2.2', path.join(dir, 'kube-apiserver'), '--advertise-address=10.0.0.1', '--etcd-servers=http://x:2379'], {
+      env: { PATH: `${dir}:/usr/bin:/bin`, LAB_BACKWARDS_LOG: log },
+    });
+    expect(existsSync(log)).toBe(true);
+    expect(readFileSync(log, 'utf8')).toMatch(/ETCD WENT BACKWARDS: revision 3 after 6\n$/);
+  });
+});
