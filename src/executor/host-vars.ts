@@ -1,4 +1,4 @@
-import { groupNamesOf, groupsMap, hostInventoryVars } from '../inventory/index.js';
+import { groupNamesOf, groupsMap, hostInventoryVars, isImplicitLocalhost } from '../inventory/index.js';
 import type { Vars } from '../inventory/types.js';
 import { buildMagicVars, layeredVars } from '../vars/index.js';
 import type { PlayCtx, RunCtx } from './context.js';
@@ -11,7 +11,9 @@ import type { Frame } from './frame.js';
 export function inventoryVars(run: RunCtx, host: string): Vars {
   let v = run.cache.inventoryVars.get(host);
   if (!v) {
-    v = run.opts.inventory.hosts.has(host) ? hostInventoryVars(run.opts.inventory, host) : {};
+    // the implicit localhost gets the vars of `all` too (as Ansible; hostInventoryVars knows it)
+    const inv = run.opts.inventory;
+    v = inv.hosts.has(host) || isImplicitLocalhost(inv, host) ? hostInventoryVars(inv, host) : {};
     run.cache.inventoryVars.set(host, v);
   }
   return v;

@@ -16,7 +16,11 @@ import { runNodes } from './walk.js';
 export function playHosts(run: RunCtx, play: Play): string[] {
   const inv = run.opts.inventory;
   const pattern = String(renderValue(play.hosts, { ...play.vars, ...run.opts.extraVars }, { src: play.src, field: 'hosts' }));
-  let hosts = resolvePattern(inv, pattern);
+  // as Ansible: a name in a play's pattern that is no host or group is a warning, and matches nothing
+  // (groups made at run time by group_by/add_host, or an inventory without that group)
+  const onUnknown = (name: string, hint: string): void =>
+    run.emit({ type: 'warning', msg: `play "${play.name}": could not match "${name}" in host pattern "${pattern}", ignoring it (${hint})` });
+  let hosts = resolvePattern(inv, pattern, { onUnknown });
   if (run.opts.limit) {
     const allowed = new Set(resolvePattern(inv, run.opts.limit));
     hosts = hosts.filter((h) => allowed.has(h));

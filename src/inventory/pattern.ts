@@ -20,6 +20,9 @@ import { hostsOfGroup, isImplicitLocalhost } from './vars.js';
 export interface PatternOptions {
   /** An empty result is an error (E_PATTERN) too. */
   strict?: boolean;
+  /** A name that is no host or group: as Ansible's plays ("Could not match supplied host pattern, ignoring"),
+   * reported here and matching nothing, instead of an error. */
+  onUnknown?: (name: string, hint: string) => void;
   /** Directory `@file` paths are relative to (default: the working directory). */
   baseDir?: string;
   /** Where the pattern was written, for error messages. */
@@ -168,6 +171,10 @@ class Resolver {
     if (this.inv.hosts.has(part) || isImplicitLocalhost(this.inv, part)) return new Set([part]);
     if (!GLOB.test(part)) {
       const near = nearest(part, this.names);
+      if (this.opts.onUnknown) {
+        this.opts.onUnknown(part, near ? `did you mean "${near}"?` : 'see the names with `lifeboat inventory --graph`');
+        return new Set();
+      }
       throw this.error(
         `no host or group named "${part}" in the inventory (pattern "${this.pattern}")`,
         near ? `did you mean "${near}"?` : 'see the names with `lifeboat inventory --graph`',
