@@ -107,8 +107,12 @@ async function status(): Promise<void> {
       let svc = '';
       if (alive && s.owner.pidns !== undefined && s.owner.pidns !== ownPidNs()) svc = 'in another pid namespace';
       else if (alive) {
-        const r = await run('nsenter', ['-t', String(h.initPid), '-m', '-u', '-n', '--', '/bin/sh', '-c',
-          'for s in etcd kube-apiserver kube-controller-manager kube-scheduler; do [ -x /etc/init.d/$s ] && service $s status; done; true'], { env: { PATH: HOST_PATH } });
+        const r = h.systemdPid
+          ? await runInHost(h.systemdPid, ['/bin/sh', '-c',
+            'echo "systemd $(systemctl is-system-running)"; for u in etcd kube-apiserver kubelet; do { [ -e /etc/systemd/system/$u.service ] || [ -e /etc/systemd/system/$u.service.d ]; } && echo "$u $(systemctl is-active $u)"; done; for p in etcd kube-apiserver; do pgrep -x $p >/dev/null && echo "$p process up"; done; true'],
+            { PATH: HOST_PATH })
+          : await run('nsenter', ['-t', String(h.initPid), '-m', '-u', '-n', '--', '/bin/sh', '-c',
+            'for s in etcd kube-apiserver kube-controller-manager kube-scheduler; do [ -x /etc/init.d/$s ] && service $s status; done; true'], { env: { PATH: HOST_PATH } });
         svc = r.stdout.trim().split('\n').filter(Boolean).join('; ');
       }
       console.log(`  ${h.name.padEnd(10)} init ${h.initPid} ${alive ? 'up' : 'DOWN'}  ${svc}  (${hostDir(id, h.name)})`);
