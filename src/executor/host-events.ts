@@ -1,4 +1,4 @@
-import type { ModuleResult } from '../modules/types.js';
+import { DISPLAY, type ModuleResult } from '../modules/types.js';
 import type { EventBody, PlayCtx } from './context.js';
 import type { HostStatus } from './events.js';
 import type { ItemOutcome, ItemStatus } from './item.js';
@@ -35,7 +35,7 @@ export function resultEvent(
     typeof v === 'string' ? (t.noLog ? NO_LOG_TEXT : clip(v, secrets)) : undefined;
   const stdout = text(result.stdout);
   const stderr = text(result.stderr);
-  const msg = text(result.msg);
+  const msg = text(result.msg) ?? text(result[DISPLAY]);
   return {
     type: 'host_result',
     taskId: t.taskId,

@@ -2,7 +2,7 @@ import { toText, evalExpression } from '../vars/index.js';
 import { LifeboatError } from '../errors.js';
 import { argError } from './common.js';
 import { registerModule } from './registry.js';
-import type { ModuleDef, Operation } from './types.js';
+import { DISPLAY, type ModuleDef, type Operation } from './types.js';
 
 /**
  * debug — print `msg` (already rendered) or the value of the expression `var`. Skipped when `verbosity` is above
@@ -51,7 +51,9 @@ export const debugModule: ModuleDef<DebugArgs> = {
         if (!(e instanceof LifeboatError && e.code === 'E_UNDEFINED')) throw e;
         value = 'VARIABLE IS NOT DEFINED!';
       }
-      return { changed: false, steps: [], result: { changed: false, [a.var]: value } };
+      // shown as Ansible shows it: "x": value (JSON, so a string is quoted and a map is readable)
+      const shown = `"${a.var}": ${JSON.stringify(value, null, 2) ?? 'null'}`;
+      return { changed: false, steps: [], result: { changed: false, [a.var]: value, [DISPLAY]: shown } };
     }
     const msg = a.msg === undefined ? 'Hello world!' : typeof a.msg === 'string' ? a.msg : toText(a.msg);
     return { changed: false, steps: [], result: { changed: false, msg }, notes: [msg] };

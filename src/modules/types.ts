@@ -60,7 +60,12 @@ export interface StepOutcome {
 }
 
 /** What a module reports (and what `register` stores), Ansible-shaped. */
+/** A result's text for the reporters when it has no `msg` (debug `var=`: `"x": value`). A symbol key, so it is
+ * neither registered, templated nor serialised with the result (Ansible's registered result has no such key). */
+export const DISPLAY: unique symbol = Symbol('lifeboat.display');
+
 export interface ModuleResult {
+  [DISPLAY]?: string;
   changed: boolean;
   failed?: boolean;
   skipped?: boolean;

@@ -44,4 +44,26 @@ describe('as ansible-playbook does (issue #10)', () => {
     const r = ev.events.find((e) => e.type === 'host_result' && (e as { host: string }).host === 'localhost') as { msg?: string } | undefined;
     expect(r?.msg).toBe('base is /etc/kubeasz');
   });
+
+  it('debug: var=x shows "x": value, and the registered result holds only the variable (as Ansible)', async () => {
+    const { summary, ev } = await runYaml(`
+- hosts: h1
+  gather_facts: false
+  vars:
+    base_dir: /etc/kubeasz
+    nodes: [a, b]
+  tasks:
+    - debug: var=base_dir
+      register: r
+    - debug:
+        var: nodes
+    - debug:
+        msg: "{{ r | to_json }}"
+`);
+    expect(summary.exitCode).toBe(0);
+    const msgs = ev.events.filter((e) => e.type === 'host_result').map((e) => (e as { msg?: string }).msg);
+    expect(msgs[0]).toBe('"base_dir": "/etc/kubeasz"');
+    expect(msgs[1]).toBe('"nodes": [\n  "a",\n  "b"\n]');
+    expect(JSON.parse(msgs[2] ?? '{}')).toEqual({ changed: false, base_dir: '/etc/kubeasz' });
+  });
 });
