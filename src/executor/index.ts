@@ -58,5 +58,6 @@ export async function runPlaybooks(opts: RunOptions): Promise<RunSummary> {
   const exitCode = exitCodeOf(state, { interrupted: opts.signal?.aborted === true, internal });
   const durationMs = Math.round(performance.now() - t0);
   emit({ type: 'recap', hosts, durationMs, exitCode });
-  return { exitCode, hosts, durationMs };
+  const resume = exitCode !== 0 && !opts.check ? state.resume : undefined;
+  return { exitCode, hosts, durationMs, ...(resume ? { resume } : {}) };
 }

@@ -135,6 +135,7 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
           run.emit({ type: 'warning', msg: `plan stale: ${stale}; nothing more starts`, host });
           return { ...base(), ...extras(op), status: 'failed', result: { changed: false, failed: true, msg: `plan stale: ${stale}` } };
         }
+        if (op.resume) run.state.resume = op.resume;
         result = await applyOperation(op, conn, {
           become,
           ...(becomeUser !== undefined ? { becomeUser } : {}),
@@ -145,6 +146,7 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
       if (run.opts.signal?.aborted && !checkOnly) {
         return { ...base(), ...extras(op), status: 'interrupted', result: { ...result, failed: true, msg: 'interrupted' } };
       }
+      if (op.resume === null && !checkOnly && !result.failed) run.state.resume = undefined;
       applyResultConditions(result, task, vars, where);
       if (task.until !== undefined) {
         result.attempts = attempt;

@@ -1,4 +1,5 @@
 import type { Connection } from '../connection/types.js';
+import type { ResumeHint } from '../modules/types.js';
 import type { Inventory, Vars } from '../inventory/types.js';
 import type { Plan } from './plan-types.js';
 import type { Playbook } from '../playbook/types.js';
@@ -48,6 +49,8 @@ export interface RunSummary {
   exitCode: number;
   hosts: Record<string, HostCounts>;
   durationMs: number;
+  /** The run ended early (exit ≠ 0) inside work a module can continue: the extra variables that do. */
+  resume?: ResumeHint;
 }
 
 export const DEFAULT_FORKS = 20;

@@ -1,5 +1,5 @@
 import type { Vars } from '../inventory/types.js';
-import type { Step } from '../modules/types.js';
+import type { ResumeHint, Step } from '../modules/types.js';
 import type { HostCounts } from './events.js';
 
 export function zeroCounts(): HostCounts {
@@ -25,6 +25,8 @@ export class RunState {
   invalidInput = false;
   /** apply: a host was about to run steps the reviewed plan did not show (exit code 5). */
   stale = false;
+  /** Set by a module's Operation.resume: how to continue this run if it ends early. */
+  resume: ResumeHint | undefined;
   /** Plan mode: the steps planned so far on each host (for ModuleContext.earlierSteps). */
   readonly planned = new Map<string, Step[]>();
 

@@ -96,6 +96,18 @@ export interface Operation {
   finish?: (outcomes: StepOutcome[]) => ModuleResult | Promise<ModuleResult>;
   /** Controller-side effect for controller-only modules (pause, meta, …), run in a real run only. */
   control?: ControlAction;
+  /**
+   * A real run only: from this step on, a run that ends early (interrupted, failed, lost) can be continued by
+   * running it again with these extra variables — the CLI prints the exact command. `null` clears it once the
+   * steps ran (the work it guarded is finished).
+   */
+  resume?: ResumeHint | null;
+}
+
+/** How to continue a run that ended early: extra variables to add to the same command, and why. */
+export interface ResumeHint {
+  vars: Record<string, string>;
+  why: string;
 }
 
 export type ControlAction =

@@ -35,8 +35,8 @@ async function bareInventory(lab: Lab, dir: string): Promise<string> {
 
 const VERIFY = 'etcd_verify : Verify etcd member by member (health, one leader, one cluster ID, planned members, revision, alarms)';
 
-async function restoreDown(opts: LabOptions): Promise<void> {
-  const lab = await startLab({ hosts: 3, seedKeys: 120, ...opts });
+async function restoreDown(opts: Omit<LabOptions, 'hosts'>): Promise<void> {
+  const lab = await startLab({ ...opts, hosts: 3, seedKeys: 120 });
   const dir = await mkdtemp(path.join(tmpdir(), 'lifeboat-quorum-'));
   try {
     const inv = await bareInventory(lab, dir);

@@ -1,4 +1,6 @@
+import { shellJoin } from '../../connection/quote.js';
 import { runPlaybooks } from '../../executor/index.js';
+import type { ResumeHint } from '../../modules/types.js';
 import { createReporter } from '../../reporters/index.js';
 import { CONNECT_OPTS, ENV_FOOTER, INVENTORY_OPTS, OUTPUT_OPTS, RUN_OPTS } from '../common.js';
 import { interruptSignal, openSession, runOptionsFor } from '../session.js';
@@ -25,6 +27,12 @@ export const runSpec: CommandSpec = {
 };
 
 
+/** The exact command that continues a run that ended early: the same arguments plus the hint's variables. */
+export function resumeMessage(r: ResumeHint, argv: string[]): string {
+  const extra = Object.entries(r.vars).flatMap(([k, val]) => ['-e', `${k}=${val}`]);
+  return `${r.why}. To continue it (or roll it back when it cannot finish), run:\n  lifeboat ${shellJoin([...argv, ...extra])}`;
+}
+
 export async function runCommand(p: Parsed): Promise<number> {
   const v = p.values;
   if (bool(v, 'check')) {
@@ -39,6 +47,7 @@ export async function runCommand(p: Parsed): Promise<number> {
   const intr = interruptSignal();
   try {
     const summary = await runPlaybooks({ ...runOptionsFor(session, v, reporter, intr.signal), check: false, diff: bool(v, 'diff') });
+    if (summary.resume) reporter.emit({ type: 'warning', ts: new Date().toISOString(), msg: resumeMessage(summary.resume, process.argv.slice(2)) });
     return summary.exitCode;
   } finally {
     intr.dispose();

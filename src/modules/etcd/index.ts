@@ -1,5 +1,6 @@
 import { registerModule } from '../registry.js';
 import { etcdFactsModule } from './facts.js';
+import { etcdLockModule } from './lock.js';
 import { etcdPreflightModule } from './preflight.js';
 import { etcdRestoreModule } from './restore.js';
 import { etcdRollbackModule } from './rollback.js';
@@ -18,6 +19,7 @@ for (const m of [
   etcdRestoreModule,
   etcdVerifyModule,
   etcdRollbackModule,
+  etcdLockModule,
 ]) {
   registerModule(m as never);
 }

@@ -8,6 +8,8 @@ const plan = clusterPlan({ groups: { etcd: ['a', 'b', 'c'] }, hostvars: { a: { a
 const member = plan.members[0]!;
 const tool = offlineTool({ etcdctl: { path: 'etcdctl', version: '3.4.23' } })!;
 const base = { plan, member, tool, snapshot: '/snap/s.db', sha256: 'b'.repeat(64), ts: '20261122T010000Z', owner: 'etcd', markerFile: '/var/lib/lifeboat/etcd-restore.json' };
+const PHASE = ' && printf \'%s\\n\' PHASE > /var/lib/lifeboat/etcd-restore.phase';
+const ph = (p: string) => PHASE.replace('PHASE >', `${p} >`);
 const cmds = (r: ReturnType<typeof renderRestore>) => r.steps.map((s) => (s.kind === 'exec' ? s.cmd : `${s.kind}`));
 
 describe('restore steps', () => {
@@ -16,9 +18,10 @@ describe('restore steps', () => {
     const c = cmds(r);
     expect(c[0]).toBe(`printf '%s  %s\\n' ${'b'.repeat(64)} /snap/s.db | sha256sum -c --status -`);
     expect(c[1]).toContain('/var/lib/lifeboat/etcd-restore.json');
-    expect(c[2]).toBe('mv -T /var/lib/etcd /var/lib/etcd.lifeboat-20261122T010000Z');
+    expect(c[2]).toBe(`mv -T /var/lib/etcd /var/lib/etcd.lifeboat-20261122T010000Z${ph('kept')}`);
     expect(c[3]).toContain('--data-dir=/var/lib/etcd.lifeboat-restore-20261122T010000Z');
-    expect(c[4]).toBe('mv -T /var/lib/etcd.lifeboat-restore-20261122T010000Z /var/lib/etcd');
+    expect(c[3]).toContain(ph('restored'));
+    expect(c[4]).toBe(`mv -T /var/lib/etcd.lifeboat-restore-20261122T010000Z /var/lib/etcd${ph('placed')}`);
     expect(c[5]).toContain('chown -R etcd: /var/lib/etcd');
     expect(r.kept).toEqual([{ dir: '/var/lib/etcd', kept_at: '/var/lib/etcd.lifeboat-20261122T010000Z', mode: 'moved' }]);
     expect(r.steps.filter((s) => 'destructive' in s && s.destructive).length).toBe(2);
@@ -27,9 +30,9 @@ describe('restore steps', () => {
   it('a mount point keeps its contents inside itself (same filesystem) and restores into it', () => {
     const r = renderRestore({ ...base, data: { path: '/var/lib/etcd', exists: true, mountpoint: true } });
     const c = cmds(r);
-    expect(c[2]).toBe("mkdir -m 700 /var/lib/etcd/.lifeboat-20261122T010000Z && find /var/lib/etcd -mindepth 1 -maxdepth 1 '!' -name '.lifeboat-*' -exec mv -t /var/lib/etcd/.lifeboat-20261122T010000Z '{}' +");
+    expect(c[2]).toBe(`mkdir -m 700 /var/lib/etcd/.lifeboat-20261122T010000Z && find /var/lib/etcd -mindepth 1 -maxdepth 1 '!' -name '.lifeboat-*' -exec mv -t /var/lib/etcd/.lifeboat-20261122T010000Z '{}' +${ph('kept')}`);
     expect(c[3]).toContain('--data-dir=/var/lib/etcd/.lifeboat-restore-20261122T010000Z');
-    expect(c[4]).toBe('mv -T /var/lib/etcd/.lifeboat-restore-20261122T010000Z/member /var/lib/etcd/member && rmdir /var/lib/etcd/.lifeboat-restore-20261122T010000Z');
+    expect(c[4]).toBe(`mv -T /var/lib/etcd/.lifeboat-restore-20261122T010000Z/member /var/lib/etcd/member && rmdir /var/lib/etcd/.lifeboat-restore-20261122T010000Z${ph('placed')}`);
     expect(c[5]).toContain('chown -R etcd: /var/lib/etcd/member');
     expect(r.kept[0]?.mode).toBe('contents');
   });
@@ -39,7 +42,9 @@ describe('restore steps', () => {
     const c = cmds(r);
     expect(r.kept).toEqual([{ dir: '/w', kept_at: '/w.lifeboat-20261122T010000Z', mode: 'moved' }]);
     expect(c.find((x) => x.includes('snapshot restore'))).toContain('--wal-dir=/w.lifeboat-restore-20261122T010000Z');
-    expect(c).toContain('mv -T /d.lifeboat-restore-20261122T010000Z /d && mv -T /w.lifeboat-restore-20261122T010000Z /w');
+    expect(c).toContain(`mv -T /d.lifeboat-restore-20261122T010000Z /d && mv -T /w.lifeboat-restore-20261122T010000Z /w${ph('placed')}`);
+    // nothing to keep for the data dir: the marker says so and the phase starts at "kept" after the wal's keep
+    expect(c[1]).toContain(ph('keeping'));
   });
 
   it('the marker is written before anything is moved, and no step deletes data', () => {
@@ -50,6 +55,30 @@ describe('restore steps', () => {
     expect(markerAt).toBeGreaterThan(0);
     expect(markerAt).toBeLessThan(firstMove);
     for (const x of c) expect(x).not.toMatch(/\brm\b/);
+  });
+
+  it('a resumed restore never keeps twice: it goes on from the phase its node reached', () => {
+    const kept = [{ dir: '/var/lib/etcd', kept_at: '/var/lib/etcd.lifeboat-20261122T010000Z', mode: 'moved' as const }];
+    const data = { path: '/var/lib/etcd', exists: true, mountpoint: false };
+    // cut short while keeping: the move is done only if it has not been (a rename is atomic), no new marker
+    const k = cmds(renderRestore({ ...base, data, resume: { phase: 'keeping', kept } }));
+    expect(k.some((x) => x.includes('etcd-restore.json'))).toBe(false);
+    expect(k[1]).toBe(`if [ -e /var/lib/etcd ] && [ ! -e /var/lib/etcd.lifeboat-20261122T010000Z ]; then mv -T /var/lib/etcd /var/lib/etcd.lifeboat-20261122T010000Z; fi${ph('kept')}`);
+    // cut short in the restore: the partial output is set aside (not deleted), then restored again
+    const r = renderRestore({ ...base, data, resume: { phase: 'kept', kept } });
+    const c = cmds(r);
+    expect(c.some((x) => x.includes('mv -T /var/lib/etcd /var/lib/etcd.lifeboat-'))).toBe(false);
+    expect(c[1]).toMatch(/^if \[ -e \/var\/lib\/etcd\.lifeboat-restore-20261122T010000Z \]; then mv -T \/var\/lib\/etcd\.lifeboat-restore-20261122T010000Z \/var\/lib\/etcd\.lifeboat-restore-20261122T010000Z\.partial-kept-\d+; fi$/);
+    expect(c[2]).toContain('--data-dir=/var/lib/etcd.lifeboat-restore-20261122T010000Z');
+    expect(r.kept).toEqual(kept);
+    // restored but not placed: placed only if still there; placed: only the owner is given back
+    expect(cmds(renderRestore({ ...base, data, resume: { phase: 'restored', kept } }))[1]).toBe(
+      `{ if [ -e /var/lib/etcd.lifeboat-restore-20261122T010000Z ]; then mv -T /var/lib/etcd.lifeboat-restore-20261122T010000Z /var/lib/etcd; fi; }${ph('placed')}`,
+    );
+    const placed = cmds(renderRestore({ ...base, data, resume: { phase: 'placed', kept } }));
+    expect(placed.length).toBe(2);
+    expect(placed[1]).toContain('chown -R etcd: /var/lib/etcd');
+    for (const x of [...k, ...c, ...placed]) expect(x).not.toMatch(/\brm\b/);
   });
 
   it('rollback sets the restored data aside and puts the kept data back (both layouts)', () => {

@@ -34,6 +34,22 @@ export interface RestoreInput {
   wal?: DirState;
   owner?: string;
   markerFile: string;
+  /**
+   * Continue an interrupted restore of the same run (same ts) from the phase its node reached (read from the
+   * phase file) and the marker it left: the kept data is never kept twice, a partial restore is set aside.
+   */
+  resume?: { phase: RestorePhase; kept: KeptDir[] };
+}
+
+/** How far a node's restore got (written to the phase file as each part completes). */
+export type RestorePhase = 'keeping' | 'kept' | 'restored' | 'placed';
+
+export function phaseFileOf(markerFile: string): string {
+  return `${markerFile.replace(/\.json$/, '')}.phase`;
+}
+
+function phaseCmd(markerFile: string, phase: RestorePhase): string {
+  return `printf '%s\\n' ${phase} > ${shellQuote(phaseFileOf(markerFile))}`;
 }
 
 export interface RestoreRender {
@@ -69,26 +85,65 @@ function parentOf(p: string): string {
   return i <= 0 ? '/' : p.slice(0, i);
 }
 
-function placeCmd(d: DirState, tmp: string, inner: string | undefined): string {
+/** Moves the restored tmp dir into place; `again`: a placement cut short may have done part of it already. */
+function placeCmd(d: DirState, tmp: string, inner: string | undefined, again = false): string {
+  const t = shellQuote(tmp);
   if (d.exists && d.mountpoint) {
-    if (inner) return `${shellJoin(['mv', '-T', `${tmp}/${inner}`, `${d.path}/${inner}`])} && ${shellJoin(['rmdir', tmp])}`;
-    return `${shellJoin(['find', tmp, '-mindepth', '1', '-maxdepth', '1', '-exec', 'mv', '-t', d.path, '{}', '+'])} && ${shellJoin(['rmdir', tmp])}`;
+    if (inner) {
+      const mv = shellJoin(['mv', '-T', `${tmp}/${inner}`, `${d.path}/${inner}`]);
+      return again ? `{ if [ -e ${shellQuote(`${tmp}/${inner}`)} ]; then ${mv}; fi; rmdir ${t} 2>/dev/null || [ ! -e ${t} ]; }` : `${mv} && ${shellJoin(['rmdir', tmp])}`;
+    }
+    const mv = `${shellJoin(['find', tmp, '-mindepth', '1', '-maxdepth', '1', '-exec', 'mv', '-t', d.path, '{}', '+'])} && ${shellJoin(['rmdir', tmp])}`;
+    return again ? `{ if [ -e ${t} ]; then ${mv}; fi; }` : mv;
   }
-  return shellJoin(['mv', '-T', tmp, d.path]);
+  const mv = shellJoin(['mv', '-T', tmp, d.path]);
+  return again ? `{ if [ -e ${t} ]; then ${mv}; fi; }` : mv;
+}
+
+const PHASES: RestorePhase[] = ['keeping', 'kept', 'restored', 'placed'];
+
+/** Keep steps an interrupted keep can run again: each directory moved once, a mount point's remaining entries. */
+function resumeKeep(kept: KeptDir[], steps: Step[]): void {
+  for (const k of kept) {
+    const cmd =
+      k.mode === 'contents'
+        ? `${shellJoin(['mkdir', '-p', '-m', '700', k.kept_at])} && ${shellJoin(['find', k.dir, '-mindepth', '1', '-maxdepth', '1', '!', '-name', '.lifeboat-*', '-exec', 'mv', '-t', k.kept_at, '{}', '+'])}`
+        : `if [ -e ${shellQuote(k.dir)} ] && [ ! -e ${shellQuote(k.kept_at)} ]; then ${shellJoin(['mv', '-T', k.dir, k.kept_at])}; fi`;
+    steps.push({ kind: 'exec', cmd, description: `finish keeping the old data of ${k.dir} in ${k.kept_at}`, destructive: `moves the current data of ${k.dir} aside to ${k.kept_at}` });
+  }
+}
+
+function appendCmd(steps: Step[], extra: string): void {
+  const last = steps[steps.length - 1];
+  if (last?.kind === 'exec') last.cmd = `${last.cmd} && ${extra}`;
 }
 
 export function renderRestore(inp: RestoreInput): RestoreRender {
   const { member: m, plan, ts } = inp;
   const steps: Step[] = [];
   const kept: KeptDir[] = [];
+  const from = inp.resume ? PHASES.indexOf(inp.resume.phase) : -1;
   steps.push({
     kind: 'exec',
     cmd: `printf '%s  %s\\n' ${shellQuote(inp.sha256)} ${shellQuote(inp.snapshot)} | sha256sum -c --status -`,
     description: `check that ${inp.snapshot} has the manifest's sha256 ${inp.sha256.slice(0, 12)}…`,
   });
   const keepSteps: Step[] = [];
-  keepDir(inp.data, ts, keepSteps, kept, 'data dir');
-  if (inp.wal) keepDir(inp.wal, ts, keepSteps, kept, 'wal dir');
+  // On resume the directories' state comes from the marker: the data dir may be gone (moved) or partial.
+  const dirOf = (path: string, d: DirState | undefined): DirState => {
+    if (!inp.resume) return d ?? { path, exists: false, mountpoint: false };
+    const k = inp.resume.kept.find((x) => x.dir === path);
+    return { path, exists: k?.mode === 'contents', mountpoint: k?.mode === 'contents' };
+  };
+  const data = dirOf(inp.data.path, inp.data);
+  const wal = inp.wal ? dirOf(inp.wal.path, inp.wal) : undefined;
+  if (inp.resume) {
+    kept.push(...inp.resume.kept);
+    if (from <= 0) resumeKeep(inp.resume.kept, keepSteps);
+  } else {
+    keepDir(inp.data, ts, keepSteps, kept, 'data dir');
+    if (inp.wal) keepDir(inp.wal, ts, keepSteps, kept, 'wal dir');
+  }
   const marker = {
     time: ts,
     host: m.host,
@@ -101,36 +156,51 @@ export function renderRestore(inp: RestoreInput): RestoreRender {
     initial_cluster: plan.initial_cluster,
     token: plan.token,
   };
-  steps.push({
-    kind: 'exec',
-    cmd: `${shellJoin(['mkdir', '-p', parentOf(inp.markerFile)])} && { if [ -f ${shellQuote(inp.markerFile)} ]; then ${shellJoin(['mv', inp.markerFile, `${inp.markerFile}.before-${ts}`])}; fi; } && printf '%s\\n' ${shellQuote(JSON.stringify(marker))} > ${shellQuote(inp.markerFile)}`,
-    description: `record where the old data will go in ${inp.markerFile} (for rollback)`,
-  });
-  steps.push(...keepSteps);
-  const dataTmp = tmpFor(inp.data, ts);
-  const walTmp = inp.wal ? tmpFor(inp.wal, ts) : undefined;
+  if (!inp.resume) {
+    steps.push({
+      kind: 'exec',
+      cmd: `${shellJoin(['mkdir', '-p', parentOf(inp.markerFile)])} && { if [ -f ${shellQuote(inp.markerFile)} ]; then ${shellJoin(['mv', inp.markerFile, `${inp.markerFile}.before-${ts}`])}; fi; } && printf '%s\\n' ${shellQuote(JSON.stringify(marker))} > ${shellQuote(inp.markerFile)} && ${phaseCmd(inp.markerFile, keepSteps.length ? 'keeping' : 'kept')}`,
+      description: `record where the old data will go in ${inp.markerFile} (for rollback)`,
+    });
+  }
+  if (keepSteps.length) {
+    appendCmd(keepSteps, phaseCmd(inp.markerFile, 'kept'));
+    steps.push(...keepSteps);
+  }
+  const dataTmp = tmpFor(data, ts);
+  const walTmp = wal ? tmpFor(wal, ts) : undefined;
   const parents = [...new Set([parentOf(inp.data.path), ...(inp.wal ? [parentOf(inp.wal.path)] : [])])];
-  steps.push({
-    kind: 'exec',
-    cmd: `${shellJoin(['mkdir', '-p', ...parents])} && ${snapshotRestoreCmd(inp.tool, {
-      snapshot: inp.snapshot,
-      name: m.name,
-      initialCluster: plan.initial_cluster,
-      token: plan.token,
-      peerUrl: m.peer_url,
-      dataDir: dataTmp,
-      ...(walTmp ? { walDir: walTmp } : {}),
-    })}`,
-    description: `restore as ${m.name} (${m.peer_url}) of ${plan.members.length} members into ${dataTmp}`,
-    destructive: `replaces the etcd data in ${inp.data.path} with the snapshot`,
-    timeoutMs: 60 * 60_000,
-  });
-  const place = [placeCmd(inp.data, dataTmp, 'member')];
-  if (inp.wal && walTmp) place.push(placeCmd(inp.wal, walTmp, undefined));
-  steps.push({ kind: 'exec', cmd: place.join(' && '), description: `move the restored data into ${inp.data.path}${inp.wal ? ` and ${inp.wal.path}` : ''}` });
+  if (from < 2) {
+    if (inp.resume) {
+      // a restore cut short left its output in the temporary dirs: set aside (never deleted), then again
+      const partial = `partial-${inp.resume.phase}`;
+      const asides = [dataTmp, ...(walTmp ? [walTmp] : [])].map((t) => `if [ -e ${shellQuote(t)} ]; then ${shellJoin(['mv', '-T', t, `${t}.${partial}-${Date.now()}`])}; fi`);
+      steps.push({ kind: 'exec', cmd: asides.join('; '), description: 'set aside what the interrupted restore wrote (kept, not deleted)' });
+    }
+    steps.push({
+      kind: 'exec',
+      cmd: `${shellJoin(['mkdir', '-p', ...parents])} && ${snapshotRestoreCmd(inp.tool, {
+        snapshot: inp.snapshot,
+        name: m.name,
+        initialCluster: plan.initial_cluster,
+        token: plan.token,
+        peerUrl: m.peer_url,
+        dataDir: dataTmp,
+        ...(walTmp ? { walDir: walTmp } : {}),
+      })} && ${phaseCmd(inp.markerFile, 'restored')}`,
+      description: `restore as ${m.name} (${m.peer_url}) of ${plan.members.length} members into ${dataTmp}`,
+      destructive: `replaces the etcd data in ${inp.data.path} with the snapshot`,
+      timeoutMs: 60 * 60_000,
+    });
+  }
+  if (from < 3) {
+    const place = [placeCmd(data, dataTmp, 'member', from === 2)];
+    if (wal && walTmp) place.push(placeCmd(wal, walTmp, undefined, from === 2));
+    steps.push({ kind: 'exec', cmd: `${place.join(' && ')} && ${phaseCmd(inp.markerFile, 'placed')}`, description: `move the restored data into ${inp.data.path}${inp.wal ? ` and ${inp.wal.path}` : ''}` });
+  }
   if (inp.owner && inp.owner !== 'root') {
     const o = shellQuote(inp.owner);
-    const targets = [inp.data.exists && inp.data.mountpoint ? `${inp.data.path}/member` : inp.data.path, ...(inp.wal ? [inp.wal.path] : [])];
+    const targets = [data.exists && data.mountpoint ? `${inp.data.path}/member` : inp.data.path, ...(inp.wal ? [inp.wal.path] : [])];
     steps.push({
       kind: 'exec',
       cmd: `if id -u ${o} >/dev/null 2>&1; then ${shellJoin(['chown', '-R', `${inp.owner}:`, ...targets])}; fi`,

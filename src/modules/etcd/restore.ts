@@ -1,11 +1,12 @@
 import { basename } from 'node:path';
 import { LifeboatError } from '../../errors.js';
-import type { ModuleDef } from '../types.js';
+import type { ModuleContext, ModuleDef } from '../types.js';
 import { clusterPlan, memberFor } from './cluster.js';
 import { gatherFacts } from './facts.js';
 import { localSnapshotDigest, readManifest, resolveLocal } from './local-snapshot.js';
 import { probeDirs } from './node-probe.js';
-import { renderRestore } from './restore-steps.js';
+import { type KeptDir, type RestorePhase, phaseFileOf, renderRestore } from './restore-steps.js';
+import { readFileCmd } from './node-probe.js';
 import { clusterSchemaProps } from './status.js';
 import { requireOfflineTool } from './version.js';
 
@@ -25,9 +26,37 @@ export interface EtcdRestoreArgs {
   state_dir?: string;
   /** One timestamp for every node of a restore (default: now). */
   ts?: string;
+  /** Continue the interrupted restore whose marker has this `ts` (from its phase file); otherwise a fresh restore. */
+  resume?: boolean;
 }
 
 export const MARKER_NAME = 'etcd-restore.json';
+
+/**
+ * Where an interrupted restore of run `ts` stopped on this node: its marker (the data it kept) and phase file.
+ * Undefined when this node has no marker of that run (the interrupted run never got here: restore afresh).
+ */
+async function resumePoint(conn: ModuleContext['conn'], markerFile: string, ts: string, sha: string, become: boolean, host: string): Promise<{ phase: RestorePhase; kept: KeptDir[] } | undefined> {
+  const r = await conn.exec(`${readFileCmd(markerFile)}; printf '\\n@@PHASE '; ${readFileCmd(phaseFileOf(markerFile))}`, { become });
+  const [markerText = '', phaseText = ''] = r.stdout.split('\n@@PHASE ');
+  if (!markerText.trim()) return undefined;
+  let marker: { time?: string; kept?: KeptDir[]; sha256?: string };
+  try {
+    marker = JSON.parse(markerText) as typeof marker;
+  } catch {
+    throw new LifeboatError('E_PREFLIGHT', `${markerFile} is not valid JSON`, { host, hint: 'look at it; move it aside to restore afresh' });
+  }
+  if (marker.time !== ts) return undefined;
+  if (marker.sha256 && marker.sha256 !== sha) {
+    throw new LifeboatError('E_PREFLIGHT', `the interrupted restore ${ts} restored another snapshot (sha256 ${marker.sha256.slice(0, 12)}…) here`, {
+      host,
+      hint: 'resume with the snapshot it was restoring: the command the interrupted run printed (its lock records the snapshot)',
+    });
+  }
+  const p = phaseText.trim();
+  const phase: RestorePhase = p === 'kept' || p === 'restored' || p === 'placed' ? p : 'keeping';
+  return { phase, kept: marker.kept ?? [] };
+}
 
 export function stamp(d = new Date()): string {
   return d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
@@ -52,6 +81,7 @@ export const etcdRestoreModule: ModuleDef<EtcdRestoreArgs> = {
       owner: { type: 'string' },
       state_dir: { type: 'string', pattern: '^/' },
       ts: { type: 'string', pattern: '^[0-9A-Za-z]+$' },
+      resume: { type: 'boolean' },
     },
     additionalProperties: false,
   },
@@ -82,7 +112,9 @@ export const etcdRestoreModule: ModuleDef<EtcdRestoreArgs> = {
     const ts = ctx.args.ts ?? stamp();
     const owner = ctx.args.owner ?? data.owner ?? 'etcd';
     const markerFile = `${ctx.args.state_dir ?? '/var/lib/lifeboat'}/${MARKER_NAME}`;
-    const r = renderRestore({ plan, member: me, tool, snapshot: remote, sha256: sha, ts, data, ...(wal ? { wal } : {}), owner, markerFile });
+    const resume = ctx.args.resume ? await resumePoint(ctx.conn, markerFile, ts, sha, ctx.become, ctx.host) : undefined;
+    if (resume) notes.push(`continuing the interrupted restore ${ts} from its phase "${resume.phase}"; the old data stays where it was kept`);
+    const r = renderRestore({ plan, member: me, tool, snapshot: remote, sha256: sha, ts, data, ...(wal ? { wal } : {}), owner, markerFile, ...(resume ? { resume } : {}) });
     if (!data.exists) notes.push(`${me.data_dir} does not exist yet: nothing to keep`);
     return {
       changed: true,
