@@ -70,6 +70,8 @@ describe.skipIf(SKIP !== undefined)('one restore at a time, and resumable (lab, 
       const [rc1, rc2] = await Promise.all([first.done, second.done]);
       expect(rc1, first.out()).toBe(0);
       expect(first.out()).toContain(VERIFIED);
+      // what the restore loses, against the live cluster (the apiserver stand-ins wrote since the backup)
+      expect(first.out()).toMatch(/what this restore loses: the snapshot was taken \S+ \(\d+ min ago\) at revision \d+; the live cluster is at revision \d+: this restore rewinds \d+ revisions/);
       expect(rc2, second.out()).toBe(2);
       const run1 = /Take the restore lock[\s\S]*?changed\s+node1/.test(first.out());
       expect(run1).toBe(true);

@@ -5,7 +5,9 @@ import type { ModuleDef } from '../types.js';
 import { type ClusterArgs, clusterPlan, groupHosts, hostVarsOf } from './cluster.js';
 import { gatherFacts } from './facts.js';
 import { localSnapshotDigest, newestSnapshot, readManifest, resolveLocal } from './local-snapshot.js';
+import { lossText } from './loss.js';
 import { probeDirs } from './node-probe.js';
+import { observeMembers } from './observe.js';
 import { runStamp } from './run-ts.js';
 import { clusterSchemaProps } from './status.js';
 import type { EtcdFacts, SnapshotManifest } from './types.js';
@@ -161,13 +163,24 @@ export const etcdPreflightModule: ModuleDef<EtcdPreflightArgs> = {
         }
       }),
     );
+    // what the restore will lose: the snapshot against the live cluster (members still answering)
+    let loss: string | undefined;
+    if (manifest && plan) {
+      const running = plan.members.filter((m) => facts.get(m.host)?.running);
+      const views = running.length ? await observeMembers(running, async (h) => conns.get(h) ?? ctx.connect(h), (h) => facts.get(h)?.etcdctl?.path, ctx.become) : [];
+      const revs = views.flatMap((v) => (v.healthy && v.revision !== undefined ? [v.revision] : []));
+      loss = lossText(manifest, revs.length ? Math.max(...revs) : undefined);
+    }
     const n = plan?.members.length ?? etcdHosts.length;
     if (n % 2 === 0) warnings.push(`${n} etcd members: an even count tolerates no more failures than ${n - 1}`);
     const summary = `preflight: ${etcdHosts.length} etcd + ${masters.length} other control-plane hosts; ${plan ? `initial cluster ${plan.initial_cluster}, token ${plan.token}` : 'no valid cluster plan'}`;
-    const result = { changed: false, problems, warnings, ts: runStamp(ctx.vars), ...(snapshot ? { snapshot } : {}), ...(plan ? { initial_cluster: plan.initial_cluster, token: plan.token, members: plan.members } : {}), ...(manifest ? { manifest } : {}) };
+    const result = { changed: false, problems, warnings, ts: runStamp(ctx.vars), ...(snapshot ? { snapshot } : {}), ...(plan ? { initial_cluster: plan.initial_cluster, token: plan.token, members: plan.members } : {}), ...(manifest ? { manifest } : {}), ...(loss ? { loss } : {}) };
     if (problems.length) {
       return { changed: false, steps: [], notes: [...problems, ...warnings], result: { ...result, failed: true, msg: `${summary}\n  preflight FAILED, nothing was changed:\n    ${problems.join('\n    ')}${warnings.length ? `\n  warnings:\n    ${warnings.join('\n    ')}` : ''}` } };
     }
-    return { changed: false, steps: [], notes: [summary, ...warnings], result: { ...result, msg: `${summary}; all checks passed${warnings.length ? `\n  warnings:\n    ${warnings.join('\n    ')}` : ''}` } };
+    // the plan shows the snapshot's own time and revision (stable, so a saved plan still applies); the live
+    // cluster's revision moves every second and is reported when the run gets here
+    const snapNote = manifest ? [`the snapshot was taken ${manifest.time} at revision ${manifest.revision}: every write after it is lost (the run reports how many revisions)`] : [];
+    return { changed: false, steps: [], notes: [summary, ...snapNote, ...warnings], result: { ...result, msg: `${summary}; all checks passed${loss ? `\n  ${loss}` : ''}${warnings.length ? `\n  warnings:\n    ${warnings.join('\n    ')}` : ''}` } };
   },
 };
