@@ -135,7 +135,6 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
           run.emit({ type: 'warning', msg: `plan stale: ${stale}; nothing more starts`, host });
           return { ...base(), ...extras(op), status: 'failed', result: { changed: false, failed: true, msg: `plan stale: ${stale}` } };
         }
-        if (op.resume) run.state.resume = op.resume;
         result = await applyOperation(op, conn, {
           become,
           ...(becomeUser !== undefined ? { becomeUser } : {}),
@@ -143,10 +142,11 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
           ...(run.opts.signal ? { signal: run.opts.signal } : {}),
         });
       }
+      // a hint (or its clearing) counts once its steps ran: a lock that was not taken leaves nothing to resume
+      if (op.resume !== undefined && !checkOnly && !result.failed) run.state.resume = op.resume ?? undefined;
       if (run.opts.signal?.aborted && !checkOnly) {
         return { ...base(), ...extras(op), status: 'interrupted', result: { ...result, failed: true, msg: 'interrupted' } };
       }
-      if (op.resume === null && !checkOnly && !result.failed) run.state.resume = undefined;
       applyResultConditions(result, task, vars, where);
       if (task.until !== undefined) {
         result.attempts = attempt;

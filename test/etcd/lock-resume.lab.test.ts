@@ -49,7 +49,8 @@ const VERIFIED = 'etcd verified: 3 members etcd-node1, etcd-node2, etcd-node3; o
 async function sound(lab: Lab): Promise<void> {
   expect(await dataKeys(lab)).toEqual(lab.expectedSeed());
   for (const h of ['node1', 'node2', 'node3']) {
-    expect((await lab.sh(h, 'service etcd status >/dev/null && echo up; cat /var/log/kube-apiserver.backwards 2>/dev/null; ls /var/lib/lifeboat')).stdout).not.toMatch(/restore\.lock|backwards|^(?!up)/);
+    const r = await lab.sh(h, 'service etcd status >/dev/null 2>&1 && echo up || echo down; cat /var/log/kube-apiserver.backwards 2>/dev/null; ls /var/lib/lifeboat/restore.lock 2>/dev/null || echo no-lock');
+    expect(r.stdout, h).toBe('up\nno-lock\n');
   }
 }
 

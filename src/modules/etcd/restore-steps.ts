@@ -1,4 +1,5 @@
 import { shellJoin, shellQuote } from '../../connection/quote.js';
+import { LifeboatError } from '../../errors.js';
 import type { Step } from '../types.js';
 import type { ClusterPlan, PlannedMember } from './types.js';
 import { type OfflineTool, snapshotRestoreCmd } from './version.js';
@@ -52,10 +53,28 @@ function phaseCmd(markerFile: string, phase: RestorePhase): string {
   return `printf '%s\\n' ${phase} > ${shellQuote(phaseFileOf(markerFile))}`;
 }
 
+/** The marker a restore writes before anything moves (read by etcd_rollback, and by a resumed restore). */
+export interface RestoreMarker {
+  time: string;
+  data_dir: string;
+  wal_dir?: string;
+  kept: KeptDir[];
+  sha256?: string;
+  [k: string]: unknown;
+}
+
+export function parseMarker(text: string, file: string, host: string): RestoreMarker {
+  try {
+    const m = JSON.parse(text) as RestoreMarker;
+    if (m && typeof m.time === 'string' && Array.isArray(m.kept)) return m;
+  } catch {}
+  throw new LifeboatError('E_TASK', `${file} is not a restore marker (valid JSON with time and kept)`, { host, hint: 'look at it; move it aside to restore afresh' });
+}
+
 export interface RestoreRender {
   steps: Step[];
   kept: KeptDir[];
-  marker: Record<string, unknown>;
+  marker: RestoreMarker;
 }
 
 /** Moves the current entries of a mount point into `keep` (same filesystem), skipping earlier `.lifeboat-*` keeps. */
@@ -122,29 +141,30 @@ export function renderRestore(inp: RestoreInput): RestoreRender {
   const { member: m, plan, ts } = inp;
   const steps: Step[] = [];
   const kept: KeptDir[] = [];
-  const from = inp.resume ? PHASES.indexOf(inp.resume.phase) : -1;
+  /** Has this node's interrupted restore already finished phase `p`? (never, for a fresh restore) */
+  const reached = (p: RestorePhase): boolean => inp.resume !== undefined && PHASES.indexOf(inp.resume.phase) >= PHASES.indexOf(p);
   steps.push({
     kind: 'exec',
     cmd: `printf '%s  %s\\n' ${shellQuote(inp.sha256)} ${shellQuote(inp.snapshot)} | sha256sum -c --status -`,
     description: `check that ${inp.snapshot} has the manifest's sha256 ${inp.sha256.slice(0, 12)}…`,
   });
   const keepSteps: Step[] = [];
-  // On resume the directories' state comes from the marker: the data dir may be gone (moved) or partial.
-  const dirOf = (path: string, d: DirState | undefined): DirState => {
-    if (!inp.resume) return d ?? { path, exists: false, mountpoint: false };
-    const k = inp.resume.kept.find((x) => x.dir === path);
-    return { path, exists: k?.mode === 'contents', mountpoint: k?.mode === 'contents' };
+  // On resume the directories' layout comes from the marker: the data dir may be gone (moved) or half moved.
+  const dirOf = (d: DirState): DirState => {
+    if (!inp.resume) return d;
+    const contents = inp.resume.kept.find((x) => x.dir === d.path)?.mode === 'contents';
+    return { path: d.path, exists: contents, mountpoint: contents };
   };
-  const data = dirOf(inp.data.path, inp.data);
-  const wal = inp.wal ? dirOf(inp.wal.path, inp.wal) : undefined;
+  const data = dirOf(inp.data);
+  const wal = inp.wal ? dirOf(inp.wal) : undefined;
   if (inp.resume) {
     kept.push(...inp.resume.kept);
-    if (from <= 0) resumeKeep(inp.resume.kept, keepSteps);
+    if (!reached('kept')) resumeKeep(inp.resume.kept, keepSteps);
   } else {
     keepDir(inp.data, ts, keepSteps, kept, 'data dir');
     if (inp.wal) keepDir(inp.wal, ts, keepSteps, kept, 'wal dir');
   }
-  const marker = {
+  const marker: RestoreMarker = {
     time: ts,
     host: m.host,
     name: m.name,
@@ -170,11 +190,13 @@ export function renderRestore(inp: RestoreInput): RestoreRender {
   const dataTmp = tmpFor(data, ts);
   const walTmp = wal ? tmpFor(wal, ts) : undefined;
   const parents = [...new Set([parentOf(inp.data.path), ...(inp.wal ? [parentOf(inp.wal.path)] : [])])];
-  if (from < 2) {
+  if (!reached('restored')) {
     if (inp.resume) {
-      // a restore cut short left its output in the temporary dirs: set aside (never deleted), then again
-      const partial = `partial-${inp.resume.phase}`;
-      const asides = [dataTmp, ...(walTmp ? [walTmp] : [])].map((t) => `if [ -e ${shellQuote(t)} ]; then ${shellJoin(['mv', '-T', t, `${t}.${partial}-${Date.now()}`])}; fi`);
+      // a restore cut short left its output in the temporary dirs: set aside (never deleted), then again. The
+      // name's time is the node's, at run time: the command text stays the same between a plan and its apply.
+      const asides = [dataTmp, ...(walTmp ? [walTmp] : [])].map(
+        (t) => `if [ -e ${shellQuote(t)} ]; then mv -T ${shellQuote(t)} ${shellQuote(`${t}.partial-`)}"$(date -u +%Y%m%dT%H%M%SZ)"; fi`,
+      );
       steps.push({ kind: 'exec', cmd: asides.join('; '), description: 'set aside what the interrupted restore wrote (kept, not deleted)' });
     }
     steps.push({
@@ -193,9 +215,10 @@ export function renderRestore(inp: RestoreInput): RestoreRender {
       timeoutMs: 60 * 60_000,
     });
   }
-  if (from < 3) {
-    const place = [placeCmd(data, dataTmp, 'member', from === 2)];
-    if (wal && walTmp) place.push(placeCmd(wal, walTmp, undefined, from === 2));
+  if (!reached('placed')) {
+    const again = reached('restored'); // a placement cut short may have done part of it
+    const place = [placeCmd(data, dataTmp, 'member', again)];
+    if (wal && walTmp) place.push(placeCmd(wal, walTmp, undefined, again));
     steps.push({ kind: 'exec', cmd: `${place.join(' && ')} && ${phaseCmd(inp.markerFile, 'placed')}`, description: `move the restored data into ${inp.data.path}${inp.wal ? ` and ${inp.wal.path}` : ''}` });
   }
   if (inp.owner && inp.owner !== 'root') {

@@ -4,9 +4,8 @@ import type { ModuleContext, ModuleDef } from '../types.js';
 import { clusterPlan, memberFor } from './cluster.js';
 import { gatherFacts } from './facts.js';
 import { localSnapshotDigest, readManifest, resolveLocal } from './local-snapshot.js';
-import { probeDirs } from './node-probe.js';
-import { type KeptDir, type RestorePhase, phaseFileOf, renderRestore } from './restore-steps.js';
-import { readFileCmd } from './node-probe.js';
+import { probeDirs, readFileCmd } from './node-probe.js';
+import { type KeptDir, parseMarker, type RestorePhase, phaseFileOf, renderRestore } from './restore-steps.js';
 import { clusterSchemaProps } from './status.js';
 import { requireOfflineTool } from './version.js';
 
@@ -40,12 +39,7 @@ async function resumePoint(conn: ModuleContext['conn'], markerFile: string, ts: 
   const r = await conn.exec(`${readFileCmd(markerFile)}; printf '\\n@@PHASE '; ${readFileCmd(phaseFileOf(markerFile))}`, { become });
   const [markerText = '', phaseText = ''] = r.stdout.split('\n@@PHASE ');
   if (!markerText.trim()) return undefined;
-  let marker: { time?: string; kept?: KeptDir[]; sha256?: string };
-  try {
-    marker = JSON.parse(markerText) as typeof marker;
-  } catch {
-    throw new LifeboatError('E_PREFLIGHT', `${markerFile} is not valid JSON`, { host, hint: 'look at it; move it aside to restore afresh' });
-  }
+  const marker = parseMarker(markerText, markerFile, host);
   if (marker.time !== ts) return undefined;
   if (marker.sha256 && marker.sha256 !== sha) {
     throw new LifeboatError('E_PREFLIGHT', `the interrupted restore ${ts} restored another snapshot (sha256 ${marker.sha256.slice(0, 12)}…) here`, {
@@ -55,7 +49,7 @@ async function resumePoint(conn: ModuleContext['conn'], markerFile: string, ts: 
   }
   const p = phaseText.trim();
   const phase: RestorePhase = p === 'kept' || p === 'restored' || p === 'placed' ? p : 'keeping';
-  return { phase, kept: marker.kept ?? [] };
+  return { phase, kept: marker.kept };
 }
 
 export function stamp(d = new Date()): string {

@@ -4,7 +4,7 @@ import type { ModuleDef, Step } from '../types.js';
 import { gatherFacts } from './facts.js';
 import { readFileCmd, serviceCmd } from './node-probe.js';
 import { MARKER_NAME, stamp } from './restore.js';
-import { type KeptDir, moveContentsCmd } from './restore-steps.js';
+import { moveContentsCmd, parseMarker, type RestoreMarker } from './restore-steps.js';
 
 export interface EtcdRollbackArgs {
   state_dir?: string;
@@ -16,15 +16,8 @@ export interface EtcdRollbackArgs {
   missing_ok?: boolean;
 }
 
-interface Marker {
-  time: string;
-  data_dir: string;
-  wal_dir?: string;
-  kept: KeptDir[];
-}
-
 /** The steps that put kept data back; the restored data is itself moved aside (never deleted). */
-export function renderRollback(marker: Marker, ts: string): { steps: Step[]; setAside: string[] } {
+export function renderRollback(marker: RestoreMarker, ts: string): { steps: Step[]; setAside: string[] } {
   const steps: Step[] = [];
   const setAside: string[] = [];
   const dirs = [marker.data_dir, ...(marker.wal_dir ? [marker.wal_dir] : [])];
@@ -80,12 +73,7 @@ export const etcdRollbackModule: ModuleDef<EtcdRollbackArgs> = {
       if (ctx.args.missing_ok) return { changed: false, steps: [], result: { changed: false, msg: `no restore to roll back here (${markerFile} absent)` } };
       throw new LifeboatError('E_TASK', `nothing to roll back: ${markerFile} does not exist`, { host: ctx.host, hint: 'etcd_rollback undoes an etcd_restore on the same host' });
     }
-    let marker: Marker;
-    try {
-      marker = JSON.parse(r.stdout) as Marker;
-    } catch {
-      throw new LifeboatError('E_TASK', `${markerFile} is not valid JSON`, { host: ctx.host });
-    }
+    const marker = parseMarker(r.stdout, markerFile, ctx.host);
     const restart = ctx.args.restart ?? true;
     const service = ctx.args.service ?? 'etcd';
     const facts = await gatherFacts(ctx.conn, {}, ctx.host, ctx.become);
