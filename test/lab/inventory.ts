@@ -107,13 +107,21 @@ export function etcdGroupVars(i: ClientFilesInput): Record<string, string | bool
 
 const names = (hs: HostSpec[]): Record<string, null> => Object.fromEntries(hs.map((h) => [h.name, null]));
 
+/** Group vars of `kube_master`: kubeadm's control plane is static pods (stopped by moving manifests aside). */
+export function masterGroupVars(i: ClientFilesInput): Record<string, string> {
+  return i.topology === 'kubeadm' ? { kube_control_plane_mode: 'static-pod' } : {};
+}
+
 export function inventoryYamlText(i: ClientFilesInput): string {
   const doc = {
     all: {
       hosts: Object.fromEntries(i.hosts.map((h) => [h.name, hostVars(i, h)])),
       children: {
         etcd: { hosts: names(i.hosts.filter((h) => h.etcd)), vars: etcdGroupVars(i) },
-        kube_master: { hosts: names(i.hosts.filter((h) => h.master)) },
+        kube_master: {
+          hosts: names(i.hosts.filter((h) => h.master)),
+          ...(Object.keys(masterGroupVars(i)).length > 0 ? { vars: masterGroupVars(i) } : {}),
+        },
         kube_node: { hosts: names(i.hosts.filter((h) => !h.master)) },
       },
     },
@@ -139,6 +147,8 @@ export function inventoryIniText(i: ClientFilesInput): string {
   group('kube_master', i.hosts.filter((h) => h.master));
   group('kube_node', i.hosts.filter((h) => !h.master));
   lines.push('', '[etcd:vars]', ...Object.entries(etcdGroupVars(i)).map(([k, v]) => `${k}=${iniValue(v)}`));
+  const mv = Object.entries(masterGroupVars(i));
+  if (mv.length > 0) lines.push('', '[kube_master:vars]', ...mv.map(([k, v]) => `${k}=${iniValue(v)}`));
   return `${lines.join('\n')}\n`;
 }
 

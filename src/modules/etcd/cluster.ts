@@ -1,6 +1,6 @@
 import { LifeboatError } from '../../errors.js';
 import type { Vars } from '../../inventory/types.js';
-import type { ClusterPlan, EtcdFacts, PlannedMember } from './types.js';
+import type { ClusterPlan, EtcdFacts, PlannedMember, ToolInfo } from './types.js';
 
 /**
  * The one source of truth for a restore: every member's name, peer URL, client URL, directories and TLS files,
@@ -36,7 +36,18 @@ export function rawFactsOf(hv: Vars): EtcdFacts | undefined {
 
 export function factsOf(hv: Vars): EtcdFacts | undefined {
   const f = rawFactsOf(hv);
-  return f && typeof f === 'object' && f.config && f.source !== 'none' ? f : undefined;
+  return f && typeof f === 'object' && f.config && f.source !== 'none' ? withStagedTools(f, hv) : undefined;
+}
+
+/**
+ * Facts with the tools etcd_tools put on the node for this run (`etcd_tools` fact) in place of the node's own:
+ * the operator pointed at them (etcd_tools_dir) on purpose.
+ */
+export function withStagedTools<F extends Pick<EtcdFacts, 'etcdctl' | 'etcdutl'>>(f: F, hv: Vars): F {
+  const af = hv.ansible_facts as Vars | undefined;
+  const t = (hv.etcd_tools ?? af?.etcd_tools) as Partial<Record<'etcdctl' | 'etcdutl', ToolInfo>> | undefined;
+  if (!t || typeof t !== 'object') return f;
+  return { ...f, ...(t.etcdctl ? { etcdctl: t.etcdctl } : {}), ...(t.etcdutl ? { etcdutl: t.etcdutl } : {}) };
 }
 
 export function groupHosts(vars: Vars, group: string, self: string): string[] {

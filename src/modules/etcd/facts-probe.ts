@@ -9,6 +9,8 @@ export const DEFAULT_PID_FILES = ['/run/etcd.pid', '/run/etcd/etcd.pid', '/var/r
 
 export const DEFAULT_CONFIG_FILES = [
   '/etc/kubernetes/manifests/etcd.yaml',
+  // where etcd_service keeps a stopped static pod's manifest (an interrupted restore leaves it there)
+  '/etc/kubernetes/manifests.lifeboat-stopped/etcd.yaml',
   '/etc/systemd/system/etcd.service',
   '/lib/systemd/system/etcd.service',
   '/usr/lib/systemd/system/etcd.service',

@@ -79,7 +79,7 @@ export function discover(recs: ProbeRecord[], files2: Map<string, string> = new 
   for (const f of DEFAULT_CONFIG_FILES) {
     const text = files.get(f);
     if (text === undefined) continue;
-    if (f.endsWith('manifests/etcd.yaml')) return done(flagsFromStaticPod(text), 'static-pod', [f]);
+    if (/\/manifests[^/]*\/etcd\.yaml$/.test(f)) return done(flagsFromStaticPod(text), 'static-pod', [f]);
     if (f.endsWith('.service')) {
       if (!systemd) continue; // units only matter where systemd runs the services
       const unit = parseSystemdUnit(text, f.replace(/^.*\//, '').replace(/\.service$/, ''));

@@ -13,4 +13,9 @@ describe('what a restore loses', () => {
     expect(lossText({ time: '2026-12-01T10:00:00Z', revision: 5 }, undefined, now)).toContain('no member answers, so every write since the snapshot is lost (the last 3 days 2 h of writes)');
     expect(ago(59 * 60_000)).toBe('59 min');
   });
+  it('with members running but nothing to read them with, says why the live revision is unknown', () => {
+    expect(lossText({ time: '2026-12-04T11:00:00Z', revision: 9 }, undefined, now, 'no etcdctl on n1, n2, where etcd runs')).toBe(
+      'what this restore loses: the snapshot was taken 2026-12-04T11:00:00Z (1 h 0 min ago) at revision 9; the live revision is not read (no etcdctl on n1, n2, where etcd runs): every write since the snapshot is lost (the last 1 h 0 min of writes)',
+    );
+  });
 });

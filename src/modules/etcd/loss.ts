@@ -9,10 +9,11 @@ export function ago(ms: number): string {
 }
 
 /** liveRevision: the highest revision a member still answering reports (undefined: none answers). */
-export function lossText(snap: { time: string; revision: number }, liveRevision: number | undefined, now = new Date()): string {
+export function lossText(snap: { time: string; revision: number }, liveRevision: number | undefined, now = new Date(), unread?: string): string {
   const t = Date.parse(snap.time);
   const age = Number.isNaN(t) ? 'of unknown age' : `taken ${snap.time} (${ago(now.getTime() - t)} ago)`;
   const head = `what this restore loses: the snapshot was ${age} at revision ${snap.revision}`;
+  if (liveRevision === undefined && unread) return `${head}; the live revision is not read (${unread}): every write since the snapshot is lost (the last ${Number.isNaN(t) ? '?' : ago(now.getTime() - t)} of writes)`;
   if (liveRevision === undefined) return `${head}; no member answers, so every write since the snapshot is lost (the last ${Number.isNaN(t) ? '?' : ago(now.getTime() - t)} of writes)`;
   const n = liveRevision - snap.revision;
   if (n <= 0) return `${head}; the live cluster is at revision ${liveRevision}: no write after the snapshot is lost`;

@@ -115,6 +115,10 @@ export function parseView(host: string, endpoint: string, out: string): MemberVi
   return v;
 }
 
+const NO_ETCDCTL = /etcdctl'?: (No such file or directory|not found|command not found)/;
+/** What to do on a node without etcd's tools (kubeadm runs etcd in a pod and puts none on the host). */
+export const NO_ETCDCTL_HINT = "-e etcd_tools_dir=DIR puts etcd's tools from the controller there for the run";
+
 export function targetFor(m: PlannedMember, etcdctl: string | undefined): CtlTarget {
   return { etcdctl: etcdctl ?? 'etcdctl', endpoints: [m.client_url], tls: m.tls, commandTimeout: '5s', dialTimeout: '2s' };
 }
@@ -131,7 +135,9 @@ export async function observeMembers(
       try {
         const conn = await connect(m.host);
         const r = await conn.exec(viewScript(targetFor(m, etcdctlOf(m.host))), { timeoutMs: 60_000, become });
-        return parseView(m.host, m.client_url, r.stdout);
+        const v = parseView(m.host, m.client_url, r.stdout);
+        if (v.error && NO_ETCDCTL.test(v.error)) v.error = `no etcdctl on ${m.host} (${v.error}) — ${NO_ETCDCTL_HINT}`;
+        return v;
       } catch (e) {
         const msg = e instanceof Error ? e.message : String(e);
         return { host: m.host, endpoint: m.client_url, reachable: false, healthy: false, error: `cannot reach host: ${msg}`, alarms: [] };

@@ -11,6 +11,8 @@ import { observeMembers } from './observe.js';
 import { runStamp } from './run-ts.js';
 import { clusterSchemaProps } from './status.js';
 import type { EtcdFacts, SnapshotManifest } from './types.js';
+import { type ToolsDir, readToolsDir } from './tools-dir.js';
+import { versionProblem } from './tools.js';
 import { offlineTool, parseVersion } from './version.js';
 
 export interface EtcdPreflightArgs extends ClusterArgs {
@@ -23,15 +25,17 @@ export interface EtcdPreflightArgs extends ClusterArgs {
   backup_dir?: string;
   /** A fresh snapshot will be taken after the control plane stops: no snapshot to check yet. */
   fresh?: boolean;
+  /** etcd_tools_dir: the controller's etcd tools, put on the nodes for the run (etcd_tools) in place of theirs. */
+  tools_dir?: string;
 }
 
 const run = promisify(execFile);
 
 /** Controller-side `snapshot status` when etcdutl/etcdctl exist here (null when no tool here). */
-async function localStatus(file: string): Promise<{ ok: boolean; text: string } | null> {
+async function localStatus(file: string, tools: ToolsDir | undefined): Promise<{ ok: boolean; text: string } | null> {
   for (const [cmd, args, env] of [
-    ['etcdutl', ['snapshot', 'status', file, '-w', 'json'], {}],
-    ['etcdctl', ['snapshot', 'status', file, '-w', 'json'], { ETCDCTL_API: '3' }],
+    [tools?.tools.etcdutl?.path ?? 'etcdutl', ['snapshot', 'status', file, '-w', 'json'], {}],
+    [tools?.tools.etcdctl?.path ?? 'etcdctl', ['snapshot', 'status', file, '-w', 'json'], { ETCDCTL_API: '3' }],
   ] as const) {
     try {
       const r = await run(cmd, [...args], { env: { ...process.env, ...env }, timeout: 120_000 });
@@ -62,6 +66,7 @@ export const etcdPreflightModule: ModuleDef<EtcdPreflightArgs> = {
       remote_dir: { type: 'string' },
       backup_dir: { type: 'string' },
       fresh: { type: 'boolean' },
+      tools_dir: { type: 'string' },
     },
     additionalProperties: false,
   },
@@ -70,6 +75,8 @@ export const etcdPreflightModule: ModuleDef<EtcdPreflightArgs> = {
     const warnings: string[] = [];
     const etcdHosts = ctx.args.members?.map((m) => m.host) ?? groupHosts(ctx.vars, ctx.args.group ?? 'etcd', ctx.host);
     const masters = ((ctx.vars.groups as Record<string, string[]> | undefined)?.[ctx.args.master_group ?? 'kube_master'] ?? []).filter((h) => !etcdHosts.includes(h));
+    const toolsDir = ctx.args.tools_dir ? await readToolsDir(ctx.args.tools_dir) : undefined;
+    if (toolsDir) problems.push(...toolsDir.problems);
     // 1. reachability and fresh facts of every etcd node
     const facts = new Map<string, EtcdFacts>();
     const conns = new Map<string, import('../../connection/types.js').Connection>();
@@ -129,7 +136,7 @@ export const etcdPreflightModule: ModuleDef<EtcdPreflightArgs> = {
         if (!d.trailerOk) problems.push(`snapshot ${file}: its sha256 trailer does not match its content — truncated or corrupted`);
         if (manifest && manifest.sha256 !== d.sha256) problems.push(`snapshot ${file}: sha256 ${d.sha256} differs from its manifest's ${manifest.sha256}`);
         if (!manifest) warnings.push(`snapshot ${file} has no manifest; its sha256 ${d.sha256} will be checked on every node`);
-        const st = await localStatus(file);
+        const st = await localStatus(file, toolsDir);
         if (st && !st.ok) problems.push(`snapshot ${file}: snapshot status failed: ${st.text}`);
         if (st === null) warnings.push('no etcdutl/etcdctl on the controller: snapshot status is checked on the nodes after the copy');
       } catch (e) {
@@ -143,9 +150,16 @@ export const etcdPreflightModule: ModuleDef<EtcdPreflightArgs> = {
         const f = facts.get(m.host);
         const c = conns.get(m.host);
         if (!f || !c) return;
-        const t = offlineTool(f);
-        if (!t) problems.push(`${m.host}: no tool to restore snapshots (etcdutl, or etcdctl < 3.6)`);
-        else {
+        // the tools of etcd_tools_dir replace the node's for the run (put there after the lock, by etcd_tools)
+        const own = toolsDir ? { ...f, ...toolsDir.tools } : f;
+        for (const ct of Object.values(toolsDir?.tools ?? {})) {
+          const p = versionProblem(ct, f.version);
+          if (p) problems.push(`${m.host}: ${p}`);
+        }
+        const t = offlineTool(own);
+        if (!t) problems.push(`${m.host}: no tool to restore snapshots (etcdutl, or etcdctl < 3.6)${toolsDir ? ` on the node or in ${toolsDir.dir}` : ': point etcd_tools_dir at etcd\'s tools on the controller (-e etcd_tools_dir=DIR: an unpacked etcd release of the cluster\'s version), or install etcdutl on the node'}`);
+        if (!own.etcdctl) problems.push(`${m.host}: no etcdctl (status, snapshot and verification run it on the node)${toolsDir ? ` on the node or in ${toolsDir.dir}` : ': point etcd_tools_dir at etcd\'s tools on the controller (-e etcd_tools_dir=DIR), or install etcdctl on the node'}`);
+        if (t) {
           const server = parseVersion(f.version);
           for (const [what, v] of [['the snapshot', need], ['the etcd server', server]] as const) {
             if (v && (t.version.major < v.major || (t.version.major === v.major && t.version.minor < v.minor))) {
@@ -166,10 +180,13 @@ export const etcdPreflightModule: ModuleDef<EtcdPreflightArgs> = {
     // what the restore will lose: the snapshot against the live cluster (members still answering)
     let loss: string | undefined;
     if (manifest && plan) {
-      const running = plan.members.filter((m) => facts.get(m.host)?.running);
+      // a node without etcdctl cannot say (the tools of etcd_tools_dir are put there only after the lock)
+      const all = plan.members.filter((m) => facts.get(m.host)?.running);
+      const running = all.filter((m) => facts.get(m.host)?.etcdctl);
       const views = running.length ? await observeMembers(running, async (h) => conns.get(h) ?? ctx.connect(h), (h) => facts.get(h)?.etcdctl?.path, ctx.become) : [];
       const revs = views.flatMap((v) => (v.healthy && v.revision !== undefined ? [v.revision] : []));
-      loss = lossText(manifest, revs.length ? Math.max(...revs) : undefined);
+      const unread = all.length && !running.length ? `no etcdctl on ${all.map((m) => m.host).join(', ')}, where etcd runs` : undefined;
+      loss = lossText(manifest, revs.length ? Math.max(...revs) : undefined, new Date(), unread);
     }
     const n = plan?.members.length ?? etcdHosts.length;
     if (n % 2 === 0) warnings.push(`${n} etcd members: an even count tolerates no more failures than ${n - 1}`);

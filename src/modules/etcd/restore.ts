@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { LifeboatError } from '../../errors.js';
 import type { ModuleContext, ModuleDef } from '../types.js';
-import { clusterPlan, memberFor } from './cluster.js';
+import { clusterPlan, memberFor, withStagedTools } from './cluster.js';
 import { gatherFacts } from './facts.js';
 import { localSnapshotDigest, readManifest, resolveLocal } from './local-snapshot.js';
 import { probeDirs, readFileCmd } from './node-probe.js';
@@ -87,7 +87,7 @@ export const etcdRestoreModule: ModuleDef<EtcdRestoreArgs> = {
     let sha = ctx.args.sha256 ?? manifest?.sha256;
     if (!sha) sha = (await localSnapshotDigest(local)).sha256;
     const remote = `${ctx.args.remote_dir ?? '/var/lib/lifeboat/snapshots'}/${basename(local)}`;
-    const facts = await gatherFacts(ctx.conn, {}, ctx.host, ctx.become);
+    const facts = withStagedTools(await gatherFacts(ctx.conn, {}, ctx.host, ctx.become), ctx.vars);
     const tool = requireOfflineTool(facts, ctx.host);
     const notes = [...plan.notes];
     if (facts.running) {

@@ -1,6 +1,7 @@
 import { shellJoin } from '../../connection/quote.js';
 import { LifeboatError } from '../../errors.js';
 import type { ModuleDef, Step } from '../types.js';
+import { withStagedTools } from './cluster.js';
 import { gatherFacts } from './facts.js';
 import { readFileCmd, serviceCmd } from './node-probe.js';
 import { MARKER_NAME, stamp } from './restore.js';
@@ -76,7 +77,7 @@ export const etcdRollbackModule: ModuleDef<EtcdRollbackArgs> = {
     const marker = parseMarker(r.stdout, markerFile, ctx.host);
     const restart = ctx.args.restart ?? true;
     const service = ctx.args.service ?? 'etcd';
-    const facts = await gatherFacts(ctx.conn, {}, ctx.host, ctx.become);
+    const facts = withStagedTools(await gatherFacts(ctx.conn, {}, ctx.host, ctx.become), ctx.vars);
     if (facts.running && !restart && !ctx.check) {
       throw new LifeboatError('E_PREFLIGHT', `etcd is running (pid ${facts.pid}); stop it before rolling back`, { host: ctx.host });
     }

@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { shellJoin, shellQuote } from '../../connection/quote.js';
 import { LifeboatError } from '../../errors.js';
 import type { ModuleDef, ModuleResult, Step } from '../types.js';
+import { withStagedTools } from './cluster.js';
 import { gatherFacts } from './facts.js';
 import { localSnapshotDigest, readManifest, resolveLocal } from './local-snapshot.js';
 import { parseSnapshotCheck, snapshotCheckScript, snapshotProblems } from './snapfile.js';
@@ -41,7 +42,7 @@ export const etcdSnapshotCopyModule: ModuleDef<EtcdSnapshotCopyArgs> = {
     const remote = `${dir}/${basename(local)}`;
     const have = await ctx.conn.exec(`sha256sum ${shellQuote(remote)} 2>/dev/null | cut -d' ' -f1`, { become: ctx.become });
     const already = have.stdout.trim() === digest.sha256;
-    const facts = await gatherFacts(ctx.conn, {}, ctx.host, ctx.become);
+    const facts = withStagedTools(await gatherFacts(ctx.conn, {}, ctx.host, ctx.become), ctx.vars);
     const tool = requireOfflineTool(facts, ctx.host);
     const steps: Step[] = [];
     if (!already) {
