@@ -144,7 +144,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(`etcd ${d.version}: ${d.binDir}`);
   }
   else {
-    console.error('usage: npm run lab -- up N [--no-tls] [--etcd N] [--etcd-version 3.4|3.5] [--masters N] [--seed N] [--prefix P] [--etcd-user etcd|root]\n' +
+    console.error('usage: npm run lab -- up N [--no-tls] [--etcd N|3.4|3.5] [--etcd-version 3.4|3.5] [--init sysv|systemd] [--topology debian|binary|kubeadm] [--masters N] [--seed N] [--prefix P] [--etcd-user etcd|root]\n' +
       '       npm run lab -- down [ID|--all] [--force] | status | sh ID HOST CMD | fetch-etcd 3.5');
     return 2;
   }
