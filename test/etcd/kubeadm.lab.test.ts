@@ -4,13 +4,14 @@
  * the tools are put on every member for the run and removed after, etcd and the apiserver are stopped by moving
  * their manifests out (kept) and started by moving them back, and the restored cluster is verified.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cachedEtcd } from '../lab/etcd-dist.js';
 import { labSkipReason } from '../lab/fixture.js';
 import { startLab } from '../lab/index.js';
+import type { SnapshotManifest } from '../../src/modules/etcd/types.js';
 import { dataKeys } from './lab-keys.js';
 import { runPlaybook } from './playbook-run.js';
 
@@ -43,6 +44,15 @@ describe.skipIf(SKIP !== undefined)('restore of kubeadm stacked etcd (static pod
       const b = await runPlaybook('etcd-backup.yml', [lab.inventoryYaml], lab.sshConfig, { etcd_backup_dir: dir, etcd_tools_dir: tools?.binDir });
       expect(b.ev.failures().map((f) => `${f.task}: ${f.msg}`)).toEqual([]);
       for (const h of HOSTS) expect((await lab.sh(h, STATE)).stdout).toBe(before); // tools removed again
+      // the cluster's shape travels with the backup
+      const manifests = (await readdir(dir)).filter((f) => f.endsWith('.json'));
+      expect(manifests).toHaveLength(1);
+      const shape = (JSON.parse(await readFile(path.join(dir, manifests[0] ?? ''), 'utf8')) as SnapshotManifest).shape;
+      expect(shape).toMatchObject({ token: 'etcd-cluster', kubernetes_version: 'v1.30.0', cluster_id: expect.stringMatching(/^[0-9a-f]{16}$/) });
+      expect(shape?.members.map((m) => [m.host, m.name, m.runtime, m.user, m.etcd_version, m.data_dir])).toEqual(
+        HOSTS.map((h) => [h, h, 'static-pod', 'root', expect.stringMatching(/^3\.5\./), '/var/lib/etcd']),
+      );
+      expect(new Set(shape?.members.map((m) => m.member_id)).size).toBe(3);
       await lab.etcdctl('node1', ['put', '/after-backup', 'lost by the restore']);
 
       // the restore without tools: refused in preflight, nothing changed, etcd still runs
@@ -59,6 +69,7 @@ describe.skipIf(SKIP !== undefined)('restore of kubeadm stacked etcd (static pod
       expect(r.ev.failures().map((f) => `${f.task}: ${f.msg}`)).toEqual([]);
       expect(r.summary.exitCode).toBe(0);
       expect(r.ev.results(PREFLIGHT)[0]?.msg).toContain('the live revision is not read (no etcdctl on node1, node2, node3');
+      expect(r.ev.results(PREFLIGHT)[0]?.msg).toContain('where each value comes from:\n    node1: name node1 (inventory etcd_name), peer https://');
       expect(r.ev.results(VERIFY)[0]?.msg).toContain('3 members node1, node2, node3; one leader');
       expect(await dataKeys(lab)).toEqual(lab.expectedSeed());
       for (const h of HOSTS) {

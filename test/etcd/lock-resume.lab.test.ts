@@ -92,6 +92,10 @@ describe.skipIf(SKIP !== undefined)('one restore at a time, and resumable (lab, 
       const printed = /run:\n\s+lifeboat (.+)$/m.exec(cut.out())?.[1];
       expect(printed, cut.out()).toMatch(/-e etcd_resume=\d{8}T\d{6}Z -e snapshot=\S+\.db -e fresh_snapshot=false$/);
       const runId = /etcd_resume=(\w+)/.exec(printed as string)?.[1];
+      // a backup meanwhile is refused, naming the interrupted restore (its snapshot could catch members mid-restore)
+      const backup = lifeboat(['run', 'playbooks/etcd-backup.yml', ...inv]);
+      expect(await backup.done, backup.out()).not.toBe(0);
+      expect(backup.out()).toContain(`an etcd restore holds the lock /var/lib/lifeboat/restore.lock: restore run ${runId} by`);
       const again = lifeboat(shellWords(printed as string));
       expect(await again.done, again.out()).toBe(0);
       expect(again.out()).toContain(VERIFIED);

@@ -58,6 +58,8 @@ async function restoreDown(opts: Omit<LabOptions, 'hosts'>): Promise<void> {
       expect(r.summary.exitCode).toBe(0);
       // no member has quorum: no live revision to compare, the loss is the snapshot's age
       expect(r.ev.results(PREFLIGHT)[0]?.msg).toContain('no member answers, so every write since the snapshot is lost');
+      // nothing in the inventory: every value was read from the hosts (their unit or env file), and says so
+      expect(r.ev.results(PREFLIGHT)[0]?.msg).toMatch(/\n {4}node2: name etcd-node2 \((systemd-unit|env-file) \/(etc|lib)\/[^)]+\), peer https?:\/\/[\d.]+:2380 \((systemd-unit|env-file) /);
       expect(await dataKeys(lab)).toEqual(lab.expectedSeed());
       expect(r.ev.results(VERIFY)[0]?.msg).toContain(`3 members ${members.join(', ')}; one leader`);
       for (const h of lab.hosts.filter((x) => x.master)) {

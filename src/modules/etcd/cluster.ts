@@ -1,6 +1,6 @@
 import { LifeboatError } from '../../errors.js';
 import type { Vars } from '../../inventory/types.js';
-import type { ClusterPlan, EtcdFacts, PlannedMember, ToolInfo } from './types.js';
+import type { ClusterPlan, ClusterShape, EtcdFacts, MemberShape, PlannedField, PlannedMember, ToolInfo, ValueSource } from './types.js';
 
 /**
  * The one source of truth for a restore: every member's name, peer URL, client URL, directories and TLS files,
@@ -12,6 +12,8 @@ import type { ClusterPlan, EtcdFacts, PlannedMember, ToolInfo } from './types.js
  */
 
 export interface ClusterArgs {
+  /** The snapshot shape to fall back on (default: the `etcd_snapshot_shape` variable). */
+  shape?: ShapeRef;
   /** Inventory group of the etcd members (default `etcd`). */
   group?: string;
   /** Explicit members (overrides discovery); each needs host, name, peer_url. */
@@ -62,19 +64,57 @@ export function groupHosts(vars: Vars, group: string, self: string): string[] {
   return hosts;
 }
 
-export function plannedMember(host: string, hv: Vars): PlannedMember {
+/** The snapshot shape a restore may fall back on: `etcd_snapshot_shape` (set by etcd_preflight from the manifest). */
+export interface ShapeRef {
+  file: string;
+  shape: ClusterShape;
+}
+
+export function shapeOf(vars: Vars): ShapeRef | undefined {
+  const af = vars.ansible_facts as Vars | undefined;
+  const r = (vars.etcd_snapshot_shape ?? af?.etcd_snapshot_shape) as ShapeRef | undefined;
+  return r && typeof r === 'object' && r.shape && Array.isArray(r.shape.members) ? r : undefined;
+}
+
+/** The recorded member of this host — only when the host still has the address it had at the backup (not a migration). */
+function recorded(ref: ShapeRef | undefined, host: string, addr: string): MemberShape | undefined {
+  return ref?.shape.members.find((m) => m.host === host && m.address === addr);
+}
+
+type Sources = Partial<Record<PlannedField, ValueSource>>;
+
+export function plannedMember(host: string, hv: Vars, ref?: ShapeRef, sources: Sources = {}): PlannedMember {
   const f = factsOf(hv);
   const addr = str(hv.ansible_host) ?? host;
-  const ca = str(hv.etcd_ca_file) ?? f?.config.client_tls.ca_file;
-  const cert = str(hv.etcd_cert_file) ?? f?.config.client_tls.cert_file;
-  const key = str(hv.etcd_key_file) ?? f?.config.client_tls.key_file;
-  const wal = str(hv.etcd_wal_dir) ?? f?.config.wal_dir;
+  const rec = recorded(ref, host, addr);
+  const disc: ValueSource = { from: 'discovered', source: f?.source ?? 'none', files: f?.source_files ?? [] };
+  const snap: ValueSource = { from: 'snapshot', file: ref?.file ?? '' };
+  /** inventory variable → discovered → the snapshot's record → default; notes which one. */
+  function pick<T>(field: PlannedField, variable: string, inv: T | undefined, found: T | undefined, kept: T | undefined, def: T): T;
+  function pick<T>(field: PlannedField, variable: string, inv: T | undefined, found: T | undefined, kept: T | undefined, def?: T): T | undefined;
+  function pick<T>(field: PlannedField, variable: string, inv: T | undefined, found: T | undefined, kept: T | undefined, def?: T): T | undefined {
+    const [v, src]: [T | undefined, ValueSource | undefined] =
+      inv !== undefined ? [inv, { from: 'inventory', variable }] : found !== undefined ? [found, disc] : kept !== undefined ? [kept, snap] : [def, def !== undefined ? { from: 'default' } : undefined];
+    if (src) sources[field] = src;
+    return v;
+  }
+  const tlsInv = [str(hv.etcd_ca_file), str(hv.etcd_cert_file), str(hv.etcd_key_file)] as const;
+  const tlsOf = (t: { ca_file?: string; cert_file?: string; key_file?: string } | undefined) =>
+    t && (t.ca_file || t.cert_file || t.key_file) ? t : undefined;
+  const tlsFound = tlsOf(f?.config.client_tls);
+  // per file: inventory, else the host's, else the recorded one; the source named is the first that gave any
+  const tlsHost = tlsFound ?? tlsOf(rec?.tls) ?? {};
+  pick('tls', 'etcd_ca_file/etcd_cert_file/etcd_key_file', tlsInv.some((x) => x) ? true : undefined, tlsFound ? true : undefined, tlsOf(rec?.tls) ? true : undefined);
+  const ca = tlsInv[0] ?? tlsHost.ca_file;
+  const cert = tlsInv[1] ?? tlsHost.cert_file;
+  const key = tlsInv[2] ?? tlsHost.key_file;
+  const wal = pick('wal_dir', 'etcd_wal_dir', str(hv.etcd_wal_dir), f?.config.wal_dir, rec?.wal_dir);
   const m: PlannedMember = {
     host,
-    name: str(hv.etcd_name) ?? f?.config.name ?? `etcd-${host}`,
-    peer_url: str(hv.etcd_peer_url) ?? f?.config.initial_advertise_peer_urls[0] ?? `https://${addr}:2380`,
-    client_url: str(hv.etcd_client_url) ?? f?.config.advertise_client_urls[0] ?? `https://${addr}:2379`,
-    data_dir: str(hv.etcd_data_dir) ?? f?.config.data_dir ?? '/var/lib/etcd',
+    name: pick('name', 'etcd_name', str(hv.etcd_name), f?.config.name, rec?.name, `etcd-${host}`),
+    peer_url: pick('peer_url', 'etcd_peer_url', str(hv.etcd_peer_url), f?.config.initial_advertise_peer_urls[0], rec?.peer_url, `https://${addr}:2380`),
+    client_url: pick('client_url', 'etcd_client_url', str(hv.etcd_client_url), f?.config.advertise_client_urls[0], rec?.client_url, `https://${addr}:2379`),
+    data_dir: pick('data_dir', 'etcd_data_dir', str(hv.etcd_data_dir), f?.config.data_dir, rec?.data_dir, '/var/lib/etcd'),
     tls: { ...(ca ? { ca_file: ca } : {}), ...(cert ? { cert_file: cert } : {}), ...(key ? { key_file: key } : {}) },
   };
   if (wal) m.wal_dir = wal;
@@ -111,27 +151,87 @@ function validate(members: PlannedMember[], self: string): void {
 /** The cluster plan from the variables visible to a task (hostvars + groups), or from explicit members. */
 export function clusterPlan(vars: Vars, self: string, args: ClusterArgs = {}): ClusterPlan {
   const notes: string[] = [];
+  const ref = args.shape ?? shapeOf(vars);
+  const sources: ClusterPlan['sources'] = {};
+  const member = (h: string) => plannedMember(h, hostVarsOf(vars, self, h), ref, (sources[h] = {}));
   let members: PlannedMember[];
   if (args.members?.length) {
-    members = args.members.map((m) => ({ ...plannedMember(m.host, hostVarsOf(vars, self, m.host)), ...m }) as PlannedMember);
+    members = args.members.map((m) => ({ ...member(m.host), ...m }) as PlannedMember);
+    for (const m of args.members) for (const k of ['name', 'peer_url', 'client_url', 'data_dir', 'wal_dir', 'tls'] as const) {
+      const hs = sources[m.host];
+      if (m[k] !== undefined && hs) hs[k] = { from: 'inventory', variable: 'members' };
+    }
   } else {
-    members = groupHosts(vars, args.group ?? 'etcd', self).map((h) => plannedMember(h, hostVarsOf(vars, self, h)));
+    members = groupHosts(vars, args.group ?? 'etcd', self).map(member);
   }
   validate(members, self);
   const initial_cluster = members.map((m) => `${m.name}=${m.peer_url}`).join(',');
-  let token = str(args.token) ?? str(vars.etcd_cluster_token) ?? str(vars.etcd_initial_cluster_token);
+  const inv = str(args.token) ?? str(vars.etcd_cluster_token) ?? str(vars.etcd_initial_cluster_token);
+  let token = inv;
+  let token_source: ValueSource = { from: 'inventory', variable: str(args.token) ? 'token' : str(vars.etcd_cluster_token) ? 'etcd_cluster_token' : 'etcd_initial_cluster_token' };
   if (!token) {
     const found = new Set<string>();
+    const files: string[] = [];
+    let source: ValueSource = { from: 'default' };
     for (const m of members) {
-      const t = factsOf(hostVarsOf(vars, self, m.host))?.config.initial_cluster_token;
-      if (t) found.add(t);
+      const f = factsOf(hostVarsOf(vars, self, m.host));
+      const t = f?.config.initial_cluster_token;
+      if (t && f) {
+        found.add(t);
+        if (source.from === 'default') source = { from: 'discovered', source: f.source, files: f.source_files };
+        files.push(...f.source_files);
+      }
     }
     if (found.size > 1) notes.push(`members were started with different tokens (${[...found].join(', ')}); using the first`);
     token = [...found][0];
-    if (token) notes.push(`cluster token "${token}" discovered from the running members`);
+    if (token) {
+      notes.push(`cluster token "${token}" discovered from the running members`);
+      token_source = source;
+    } else if (ref && recordedAll(ref, members, vars, self)) {
+      token = ref.shape.token;
+      token_source = { from: 'snapshot', file: ref.file };
+      notes.push(`cluster token "${token}" from the snapshot's manifest`);
+    }
   }
+  if (!token) token_source = { from: 'default' };
   token ??= 'etcd-cluster-0';
-  return { members, initial_cluster, token, notes };
+  return { members, initial_cluster, token, notes, sources, token_source };
+}
+
+/** Does the recorded shape describe these very hosts (same hosts, same addresses)? */
+function recordedAll(ref: ShapeRef, members: PlannedMember[], vars: Vars, self: string): boolean {
+  return members.every((m) => recorded(ref, m.host, str(hostVarsOf(vars, self, m.host).ansible_host) ?? m.host) !== undefined);
+}
+
+/** A value's source, as the plan and the preflight report say it. */
+export function sourceText(s: ValueSource | undefined): string {
+  if (!s) return 'unset';
+  switch (s.from) {
+    case 'inventory':
+      return `inventory ${s.variable}`;
+    case 'discovered':
+      return s.files.length ? `${s.source} ${s.files.join(' + ')}` : s.source;
+    case 'snapshot':
+      return `snapshot manifest${s.file ? ` ${s.file}` : ''}`;
+    case 'default':
+      return 'default';
+  }
+}
+
+/** One line per member: every value and where it came from. */
+export function sourcesReport(plan: ClusterPlan): string[] {
+  return plan.members.map((m) => {
+    const s = plan.sources[m.host] ?? {};
+    const parts = [
+      `name ${m.name} (${sourceText(s.name)})`,
+      `peer ${m.peer_url} (${sourceText(s.peer_url)})`,
+      `client ${m.client_url} (${sourceText(s.client_url)})`,
+      `data ${m.data_dir} (${sourceText(s.data_dir)})`,
+      ...(m.wal_dir ? [`wal ${m.wal_dir} (${sourceText(s.wal_dir)})`] : []),
+      `tls ${m.tls.ca_file ? 'on' : 'off'} (${sourceText(s.tls)})`,
+    ];
+    return `${m.host}: ${parts.join(', ')}`;
+  });
 }
 
 export function memberFor(plan: ClusterPlan, host: string): PlannedMember {

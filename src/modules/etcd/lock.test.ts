@@ -57,6 +57,15 @@ describe('etcd_lock', () => {
     expect(theirs.steps).toEqual([]);
   });
 
+  it('free (a backup): passes with no lock or this run\'s own, refuses another run\'s naming it, changes nothing', async () => {
+    expect((await etcdLockModule.plan(fakeCtx({ run: 'backup', state: 'free' as const }, withLock('')))).steps).toEqual([]);
+    const own = await etcdLockModule.plan(fakeCtx({ run: 'R1', state: 'free' as const }, withLock(lockOf({}))));
+    expect([own.changed, own.steps, own.result?.held_by_this_run]).toEqual([false, [], true]);
+    const e = await refusal(etcdLockModule.plan(fakeCtx({ run: 'backup', state: 'free' as const }, withLock(lockOf({ snapshot: '/b/s.db' })))));
+    expect(e.message).toMatch(/^an etcd restore holds the lock \/var\/lib\/lifeboat\/restore\.lock: restore run R1 by root on .*snapshot \/b\/s\.db; a snapshot now could catch members mid-restore$/);
+    expect(e.hint).toContain('mv /var/lib/lifeboat/restore.lock /var/lib/lifeboat/restore.lock.cleared');
+  });
+
   it('pidStart names this process', () => {
     expect(pidStart(process.pid)).toMatch(/^\d+$/);
     expect(pidStart(999_999_999)).toBeUndefined();

@@ -14,7 +14,8 @@ import { readFileCmd } from './node-probe.js';
  */
 
 export interface EtcdLockArgs {
-  state?: 'present' | 'absent';
+  /** present: take it; absent: release it (if this run's); free: only check that no other run holds it (a backup). */
+  state?: 'present' | 'absent' | 'free';
   state_dir?: string;
   /** The run's id (the restore's timestamp; a resumed run keeps the id of the run it continues). */
   run: string;
@@ -93,7 +94,7 @@ export const etcdLockModule: ModuleDef<EtcdLockArgs> = {
     type: 'object',
     required: ['run'],
     properties: {
-      state: { enum: ['present', 'absent'] },
+      state: { enum: ['present', 'absent', 'free'] },
       state_dir: { type: 'string', pattern: '^/' },
       run: { type: 'string', pattern: '^[0-9A-Za-z]+$' },
       resume: { type: 'string', pattern: '^[0-9A-Za-z]*$' },
@@ -110,6 +111,15 @@ export const etcdLockModule: ModuleDef<EtcdLockArgs> = {
     const held = text ? parseLock(text, file, ctx.host) : undefined;
     const ours = held !== undefined && held.owner === me.owner && held.run === ctx.args.run;
 
+    if (ctx.args.state === 'free') {
+      if (held && held.run !== ctx.args.run) {
+        throw new LifeboatError('E_PREFLIGHT', `an etcd restore holds the lock ${file}: ${describeLock(held)}${holderState(held) === 'gone' ? ' — stale: its owner is gone' : ''}; a snapshot now could catch members mid-restore`, {
+          host: ctx.host,
+          hint: `back up once the restore has ended; if no restore is in progress, move the lock aside on every member: mv ${file} ${file}.cleared`,
+        });
+      }
+      return { changed: false, steps: [], result: { changed: false, lock: file, held_by_this_run: held !== undefined } };
+    }
     const f = shellQuote(file);
     const runMark = shellQuote(`"run":${JSON.stringify(ctx.args.run)}`);
     if ((ctx.args.state ?? 'present') === 'absent') {

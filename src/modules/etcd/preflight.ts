@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { LifeboatError } from '../../errors.js';
 import type { ModuleDef } from '../types.js';
-import { type ClusterArgs, clusterPlan, groupHosts, hostVarsOf } from './cluster.js';
+import { type ClusterArgs, clusterPlan, groupHosts, hostVarsOf, sourcesReport, sourceText } from './cluster.js';
 import { gatherFacts } from './facts.js';
 import { localSnapshotDigest, newestSnapshot, readManifest, resolveLocal } from './local-snapshot.js';
 import { lossText } from './loss.js';
@@ -93,32 +93,7 @@ export const etcdPreflightModule: ModuleDef<EtcdPreflightArgs> = {
         }
       }),
     );
-    // 2. the cluster plan, and the inventory against what runs
-    let plan: ReturnType<typeof clusterPlan> | undefined;
-    try {
-      plan = clusterPlan(ctx.vars, ctx.host, ctx.args);
-    } catch (e) {
-      problems.push(e instanceof LifeboatError ? e.message : String(e));
-    }
-    for (const m of plan?.members ?? []) {
-      const f = facts.get(m.host);
-      const hv = hostVarsOf(ctx.vars, ctx.host, m.host);
-      if (!f || f.source === 'none') {
-        if (f) warnings.push(`${m.host}: no etcd configuration found; restoring as ${m.name} ${m.peer_url} (from the inventory/defaults)`);
-        continue;
-      }
-      if (f.config.name && f.config.name !== m.name) {
-        problems.push(`${m.host}: the plan restores it as "${m.name}" but its etcd runs with --name ${f.config.name} (${f.source}${hv.etcd_name ? '; etcd_name is set in the inventory' : ''}): etcd would start with a name that is not in the restored member list — make them equal`);
-      }
-      const peer = f.config.initial_advertise_peer_urls;
-      if (peer.length && !peer.includes(m.peer_url)) {
-        problems.push(`${m.host}: the plan gives peer URL ${m.peer_url} but its etcd advertises ${peer.join(',')}: the other members would dial the wrong address — make them equal`);
-      }
-      if (f.config.initial_cluster_token && f.config.initial_cluster_token !== plan?.token) {
-        warnings.push(`${m.host}: its etcd was started with token ${f.config.initial_cluster_token}; the restore uses ${plan?.token} (fine: a running member ignores the flag once its data dir exists)`);
-      }
-    }
-    // 3. the snapshot
+    // 2. the snapshot (its manifest's recorded shape fills what a host can no longer say)
     let manifest: SnapshotManifest | undefined;
     let snapSize = 0;
     let snapshot = ctx.args.snapshot ? resolveLocal(ctx.args.snapshot) : undefined;
@@ -141,6 +116,32 @@ export const etcdPreflightModule: ModuleDef<EtcdPreflightArgs> = {
         if (st === null) warnings.push('no etcdutl/etcdctl on the controller: snapshot status is checked on the nodes after the copy');
       } catch (e) {
         problems.push(`snapshot ${file}: ${(e as Error).message}`);
+      }
+    }
+    const shapeRef = manifest?.shape && snapshot ? { file: snapshot, shape: manifest.shape } : undefined;
+    // 3. the cluster plan, and the inventory against what runs
+    let plan: ReturnType<typeof clusterPlan> | undefined;
+    try {
+      plan = clusterPlan(ctx.vars, ctx.host, { ...ctx.args, ...(shapeRef ? { shape: shapeRef } : {}) });
+    } catch (e) {
+      problems.push(e instanceof LifeboatError ? e.message : String(e));
+    }
+    for (const m of plan?.members ?? []) {
+      const f = facts.get(m.host);
+      const hv = hostVarsOf(ctx.vars, ctx.host, m.host);
+      if (!f || f.source === 'none') {
+        if (f) warnings.push(`${m.host}: no etcd configuration found; restoring as ${m.name} ${m.peer_url} (from the inventory/defaults)`);
+        continue;
+      }
+      if (f.config.name && f.config.name !== m.name) {
+        problems.push(`${m.host}: the plan restores it as "${m.name}" but its etcd runs with --name ${f.config.name} (${f.source}${hv.etcd_name ? '; etcd_name is set in the inventory' : ''}): etcd would start with a name that is not in the restored member list — make them equal`);
+      }
+      const peer = f.config.initial_advertise_peer_urls;
+      if (peer.length && !peer.includes(m.peer_url)) {
+        problems.push(`${m.host}: the plan gives peer URL ${m.peer_url} but its etcd advertises ${peer.join(',')}: the other members would dial the wrong address — make them equal`);
+      }
+      if (f.config.initial_cluster_token && f.config.initial_cluster_token !== plan?.token) {
+        warnings.push(`${m.host}: its etcd was started with token ${f.config.initial_cluster_token}; the restore uses ${plan?.token} (fine: a running member ignores the flag once its data dir exists)`);
       }
     }
     // 4. tools and 5. disk on every etcd node
@@ -191,13 +192,14 @@ export const etcdPreflightModule: ModuleDef<EtcdPreflightArgs> = {
     const n = plan?.members.length ?? etcdHosts.length;
     if (n % 2 === 0) warnings.push(`${n} etcd members: an even count tolerates no more failures than ${n - 1}`);
     const summary = `preflight: ${etcdHosts.length} etcd + ${masters.length} other control-plane hosts; ${plan ? `initial cluster ${plan.initial_cluster}, token ${plan.token}` : 'no valid cluster plan'}`;
-    const result = { changed: false, problems, warnings, ts: runStamp(ctx.vars), ...(snapshot ? { snapshot } : {}), ...(plan ? { initial_cluster: plan.initial_cluster, token: plan.token, members: plan.members } : {}), ...(manifest ? { manifest } : {}), ...(loss ? { loss } : {}) };
+    const result = { changed: false, problems, warnings, ts: runStamp(ctx.vars), ...(snapshot ? { snapshot } : {}), ...(plan ? { initial_cluster: plan.initial_cluster, token: plan.token, members: plan.members } : {}), ...(manifest ? { manifest } : {}), ...(loss ? { loss } : {}), ...(plan ? { sources: plan.sources, token_source: plan.token_source } : {}), ...(shapeRef ? { ansible_facts: { etcd_snapshot_shape: shapeRef } } : {}) };
+    const values = plan ? ['where each value comes from:', ...sourcesReport(plan).map((l) => `  ${l}`), `  token ${plan.token} (${sourceText(plan.token_source)})`] : [];
     if (problems.length) {
-      return { changed: false, steps: [], notes: [...problems, ...warnings], result: { ...result, failed: true, msg: `${summary}\n  preflight FAILED, nothing was changed:\n    ${problems.join('\n    ')}${warnings.length ? `\n  warnings:\n    ${warnings.join('\n    ')}` : ''}` } };
+      return { changed: false, steps: [], notes: [...problems, ...warnings, ...values], result: { ...result, failed: true, msg: `${summary}\n  preflight FAILED, nothing was changed:\n    ${problems.join('\n    ')}${warnings.length ? `\n  warnings:\n    ${warnings.join('\n    ')}` : ''}${values.length ? `\n  ${values.join('\n  ')}` : ''}` } };
     }
     // the plan shows the snapshot's own time and revision (stable, so a saved plan still applies); the live
     // cluster's revision moves every second and is reported when the run gets here
     const snapNote = manifest ? [`the snapshot was taken ${manifest.time} at revision ${manifest.revision}: every write after it is lost (the run reports how many revisions)`] : [];
-    return { changed: false, steps: [], notes: [summary, ...snapNote, ...warnings], result: { ...result, msg: `${summary}; all checks passed${loss ? `\n  ${loss}` : ''}${warnings.length ? `\n  warnings:\n    ${warnings.join('\n    ')}` : ''}` } };
+    return { changed: false, steps: [], notes: [summary, ...snapNote, ...warnings, ...values], result: { ...result, msg: `${summary}; all checks passed${loss ? `\n  ${loss}` : ''}${warnings.length ? `\n  warnings:\n    ${warnings.join('\n    ')}` : ''}${values.length ? `\n  ${values.join('\n  ')}` : ''}` } };
   },
 };

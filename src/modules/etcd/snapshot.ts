@@ -5,6 +5,8 @@ import { LifeboatError } from '../../errors.js';
 import type { ModuleDef, ModuleResult } from '../types.js';
 import { clusterPlan, factsOf, hostVarsOf, memberFor } from './cluster.js';
 import { ctlArgv } from './etcdctl.js';
+import { observeMembers } from './observe.js';
+import { buildShape, KUBE_VERSION_PROBE, STATIC_POD_PROBE } from './shape.js';
 import { applyRetention, localSnapshotDigest, manifestPathFor, resolveLocal, snapshotFileName } from './local-snapshot.js';
 import { parseSnapshotCheck, snapshotCheckScript, snapshotProblems } from './snapfile.js';
 import { clusterSchemaProps } from './status.js';
@@ -87,6 +89,19 @@ export const etcdSnapshotModule: ModuleDef<EtcdSnapshotArgs> = {
         { kind: 'get', src: remote, dest: local, description: `fetch ${name} to ${backupDir}` },
       ],
       async finish(outcomes): Promise<ModuleResult> {
+        /** The cluster's shape for the manifest: the plan, the hosts' facts, and the member IDs as this member sees them. */
+        const readShape = async () => {
+          const conn = await ctx.connect(me.host);
+          const [view] = await observeMembers([me], async () => conn, () => target.etcdctl, ctx.become);
+          const kv = await conn.exec(KUBE_VERSION_PROBE, { become: ctx.become, timeoutMs: 10_000 }).catch(() => undefined);
+          const staticPods = new Set<string>();
+          await Promise.all(plan.members.map(async (m) => {
+            const r = await (await ctx.connect(m.host)).exec(STATIC_POD_PROBE, { become: ctx.become, timeoutMs: 10_000 }).catch(() => undefined);
+            if (r?.stdout.includes('static-pod')) staticPods.add(m.host);
+          }));
+          const kubernetesVersion = kv?.stdout.trim();
+          return buildShape(plan, ctx.vars, ctx.host, { ...(view?.reachable ? { view } : {}), ...(kubernetesVersion ? { kubernetesVersion } : {}), staticPods });
+        };
         const failed = outcomes.find((o) => o.error);
         if (failed || outcomes.length < 3) {
           const detail = failed?.exec?.stderr.trim().split('\n').pop() ?? '';
@@ -111,6 +126,7 @@ export const etcdSnapshotModule: ModuleDef<EtcdSnapshotArgs> = {
           hash: check.status.hash,
           sha256: check.sha256,
           time: when.toISOString(),
+          shape: await readShape(),
         };
         await writeFile(manifestPathFor(local), `${JSON.stringify(manifest, null, 2)}\n`);
         const removed = await applyRetention(backupDir, cluster, ctx.args.retain ?? 0);

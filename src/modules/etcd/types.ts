@@ -67,6 +67,15 @@ export interface PlannedMember {
   tls: EtcdTls;
 }
 
+/** Where a planned value came from, first of: inventory → the host (running etcd, unit, env file, manifest) → the snapshot's recorded shape → default. */
+export type ValueSource =
+  | { from: 'inventory'; variable: string }
+  | { from: 'discovered'; source: ConfigSource; files: string[] }
+  | { from: 'snapshot'; file: string }
+  | { from: 'default' };
+
+export type PlannedField = 'name' | 'peer_url' | 'client_url' | 'data_dir' | 'wal_dir' | 'tls';
+
 export interface ClusterPlan {
   members: PlannedMember[];
   /** `name1=peer1,name2=peer2,...` — identical on every node. */
@@ -74,6 +83,33 @@ export interface ClusterPlan {
   token: string;
   /** Why a value was chosen (inventory, discovered, default), for the plan preview. */
   notes: string[];
+  /** Per host, where each planned value came from. */
+  sources: Record<string, Partial<Record<PlannedField, ValueSource>>>;
+  token_source: ValueSource;
+}
+
+/** One member as a backup recorded it: enough to restore it when its host can no longer describe it. */
+export interface MemberShape extends PlannedMember {
+  /** The host's address (ansible_host) when the backup was taken: the shape is applied only to the same address. */
+  address: string;
+  /** How it ran: systemd unit / init script (service), kubeadm static pod, or a process only. */
+  runtime: 'service' | 'static-pod' | 'process' | 'unknown';
+  config_source: ConfigSource;
+  config_files: string[];
+  /** Owner of its data dir. */
+  user?: string;
+  etcd_version?: string;
+  member_id?: string;
+}
+
+/** The cluster's shape at the time of a snapshot (recorded in its manifest). */
+export interface ClusterShape {
+  token: string;
+  initial_cluster: string;
+  cluster_id?: string;
+  /** From the kube-apiserver manifest's image tag, where there is one. */
+  kubernetes_version?: string;
+  members: MemberShape[];
 }
 
 /** What the snapshot manifest (JSON next to the `.db` on the controller) holds. */
@@ -89,4 +125,6 @@ export interface SnapshotManifest {
   hash: number;
   sha256: string;
   time: string;
+  /** Every member's name, URLs, dirs, TLS files, how it runs; token and IDs (absent in manifests of older Lifeboat). */
+  shape?: ClusterShape;
 }
