@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { chmod, copyFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { Readable } from 'node:stream';
+import { connect } from 'node:net';
+import { type Duplex, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { LifeboatError } from '../errors.js';
 import { buildCommand } from './command.js';
@@ -19,6 +20,14 @@ export class LocalConnection implements Connection {
 
   constructor(readonly spec: ConnectionSpec) {
     this.host = spec.host;
+  }
+
+  /** A socket to address:port from this machine. */
+  forward(address: string, port: number): Promise<Duplex> {
+    return new Promise((resolve, reject) => {
+      const sock = connect({ host: address, port }, () => resolve(sock));
+      sock.once('error', reject);
+    });
   }
 
   async exec(cmd: string, opts: ExecOptions = {}): Promise<ExecResult> {

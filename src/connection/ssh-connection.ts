@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import type ssh2 from 'ssh2';
 import { LifeboatError } from '../errors.js';
 import { buildCommand } from './command.js';
@@ -179,6 +179,17 @@ export class SshConnection implements Connection {
 
   async get(src: string, dest: string, opts: { become?: boolean } = {}): Promise<void> {
     await getFile(this.mover(), src, dest, opts, { become: this.spec.become, becomeUser: this.spec.becomeUser });
+  }
+
+  /** A direct-tcpip channel from the host to address:port (sshd's AllowTcpForwarding; no session slot held). */
+  async forward(address: string, port: number): Promise<Duplex> {
+    const c = await this.client();
+    return new Promise((resolve, reject) => {
+      c.forwardOut('127.0.0.1', 0, address, port, (err, stream) => {
+        if (err) reject(new LifeboatError('E_CONNECT', `${this.host}: cannot open a tunnel to ${address}:${port}: ${err.message}`, { host: this.host, hint: "sshd's AllowTcpForwarding must allow it" }));
+        else resolve(stream);
+      });
+    });
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 
 /** Options for a command run on a host. */
 export interface ExecOptions {
@@ -48,6 +48,11 @@ export interface Connection {
   put(src: string | Buffer | Readable, dest: string, opts?: PutOptions): Promise<void>;
   /** Download a remote file to a local path (streamed). */
   get(src: string, dest: string, opts?: { become?: boolean }): Promise<void>;
+  /**
+   * A TCP stream to `address:port` as seen from the host (ssh: a direct-tcpip channel, `forwardOut`; local: a
+   * socket). Optional: a connection without it cannot tunnel.
+   */
+  forward?(address: string, port: number): Promise<Duplex>;
   close(): Promise<void>;
 }
 

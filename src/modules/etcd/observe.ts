@@ -1,5 +1,6 @@
 import type { Connection } from '../../connection/types.js';
 import { type CtlTarget, ctlCmd, idHex, parseJsonExact } from './etcdctl.js';
+import { viewOverTunnel } from './observe-tunnel.js';
 import type { PlannedMember } from './types.js';
 
 /**
@@ -136,7 +137,11 @@ export async function observeMembers(
         const conn = await connect(m.host);
         const r = await conn.exec(viewScript(targetFor(m, etcdctlOf(m.host))), { timeoutMs: 60_000, become });
         const v = parseView(m.host, m.client_url, r.stdout);
-        if (v.error && NO_ETCDCTL.test(v.error)) v.error = `no etcdctl on ${m.host} (${v.error}) — ${NO_ETCDCTL_HINT}`;
+        if (v.error && NO_ETCDCTL.test(v.error)) {
+          // no etcdctl on the node: ask etcd from the controller through an SSH tunnel instead
+          if (conn.forward) return await viewOverTunnel(m, conn, become);
+          v.error = `no etcdctl on ${m.host} (${v.error}) — ${NO_ETCDCTL_HINT}`;
+        }
         return v;
       } catch (e) {
         const msg = e instanceof Error ? e.message : String(e);

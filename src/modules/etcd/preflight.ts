@@ -1,10 +1,9 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { LifeboatError } from '../../errors.js';
 import type { ModuleDef } from '../types.js';
 import { type ClusterArgs, clusterPlan, groupHosts, hostVarsOf, sourcesReport, sourceText } from './cluster.js';
 import { gatherFacts } from './facts.js';
 import { localSnapshotDigest, newestSnapshot, readManifest, resolveLocal } from './local-snapshot.js';
+import { localStatus } from './local-status.js';
 import { lossText } from './loss.js';
 import { probeDirs } from './node-probe.js';
 import { observeMembers } from './observe.js';
@@ -27,26 +26,6 @@ export interface EtcdPreflightArgs extends ClusterArgs {
   fresh?: boolean;
   /** etcd_tools_dir: the controller's etcd tools, put on the nodes for the run (etcd_tools) in place of theirs. */
   tools_dir?: string;
-}
-
-const run = promisify(execFile);
-
-/** Controller-side `snapshot status` when etcdutl/etcdctl exist here (null when no tool here). */
-async function localStatus(file: string, tools: ToolsDir | undefined): Promise<{ ok: boolean; text: string } | null> {
-  for (const [cmd, args, env] of [
-    [tools?.tools.etcdutl?.path ?? 'etcdutl', ['snapshot', 'status', file, '-w', 'json'], {}],
-    [tools?.tools.etcdctl?.path ?? 'etcdctl', ['snapshot', 'status', file, '-w', 'json'], { ETCDCTL_API: '3' }],
-  ] as const) {
-    try {
-      const r = await run(cmd, [...args], { env: { ...process.env, ...env }, timeout: 120_000 });
-      return { ok: true, text: r.stdout.trim() };
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException & { stderr?: string };
-      if (err.code === 'ENOENT') continue;
-      return { ok: false, text: (err.stderr ?? err.message).trim().split('\n').pop() ?? '' };
-    }
-  }
-  return null;
 }
 
 /**
@@ -159,7 +138,8 @@ export const etcdPreflightModule: ModuleDef<EtcdPreflightArgs> = {
         }
         const t = offlineTool(own);
         if (!t) problems.push(`${m.host}: no tool to restore snapshots (etcdutl, or etcdctl < 3.6)${toolsDir ? ` on the node or in ${toolsDir.dir}` : ': point etcd_tools_dir at etcd\'s tools on the controller (-e etcd_tools_dir=DIR: an unpacked etcd release of the cluster\'s version), or install etcdutl on the node'}`);
-        if (!own.etcdctl) problems.push(`${m.host}: no etcdctl (status, snapshot and verification run it on the node)${toolsDir ? ` on the node or in ${toolsDir.dir}` : ': point etcd_tools_dir at etcd\'s tools on the controller (-e etcd_tools_dir=DIR), or install etcdctl on the node'}`);
+        // without etcdctl, status, snapshot and verification go through an SSH tunnel (etcd3 client) when the connection can
+        if (!own.etcdctl && !c.forward) problems.push(`${m.host}: no etcdctl (status, snapshot and verification run it on the node)${toolsDir ? ` on the node or in ${toolsDir.dir}` : ': point etcd_tools_dir at etcd\'s tools on the controller (-e etcd_tools_dir=DIR), or install etcdctl on the node'}`);
         if (t) {
           const server = parseVersion(f.version);
           for (const [what, v] of [['the snapshot', need], ['the etcd server', server]] as const) {
@@ -181,9 +161,9 @@ export const etcdPreflightModule: ModuleDef<EtcdPreflightArgs> = {
     // what the restore will lose: the snapshot against the live cluster (members still answering)
     let loss: string | undefined;
     if (manifest && plan) {
-      // a node without etcdctl cannot say (the tools of etcd_tools_dir are put there only after the lock)
+      // a node without etcdctl is asked through an SSH tunnel, where its connection can open one
       const all = plan.members.filter((m) => facts.get(m.host)?.running);
-      const running = all.filter((m) => facts.get(m.host)?.etcdctl);
+      const running = all.filter((m) => facts.get(m.host)?.etcdctl || conns.get(m.host)?.forward);
       const views = running.length ? await observeMembers(running, async (h) => conns.get(h) ?? ctx.connect(h), (h) => facts.get(h)?.etcdctl?.path, ctx.become) : [];
       const revs = views.flatMap((v) => (v.healthy && v.revision !== undefined ? [v.revision] : []));
       const unread = all.length && !running.length ? `no etcdctl on ${all.map((m) => m.host).join(', ')}, where etcd runs` : undefined;

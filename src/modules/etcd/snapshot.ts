@@ -2,13 +2,15 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { shellJoin } from '../../connection/quote.js';
 import { LifeboatError } from '../../errors.js';
-import type { ModuleDef, ModuleResult } from '../types.js';
+import type { ModuleDef, ModuleResult, Step } from '../types.js';
 import { clusterPlan, factsOf, hostVarsOf, memberFor } from './cluster.js';
 import { ctlArgv } from './etcdctl.js';
 import { observeMembers } from './observe.js';
 import { buildShape, KUBE_VERSION_PROBE, STATIC_POD_PROBE } from './shape.js';
 import { applyRetention, localSnapshotDigest, manifestPathFor, resolveLocal, snapshotFileName } from './local-snapshot.js';
-import { parseSnapshotCheck, snapshotCheckScript, snapshotProblems } from './snapfile.js';
+import { parseSnapshotCheck, type SnapshotCheck, snapshotCheckScript, snapshotProblems } from './snapfile.js';
+import { snapshotOverTunnel } from './snapshot-tunnel.js';
+import { readToolsDir } from './tools-dir.js';
 import { clusterSchemaProps } from './status.js';
 import type { SnapshotManifest } from './types.js';
 import { requireOfflineTool } from './version.js';
@@ -29,6 +31,8 @@ export interface EtcdSnapshotArgs {
   command_timeout?: string;
   /** The member (inventory host) to snapshot, when the task is delegated to it (default: the task's host). */
   member?: string;
+  /** etcd_tools_dir: controller tools for `snapshot status` of a snapshot streamed over the tunnel. */
+  tools_dir?: string;
 }
 
 function timeoutMs(t: string): number {
@@ -57,6 +61,7 @@ export const etcdSnapshotModule: ModuleDef<EtcdSnapshotArgs> = {
       remote_dir: { type: 'string', pattern: '^/' },
       command_timeout: { type: 'string' },
       member: { type: 'string' },
+      tools_dir: { type: 'string' },
     },
     additionalProperties: false,
   },
@@ -64,7 +69,11 @@ export const etcdSnapshotModule: ModuleDef<EtcdSnapshotArgs> = {
     const plan = clusterPlan(ctx.vars, ctx.host, ctx.args);
     const me = memberFor(plan, ctx.args.member ?? ctx.host);
     const facts = factsOf(hostVarsOf(ctx.vars, ctx.host, me.host));
-    const tool = requireOfflineTool(facts ?? {}, ctx.host);
+    // no etcdctl on the member's node (kubeadm): the snapshot is streamed to the controller through an SSH tunnel
+    const conn = await ctx.connect(me.host);
+    const tunnel = !facts?.etcdctl && conn.forward !== undefined;
+    const tool = tunnel ? undefined : requireOfflineTool(facts ?? {}, ctx.host);
+    const toolsDir = ctx.args.tools_dir ? await readToolsDir(ctx.args.tools_dir) : undefined;
     const cluster = ctx.args.cluster ?? 'etcd';
     const when = runDate(ctx.vars); // the plan's time under `lifeboat apply`, so the plan names the same file
     const name = snapshotFileName(cluster, me.name, when);
@@ -75,10 +84,7 @@ export const etcdSnapshotModule: ModuleDef<EtcdSnapshotArgs> = {
     const ct = ctx.args.command_timeout ?? '10m';
     const target = { etcdctl: facts?.etcdctl?.path ?? 'etcdctl', endpoints: [me.client_url], tls: me.tls, commandTimeout: ct };
     if (!ctx.check) await mkdir(backupDir, { recursive: true });
-    return {
-      changed: true,
-      notes: [`snapshot of member ${me.name} (${me.client_url}) → ${local}`],
-      steps: [
+    const steps: Step[] = tool ? [
         {
           kind: 'exec',
           cmd: `${shellJoin(['mkdir', '-p', remoteDir])} && ${shellJoin(ctlArgv(target, ['snapshot', 'save', remote]))}`,
@@ -87,7 +93,14 @@ export const etcdSnapshotModule: ModuleDef<EtcdSnapshotArgs> = {
         },
         { kind: 'exec', cmd: snapshotCheckScript(tool, remote), description: `check ${remote} (status, sha256, trailer)` },
         { kind: 'get', src: remote, dest: local, description: `fetch ${name} to ${backupDir}` },
+      ] : [];
+    return {
+      changed: true,
+      notes: [
+        `snapshot of member ${me.name} (${me.client_url}) → ${local}`,
+        ...(tunnel ? [`no etcdctl on ${me.host}: streamed from ${me.client_url} through an SSH tunnel (etcd3 client) and checked on the controller`] : []),
       ],
+      steps,
       async finish(outcomes): Promise<ModuleResult> {
         /** The cluster's shape for the manifest: the plan, the hosts' facts, and the member IDs as this member sees them. */
         const readShape = async () => {
@@ -103,16 +116,21 @@ export const etcdSnapshotModule: ModuleDef<EtcdSnapshotArgs> = {
           return buildShape(plan, ctx.vars, ctx.host, { ...(view?.reachable ? { view } : {}), ...(kubernetesVersion ? { kubernetesVersion } : {}), staticPods });
         };
         const failed = outcomes.find((o) => o.error);
-        if (failed || outcomes.length < 3) {
+        if (failed || outcomes.length < steps.length) {
           const detail = failed?.exec?.stderr.trim().split('\n').pop() ?? '';
           return { changed: outcomes.length > 0, failed: true, msg: `snapshot failed: ${failed?.error ?? 'not all steps ran'} ${detail}`.trim() };
         }
-        const check = parseSnapshotCheck(outcomes[1]?.exec?.stdout ?? '');
+        let check: SnapshotCheck;
+        try {
+          check = tunnel ? await snapshotOverTunnel(me, conn, ctx.become, local, toolsDir) : parseSnapshotCheck(outcomes[1]?.exec?.stdout ?? '');
+        } catch (e) {
+          return { changed: false, failed: true, msg: `snapshot of ${me.name} over an SSH tunnel failed: ${(e as Error).message.split('\n')[0]}` };
+        }
         const problems = snapshotProblems(check);
-        const localDigest = await localSnapshotDigest(local);
-        if (check.sha256 && localDigest.sha256 !== check.sha256) problems.push(`the fetched copy's sha256 ${localDigest.sha256} differs from the node's ${check.sha256}`);
+        const localDigest = problems.length && tunnel ? undefined : await localSnapshotDigest(local);
+        if (localDigest && check.sha256 && localDigest.sha256 !== check.sha256) problems.push(`the fetched copy's sha256 ${localDigest.sha256} differs from the node's ${check.sha256}`);
         if (problems.length || !check.status || !check.sha256) {
-          return { changed: true, failed: true, msg: `snapshot ${remote} on ${me.host} is not sound: ${problems.join('; ')}` };
+          return { changed: !tunnel, failed: true, msg: `snapshot ${tunnel ? local : `${remote} on ${me.host}`} is not sound: ${problems.join('; ')}` };
         }
         const manifest: SnapshotManifest = {
           file: name,
@@ -136,7 +154,7 @@ export const etcdSnapshotModule: ModuleDef<EtcdSnapshotArgs> = {
           snapshot: local,
           manifest_file: manifestPathFor(local),
           manifest,
-          remote_snapshot: remote,
+          ...(tunnel ? { over_tunnel: true } : { remote_snapshot: remote }),
           removed_by_retention: removed,
         };
       },
