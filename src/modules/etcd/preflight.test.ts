@@ -13,6 +13,16 @@ function member(host: string, name: string, peer: string): FakeConnection {
 }
 
 describe('etcd_preflight on fake connections', () => {
+  it('refuses to guess a member that has no configuration on its host and none recorded, naming the variables', async () => {
+    const conns: Record<string, FakeConnection> = { a: member('a', 'etcd-a', 'https://10.0.0.1:2380'), d: new FakeConnection('d') };
+    const vars = { groups: { etcd: ['a', 'd'] }, hostvars: { a: { ansible_host: '10.0.0.1' }, d: { ansible_host: '10.0.0.4', etcd_client_url: 'https://10.0.0.4:2379' } } };
+    const ctx = fakeCtx({ backup_dir: '/nonexistent-lifeboat-backups' }, conns.a as FakeConnection, { vars, connect: async (h: string) => conns[h] as FakeConnection });
+    const problems = (await etcdPreflightModule.plan(ctx)).result?.problems as string[];
+    expect(problems).toContain(
+      "d: no etcd configuration found on the host and none recorded for it in the snapshot's manifest: its name, peer url would be a guess (etcd-d https://10.0.0.4:2380) — set etcd_name, etcd_peer_url for d in the inventory",
+    );
+  });
+
   it('reports every problem at once: an unreachable master, a name and a peer URL that disagree, no snapshot', async () => {
     const conns: Record<string, FakeConnection> = {
       a: member('a', 'etcd-a', 'https://10.0.0.1:2380'),

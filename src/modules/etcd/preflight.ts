@@ -109,7 +109,11 @@ export const etcdPreflightModule: ModuleDef<EtcdPreflightArgs> = {
       const f = facts.get(m.host);
       const hv = hostVarsOf(ctx.vars, ctx.host, m.host);
       if (!f || f.source === 'none') {
-        if (f) warnings.push(`${m.host}: no etcd configuration found; restoring as ${m.name} ${m.peer_url} (from the inventory/defaults)`);
+        const guessed = (['name', 'peer_url', 'client_url'] as const).filter((k) => plan?.sources[m.host]?.[k]?.from === 'default');
+        if (f && guessed.length) {
+          const vars = guessed.map((k) => `etcd_${k}`).join(', ');
+          problems.push(`${m.host}: no etcd configuration found on the host and none recorded for it in the snapshot's manifest: its ${guessed.join(', ').replaceAll('_', ' ')} would be a guess (${m.name} ${m.peer_url}) — set ${vars} for ${m.host} in the inventory`);
+        } else if (f) warnings.push(`${m.host}: no etcd configuration found; restoring as ${m.name} ${m.peer_url} (from the inventory or the snapshot's manifest)`);
         continue;
       }
       if (f.config.name && f.config.name !== m.name) {
