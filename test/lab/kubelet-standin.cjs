@@ -69,7 +69,7 @@ function sync() {
     let p;
     try {
       p = podOf(path.join(DIR, f));
-    } catch (e) {
+    } catch {
       continue; // half-written or invalid: as the kubelet, try again next time
     }
     seen.add(p.name);

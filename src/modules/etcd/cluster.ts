@@ -1,6 +1,9 @@
 import { LifeboatError } from '../../errors.js';
 import type { Vars } from '../../inventory/types.js';
-import type { ClusterPlan, ClusterShape, EtcdFacts, MemberShape, PlannedField, PlannedMember, ToolInfo, ValueSource } from './types.js';
+import { type LiveMembers, listed, liveOf, recorded, type ShapeRef, shapeOf } from './fallbacks.js';
+import type { ClusterPlan, EtcdFacts, PlannedField, PlannedMember, ToolInfo, ValueSource } from './types.js';
+
+export type { LiveMembers, ShapeRef } from './fallbacks.js';
 
 /**
  * The one source of truth for a restore: every member's name, peer URL, client URL, directories and TLS files,
@@ -14,6 +17,8 @@ import type { ClusterPlan, ClusterShape, EtcdFacts, MemberShape, PlannedField, P
 export interface ClusterArgs {
   /** The snapshot shape to fall back on (default: the `etcd_snapshot_shape` variable). */
   shape?: ShapeRef;
+  /** A surviving member's member list to fall back on first (default: the `etcd_live_members` variable). */
+  live?: LiveMembers;
   /** Inventory group of the etcd members (default `etcd`). */
   group?: string;
   /** Explicit members (overrides discovery); each needs host, name, peer_url. */
@@ -64,37 +69,22 @@ export function groupHosts(vars: Vars, group: string, self: string): string[] {
   return hosts;
 }
 
-/** The snapshot shape a restore may fall back on: `etcd_snapshot_shape` (set by etcd_preflight from the manifest). */
-export interface ShapeRef {
-  file: string;
-  shape: ClusterShape;
-}
-
-export function shapeOf(vars: Vars): ShapeRef | undefined {
-  const af = vars.ansible_facts as Vars | undefined;
-  const r = (vars.etcd_snapshot_shape ?? af?.etcd_snapshot_shape) as ShapeRef | undefined;
-  return r && typeof r === 'object' && r.shape && Array.isArray(r.shape.members) ? r : undefined;
-}
-
-/** The recorded member of this host — only when the host still has the address it had at the backup (not a migration). */
-function recorded(ref: ShapeRef | undefined, host: string, addr: string): MemberShape | undefined {
-  return ref?.shape.members.find((m) => m.host === host && m.address === addr);
-}
-
 type Sources = Partial<Record<PlannedField, ValueSource>>;
 
-export function plannedMember(host: string, hv: Vars, ref?: ShapeRef, sources: Sources = {}): PlannedMember {
+export function plannedMember(host: string, hv: Vars, ref?: ShapeRef, sources: Sources = {}, live?: LiveMembers): PlannedMember {
   const f = factsOf(hv);
   const addr = str(hv.ansible_host) ?? host;
   const rec = recorded(ref, host, addr);
+  const lm = f ? undefined : listed(live, addr);
+  const fromList: ValueSource = { from: 'member-list', host: live?.seen_from ?? '' };
   const disc: ValueSource = { from: 'discovered', source: f?.source ?? 'none', files: f?.source_files ?? [] };
   const snap: ValueSource = { from: 'snapshot', file: ref?.file ?? '' };
   /** inventory variable → discovered → the snapshot's record → default; notes which one. */
-  function pick<T>(field: PlannedField, variable: string, inv: T | undefined, found: T | undefined, kept: T | undefined, def: T): T;
-  function pick<T>(field: PlannedField, variable: string, inv: T | undefined, found: T | undefined, kept: T | undefined, def?: T): T | undefined;
-  function pick<T>(field: PlannedField, variable: string, inv: T | undefined, found: T | undefined, kept: T | undefined, def?: T): T | undefined {
+  function pick<T>(field: PlannedField, variable: string, inv: T | undefined, found: T | undefined, kept: T | undefined, def: T, onList?: T): T;
+  function pick<T>(field: PlannedField, variable: string, inv: T | undefined, found: T | undefined, kept: T | undefined, def?: T, onList?: T): T | undefined;
+  function pick<T>(field: PlannedField, variable: string, inv: T | undefined, found: T | undefined, kept: T | undefined, def?: T, onList?: T): T | undefined {
     const [v, src]: [T | undefined, ValueSource | undefined] =
-      inv !== undefined ? [inv, { from: 'inventory', variable }] : found !== undefined ? [found, disc] : kept !== undefined ? [kept, snap] : [def, def !== undefined ? { from: 'default' } : undefined];
+      inv !== undefined ? [inv, { from: 'inventory', variable }] : found !== undefined ? [found, disc] : onList !== undefined ? [onList, fromList] : kept !== undefined ? [kept, snap] : [def, def !== undefined ? { from: 'default' } : undefined];
     if (src) sources[field] = src;
     return v;
   }
@@ -111,9 +101,9 @@ export function plannedMember(host: string, hv: Vars, ref?: ShapeRef, sources: S
   const wal = pick('wal_dir', 'etcd_wal_dir', str(hv.etcd_wal_dir), f?.config.wal_dir, rec?.wal_dir);
   const m: PlannedMember = {
     host,
-    name: pick('name', 'etcd_name', str(hv.etcd_name), f?.config.name, rec?.name, `etcd-${host}`),
-    peer_url: pick('peer_url', 'etcd_peer_url', str(hv.etcd_peer_url), f?.config.initial_advertise_peer_urls[0], rec?.peer_url, `https://${addr}:2380`),
-    client_url: pick('client_url', 'etcd_client_url', str(hv.etcd_client_url), f?.config.advertise_client_urls[0], rec?.client_url, `https://${addr}:2379`),
+    name: pick('name', 'etcd_name', str(hv.etcd_name), f?.config.name, rec?.name, `etcd-${host}`, lm?.name),
+    peer_url: pick('peer_url', 'etcd_peer_url', str(hv.etcd_peer_url), f?.config.initial_advertise_peer_urls[0], rec?.peer_url, `https://${addr}:2380`, lm?.peer_urls[0]),
+    client_url: pick('client_url', 'etcd_client_url', str(hv.etcd_client_url), f?.config.advertise_client_urls[0], rec?.client_url, `https://${addr}:2379`, lm?.client_urls[0]),
     data_dir: pick('data_dir', 'etcd_data_dir', str(hv.etcd_data_dir), f?.config.data_dir, rec?.data_dir, '/var/lib/etcd'),
     tls: { ...(ca ? { ca_file: ca } : {}), ...(cert ? { cert_file: cert } : {}), ...(key ? { key_file: key } : {}) },
   };
@@ -152,8 +142,13 @@ function validate(members: PlannedMember[], self: string): void {
 export function clusterPlan(vars: Vars, self: string, args: ClusterArgs = {}): ClusterPlan {
   const notes: string[] = [];
   const ref = args.shape ?? shapeOf(vars);
+  const live = args.live ?? liveOf(vars);
   const sources: ClusterPlan['sources'] = {};
-  const member = (h: string) => plannedMember(h, hostVarsOf(vars, self, h), ref, (sources[h] = {}));
+  const member = (h: string) => {
+    const own: (typeof sources)[string] = {};
+    sources[h] = own;
+    return plannedMember(h, hostVarsOf(vars, self, h), ref, own, live);
+  };
   let members: PlannedMember[];
   if (args.members?.length) {
     members = args.members.map((m) => ({ ...member(m.host), ...m }) as PlannedMember);
@@ -201,37 +196,6 @@ export function clusterPlan(vars: Vars, self: string, args: ClusterArgs = {}): C
 /** Does the recorded shape describe these very hosts (same hosts, same addresses)? */
 function recordedAll(ref: ShapeRef, members: PlannedMember[], vars: Vars, self: string): boolean {
   return members.every((m) => recorded(ref, m.host, str(hostVarsOf(vars, self, m.host).ansible_host) ?? m.host) !== undefined);
-}
-
-/** A value's source, as the plan and the preflight report say it. */
-export function sourceText(s: ValueSource | undefined): string {
-  if (!s) return 'unset';
-  switch (s.from) {
-    case 'inventory':
-      return `inventory ${s.variable}`;
-    case 'discovered':
-      return s.files.length ? `${s.source} ${s.files.join(' + ')}` : s.source;
-    case 'snapshot':
-      return `snapshot manifest${s.file ? ` ${s.file}` : ''}`;
-    case 'default':
-      return 'default';
-  }
-}
-
-/** One line per member: every value and where it came from. */
-export function sourcesReport(plan: ClusterPlan): string[] {
-  return plan.members.map((m) => {
-    const s = plan.sources[m.host] ?? {};
-    const parts = [
-      `name ${m.name} (${sourceText(s.name)})`,
-      `peer ${m.peer_url} (${sourceText(s.peer_url)})`,
-      `client ${m.client_url} (${sourceText(s.client_url)})`,
-      `data ${m.data_dir} (${sourceText(s.data_dir)})`,
-      ...(m.wal_dir ? [`wal ${m.wal_dir} (${sourceText(s.wal_dir)})`] : []),
-      `tls ${m.tls.ca_file ? 'on' : 'off'} (${sourceText(s.tls)})`,
-    ];
-    return `${m.host}: ${parts.join(', ')}`;
-  });
 }
 
 export function memberFor(plan: ClusterPlan, host: string): PlannedMember {

@@ -55,6 +55,12 @@ describe('etcd_lock', () => {
     expect(mine.resume).toBeNull();
     const theirs = await etcdLockModule.plan(fakeCtx({ run: 'R2', state: 'absent' }, withLock(lockOf({}))));
     expect(theirs.steps).toEqual([]);
+    // no lock: nothing to release — unless, in a plan, an earlier task of the plan takes it
+    const none = await etcdLockModule.plan(fakeCtx({ run: 'R1', state: 'absent' as const }, withLock('')));
+    expect([none.changed, none.steps]).toEqual([false, []]);
+    const take = await etcdLockModule.plan(fakeCtx({ run: 'R1' }, withLock(''), { check: true }));
+    const planned = await etcdLockModule.plan(fakeCtx({ run: 'R1', state: 'absent' as const }, withLock(''), { check: true, earlierSteps: take.steps }));
+    expect(planned.steps).toHaveLength(1);
   });
 
   it('free (a backup): passes with no lock or this run\'s own, refuses another run\'s naming it, changes nothing', async () => {

@@ -124,6 +124,9 @@ export const etcdLockModule: ModuleDef<EtcdLockArgs> = {
     const runMark = shellQuote(`"run":${JSON.stringify(ctx.args.run)}`);
     if ((ctx.args.state ?? 'present') === 'absent') {
       if (held && held.run !== ctx.args.run) return { changed: false, steps: [], notes: [`${file} is held by ${describeLock(held)}: left alone`], resume: null };
+      // no lock, and (in a plan) none taken by an earlier task of this plan: nothing to release
+      const takenInPlan = ctx.check && (ctx.earlierSteps ?? []).some((st) => st.kind === 'exec' && st.cmd.includes(`cat > ${f})`));
+      if (!held && !takenInPlan) return { changed: false, steps: [], notes: [`no restore lock at ${file}`], resume: null };
       // by run id, not pid: a plan and its apply are different processes of the same run
       return {
         changed: true,

@@ -30,6 +30,7 @@ export const DEFAULT_STASH_DIR = '/etc/kubernetes/manifests.lifeboat-stopped';
 const TAG = ': lifeboat-static-pod';
 
 /** Prints the pids of etcd processes in this shell's network namespace (all lab hosts may share a PID namespace). */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template
 const PIDS = 'self=$(readlink /proc/$$/ns/net); pids() { for c in $(grep -lx etcd /proc/[0-9]*/comm 2>/dev/null); do p=${c#/proc/}; p=${p%/comm}; [ "$(readlink /proc/$p/ns/net 2>/dev/null)" = "$self" ] && printf "%s " "$p"; done; true; }';
 
 function probeCmd(manifest: string, stashed: string): string {

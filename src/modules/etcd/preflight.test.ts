@@ -19,7 +19,7 @@ describe('etcd_preflight on fake connections', () => {
     const ctx = fakeCtx({ backup_dir: '/nonexistent-lifeboat-backups' }, conns.a as FakeConnection, { vars, connect: async (h: string) => conns[h] as FakeConnection });
     const problems = (await etcdPreflightModule.plan(ctx)).result?.problems as string[];
     expect(problems).toContain(
-      "d: no etcd configuration found on the host and none recorded for it in the snapshot's manifest: its name, peer url would be a guess (etcd-d https://10.0.0.4:2380) — set etcd_name, etcd_peer_url for d in the inventory",
+      "d: no etcd configuration found on the host and none recorded for it in the snapshot's manifest or a running member's member list: its name, peer url would be a guess (etcd-d https://10.0.0.4:2380) — set etcd_name, etcd_peer_url for d in the inventory",
     );
   });
 

@@ -1,16 +1,18 @@
 import { LifeboatError } from '../../errors.js';
 import type { ModuleDef } from '../types.js';
-import { type ClusterArgs, clusterPlan, groupHosts, hostVarsOf, sourcesReport, sourceText } from './cluster.js';
+import { type ClusterArgs, clusterPlan, groupHosts, hostVarsOf } from './cluster.js';
+import { sourcesReport, sourceText } from './value-sources.js';
 import { gatherFacts } from './facts.js';
 import { localSnapshotDigest, newestSnapshot, readManifest, resolveLocal } from './local-snapshot.js';
 import { localStatus } from './local-status.js';
+import { readLiveMembers } from './live-members.js';
 import { lossText } from './loss.js';
 import { probeDirs } from './node-probe.js';
 import { observeMembers } from './observe.js';
 import { runStamp } from './run-ts.js';
 import { clusterSchemaProps } from './status.js';
 import type { EtcdFacts, SnapshotManifest } from './types.js';
-import { type ToolsDir, readToolsDir } from './tools-dir.js';
+import { readToolsDir } from './tools-dir.js';
 import { versionProblem } from './tools.js';
 import { offlineTool, parseVersion } from './version.js';
 
@@ -98,10 +100,12 @@ export const etcdPreflightModule: ModuleDef<EtcdPreflightArgs> = {
       }
     }
     const shapeRef = manifest?.shape && snapshot ? { file: snapshot, shape: manifest.shape } : undefined;
+    // a host that cannot describe itself: what a surviving member's member list says of it comes first
+    const live = etcdHosts.some((h) => facts.get(h)?.source === 'none') ? await readLiveMembers(etcdHosts, facts, conns, ctx.vars, ctx.host, ctx.become) : undefined;
     // 3. the cluster plan, and the inventory against what runs
     let plan: ReturnType<typeof clusterPlan> | undefined;
     try {
-      plan = clusterPlan(ctx.vars, ctx.host, { ...ctx.args, ...(shapeRef ? { shape: shapeRef } : {}) });
+      plan = clusterPlan(ctx.vars, ctx.host, { ...ctx.args, ...(shapeRef ? { shape: shapeRef } : {}), ...(live ? { live } : {}) });
     } catch (e) {
       problems.push(e instanceof LifeboatError ? e.message : String(e));
     }
@@ -112,7 +116,7 @@ export const etcdPreflightModule: ModuleDef<EtcdPreflightArgs> = {
         const guessed = (['name', 'peer_url', 'client_url'] as const).filter((k) => plan?.sources[m.host]?.[k]?.from === 'default');
         if (f && guessed.length) {
           const vars = guessed.map((k) => `etcd_${k}`).join(', ');
-          problems.push(`${m.host}: no etcd configuration found on the host and none recorded for it in the snapshot's manifest: its ${guessed.join(', ').replaceAll('_', ' ')} would be a guess (${m.name} ${m.peer_url}) — set ${vars} for ${m.host} in the inventory`);
+          problems.push(`${m.host}: no etcd configuration found on the host and none recorded for it in the snapshot's manifest or a running member's member list: its ${guessed.join(', ').replaceAll('_', ' ')} would be a guess (${m.name} ${m.peer_url}) — set ${vars} for ${m.host} in the inventory`);
         } else if (f) warnings.push(`${m.host}: no etcd configuration found; restoring as ${m.name} ${m.peer_url} (from the inventory or the snapshot's manifest)`);
         continue;
       }
@@ -176,7 +180,7 @@ export const etcdPreflightModule: ModuleDef<EtcdPreflightArgs> = {
     const n = plan?.members.length ?? etcdHosts.length;
     if (n % 2 === 0) warnings.push(`${n} etcd members: an even count tolerates no more failures than ${n - 1}`);
     const summary = `preflight: ${etcdHosts.length} etcd + ${masters.length} other control-plane hosts; ${plan ? `initial cluster ${plan.initial_cluster}, token ${plan.token}` : 'no valid cluster plan'}`;
-    const result = { changed: false, problems, warnings, ts: runStamp(ctx.vars), ...(snapshot ? { snapshot } : {}), ...(plan ? { initial_cluster: plan.initial_cluster, token: plan.token, members: plan.members } : {}), ...(manifest ? { manifest } : {}), ...(loss ? { loss } : {}), ...(plan ? { sources: plan.sources, token_source: plan.token_source } : {}), ...(shapeRef ? { ansible_facts: { etcd_snapshot_shape: shapeRef } } : {}) };
+    const result = { changed: false, problems, warnings, ts: runStamp(ctx.vars), ...(snapshot ? { snapshot } : {}), ...(plan ? { initial_cluster: plan.initial_cluster, token: plan.token, members: plan.members } : {}), ...(manifest ? { manifest } : {}), ...(loss ? { loss } : {}), ...(plan ? { sources: plan.sources, token_source: plan.token_source } : {}), ...(shapeRef || live ? { ansible_facts: { ...(shapeRef ? { etcd_snapshot_shape: shapeRef } : {}), ...(live ? { etcd_live_members: live } : {}) } } : {}) };
     const values = plan ? ['where each value comes from:', ...sourcesReport(plan).map((l) => `  ${l}`), `  token ${plan.token} (${sourceText(plan.token_source)})`] : [];
     if (problems.length) {
       return { changed: false, steps: [], notes: [...problems, ...warnings, ...values], result: { ...result, failed: true, msg: `${summary}\n  preflight FAILED, nothing was changed:\n    ${problems.join('\n    ')}${warnings.length ? `\n  warnings:\n    ${warnings.join('\n    ')}` : ''}${values.length ? `\n  ${values.join('\n  ')}` : ''}` } };

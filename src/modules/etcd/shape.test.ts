@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clusterPlan, sourcesReport } from './cluster.js';
+import { clusterPlan } from './cluster.js';
+import { sourcesReport } from './value-sources.js';
 import { buildShape } from './shape.js';
 import type { EtcdFacts } from './types.js';
 
@@ -64,6 +65,17 @@ describe('the cluster shape a backup records, and a restore falls back on', () =
     );
     // the same via the variable etcd_preflight sets
     expect(clusterPlan({ ...lost, etcd_snapshot_shape: ref }, 'b').members[2]?.name).toBe('cp-c');
+  });
+
+  it('a surviving member\'s member list comes before the record (matched by the peer URL\'s address)', () => {
+    const lost = { ...healthy, hostvars: { ...healthy.hostvars, c: { ansible_host: '10.0.0.3' } } };
+    const live = { seen_from: 'a', members: [{ name: 'cp-c-now', peer_urls: ['https://10.0.0.3:2380'], client_urls: ['https://10.0.0.3:2379'] }, { name: '', peer_urls: ['https://10.0.0.9:2380'], client_urls: [] }] };
+    const p = clusterPlan(lost, 'a', { shape: { file: '/b/s.db', shape }, live });
+    expect(p.members[2]?.name).toBe('cp-c-now');
+    expect(p.sources.c?.name).toEqual({ from: 'member-list', host: 'a' });
+    expect(sourcesReport(p)[2]).toContain('name cp-c-now (member list seen from a)');
+    expect(p.sources.c?.data_dir).toEqual({ from: 'snapshot', file: '/b/s.db' }); // not in a member list
+    expect(p.sources.a?.name?.from).toBe('discovered'); // a host that describes itself is not overridden
   });
 
   it('applies the record only to a host with the address it had (a migration target is not the source)', () => {

@@ -30,7 +30,7 @@ export interface ToolsDir {
 }
 
 const run = promisify(execFile);
-const ELF_MACHINES: Record<number, string> = { 0x3e: 'x86_64', 0xb7: 'aarch64', 0x03: 'i686', 0x28: 'armv7l', 0x15: 'ppc64le', 0xf3: 'riscv64', 0x16: 's390x' };
+const ELF_MACHINES: Record<number, string> = { 62: 'x86_64', 183: 'aarch64', 3: 'i686', 40: 'armv7l', 21: 'ppc64le', 243: 'riscv64', 22: 's390x' };
 
 async function sha256(file: string): Promise<string> {
   const h = createHash('sha256');

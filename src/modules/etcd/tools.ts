@@ -95,7 +95,12 @@ export const etcdToolsModule: ModuleDef<EtcdToolsArgs> = {
     }
     // one mkdir is enough
     const seen = new Set<string>();
-    const unique = steps.filter((s) => s.kind !== 'exec' || !s.cmd.startsWith('mkdir -p ') || (!seen.has(s.cmd) && (seen.add(s.cmd), true)));
+    const unique = steps.filter((s) => {
+      if (s.kind !== 'exec' || !s.cmd.startsWith('mkdir -p ')) return true;
+      if (seen.has(s.cmd)) return false;
+      seen.add(s.cmd);
+      return true;
+    });
     return {
       changed: unique.length > 0,
       steps: unique,

@@ -71,6 +71,7 @@ export interface PlannedMember {
 export type ValueSource =
   | { from: 'inventory'; variable: string }
   | { from: 'discovered'; source: ConfigSource; files: string[] }
+  | { from: 'member-list'; host: string }
   | { from: 'snapshot'; file: string }
   | { from: 'default' };
 
