@@ -2,30 +2,35 @@ import { LifeboatError, LifeboatErrors, nearest } from '../errors.js';
 import { EXIT } from './exit-codes.js';
 import { version } from './version.js';
 import { type CommandSpec, helpText, type Parsed, parseCommand } from './spec.js';
-import { inventoryCommand, inventorySpec } from './commands/inventory.js';
-import { runCommand, runSpec } from './commands/run.js';
-import { validateCommand, validateSpec } from './commands/validate.js';
 
 interface Command {
   spec: CommandSpec;
   run: (p: Parsed) => Promise<number>;
 }
 
-async function lazyPlan(): Promise<Command> {
-  const m = await import('./commands/plan.js');
-  return { spec: m.planSpec, run: m.planCommand };
-}
-async function lazyApply(): Promise<Command> {
-  const m = await import('./commands/apply.js');
-  return { spec: m.applySpec, run: m.applyCommand };
-}
-
+// Each command's code (and its dependencies: ssh2, listr2, the modules) is loaded only when that command runs:
+// `--version` and `--help` load none of it.
 const COMMANDS: Record<string, () => Promise<Command>> = {
-  run: async () => ({ spec: runSpec, run: runCommand }),
-  plan: lazyPlan,
-  apply: lazyApply,
-  validate: async () => ({ spec: validateSpec, run: validateCommand }),
-  inventory: async () => ({ spec: inventorySpec, run: inventoryCommand }),
+  run: async () => {
+    const m = await import('./commands/run.js');
+    return { spec: m.runSpec, run: m.runCommand };
+  },
+  plan: async () => {
+    const m = await import('./commands/plan.js');
+    return { spec: m.planSpec, run: m.planCommand };
+  },
+  apply: async () => {
+    const m = await import('./commands/apply.js');
+    return { spec: m.applySpec, run: m.applyCommand };
+  },
+  validate: async () => {
+    const m = await import('./commands/validate.js');
+    return { spec: m.validateSpec, run: m.validateCommand };
+  },
+  inventory: async () => {
+    const m = await import('./commands/inventory.js');
+    return { spec: m.inventorySpec, run: m.inventoryCommand };
+  },
 };
 
 const SUMMARIES: Array<[string, string]> = [
