@@ -1,6 +1,7 @@
 import { registerModule } from '../registry.js';
 import { etcdFactsModule } from './facts.js';
 import { etcdLockModule } from './lock.js';
+import { etcdDrillModule } from './drill.js';
 import { etcdServiceModule } from './member-service.js';
 import { etcdPreflightModule } from './preflight.js';
 import { etcdRestoreModule } from './restore.js';
@@ -22,6 +23,7 @@ for (const m of [
   etcdVerifyModule,
   etcdRollbackModule,
   etcdLockModule,
+  etcdDrillModule,
   etcdServiceModule,
   etcdToolsModule,
 ]) {

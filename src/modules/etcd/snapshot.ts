@@ -5,7 +5,9 @@ import { LifeboatError } from '../../errors.js';
 import type { ModuleDef, ModuleResult, Step } from '../types.js';
 import { clusterPlan, factsOf, hostVarsOf, memberFor } from './cluster.js';
 import { ctlArgv } from './etcdctl.js';
+import { kvDigestOf, kvDigestScript, parseKvDigest } from './kv-digest.js';
 import { observeMembers } from './observe.js';
+import { withTunnelClient } from './observe-tunnel.js';
 import { buildShape, KUBE_VERSION_PROBE, STATIC_POD_PROBE } from './shape.js';
 import { applyRetention, localSnapshotDigest, manifestPathFor, resolveLocal, snapshotFileName } from './local-snapshot.js';
 import { parseSnapshotCheck, type SnapshotCheck, snapshotCheckScript, snapshotProblems } from './snapfile.js';
@@ -146,6 +148,12 @@ export const etcdSnapshotModule: ModuleDef<EtcdSnapshotArgs> = {
           time: when.toISOString(),
           shape: await readShape(),
         };
+        // the keyspace at the snapshot's revision, for restore drills (absent if the member compacted past it)
+        const kv = await (tunnel
+          ? withTunnelClient(me, conn, ctx.become, (c) => kvDigestOf(c, check.status?.revision ?? 0))
+          : conn.exec(kvDigestScript(target, check.status.revision), { become: ctx.become, timeoutMs: 60_000 }).then((r) => parseKvDigest(r.stdout, check.status?.revision ?? 0))
+        ).catch(() => undefined);
+        if (kv) manifest.kv = kv;
         await writeFile(manifestPathFor(local), `${JSON.stringify(manifest, null, 2)}\n`);
         const removed = await applyRetention(backupDir, cluster, ctx.args.retain ?? 0);
         return {

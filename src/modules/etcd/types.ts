@@ -128,4 +128,6 @@ export interface SnapshotManifest {
   time: string;
   /** Every member's name, URLs, dirs, TLS files, how it runs; token and IDs (absent in manifests of older Lifeboat). */
   shape?: ClusterShape;
+  /** Key count and hashkv at the snapshot's revision, read on the source member (what a restore drill compares). */
+  kv?: { revision: number; kv_keys: number; hashkv: number };
 }
