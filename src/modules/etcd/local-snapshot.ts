@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { open, readFile, readdir, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { LifeboatError } from '../../errors.js';
+import { keptByPolicy, type RetentionPolicy } from './retention.js';
 import type { SnapshotManifest } from './types.js';
 
 /** Controller-side snapshot files: sha256, the `snapshot save` trailer, manifests, retention. */
@@ -75,17 +76,23 @@ export async function listSnapshots(dir: string, cluster?: string): Promise<Arra
   return out.sort((a, b) => a.m.time.localeCompare(b.m.time) || a.file.localeCompare(b.file));
 }
 
-/** Keeps the newest `retain` snapshots of a cluster (with their manifests); returns the files removed. */
-export async function applyRetention(dir: string, cluster: string, retain: number): Promise<string[]> {
-  if (retain <= 0) return [];
+/**
+ * Keeps what the policy keeps of a cluster's snapshots (a number: the newest N) and removes the rest with their
+ * manifests — only snapshots whose manifest names this cluster (Lifeboat's own); returns the files removed.
+ */
+export async function applyRetention(dir: string, cluster: string, policy: number | RetentionPolicy): Promise<string[]> {
+  const p = typeof policy === 'number' ? { last: policy } : policy;
   const all = await listSnapshots(dir, cluster);
-  const drop = all.slice(0, Math.max(0, all.length - retain));
+  const keep = keptByPolicy(all.map((s) => ({ file: s.file, time: s.m.time })), p);
+  const drop = all.filter((s) => !keep.has(s.file));
   for (const d of drop) {
     await unlink(d.file);
     await unlink(manifestPathFor(d.file)).catch(() => undefined);
   }
   return drop.map((d) => d.file);
 }
+
+export type { RetentionPolicy };
 
 export function snapshotFileName(cluster: string, member: string, when: Date): string {
   const ts = when.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');

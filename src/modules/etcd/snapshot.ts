@@ -23,8 +23,12 @@ export interface EtcdSnapshotArgs {
   members?: Array<{ host: string; [k: string]: unknown }>;
   /** Controller directory for snapshots and manifests (relative: to the playbook). */
   backup_dir: string;
-  /** Keep the newest N snapshots of this cluster on the controller (0: keep all). */
+  /** Keep the newest N snapshots of this cluster on the controller (0 with no tiers: keep all). */
   retain?: number;
+  /** Also keep the newest snapshot of each of the last N hours / days / ISO weeks that have one. */
+  keep_hourly?: number;
+  keep_daily?: number;
+  keep_weekly?: number;
   /** Cluster name used in file names and manifests. */
   cluster?: string;
   /** Directory on the node for the snapshot before it is fetched. */
@@ -64,6 +68,9 @@ export const etcdSnapshotModule: ModuleDef<EtcdSnapshotArgs> = {
       command_timeout: { type: 'string' },
       member: { type: 'string' },
       tools_dir: { type: 'string' },
+      keep_hourly: { type: 'integer', minimum: 0 },
+      keep_daily: { type: 'integer', minimum: 0 },
+      keep_weekly: { type: 'integer', minimum: 0 },
     },
     additionalProperties: false,
   },
@@ -155,7 +162,8 @@ export const etcdSnapshotModule: ModuleDef<EtcdSnapshotArgs> = {
         ).catch(() => undefined);
         if (kv) manifest.kv = kv;
         await writeFile(manifestPathFor(local), `${JSON.stringify(manifest, null, 2)}\n`);
-        const removed = await applyRetention(backupDir, cluster, ctx.args.retain ?? 0);
+        const a = ctx.args;
+        const removed = await applyRetention(backupDir, cluster, { last: a.retain ?? 0, hourly: a.keep_hourly ?? 0, daily: a.keep_daily ?? 0, weekly: a.keep_weekly ?? 0 });
         return {
           changed: true,
           msg: `snapshot ${name}: revision ${manifest.revision}, ${manifest.total_keys} keys, ${manifest.total_size} bytes, sha256 ${manifest.sha256}`,
