@@ -31,6 +31,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
     const m = await import('./commands/inventory.js');
     return { spec: m.inventorySpec, run: m.inventoryCommand };
   },
+  snapshots: async () => {
+    const m = await import('./commands/snapshots.js');
+    return { spec: m.snapshotsSpec, run: m.snapshotsCommand };
+  },
 };
 
 const SUMMARIES: Array<[string, string]> = [
@@ -39,6 +43,7 @@ const SUMMARIES: Array<[string, string]> = [
   ['apply', 'Run a saved plan, refusing if anything changed since it was made'],
   ['validate', 'Check inventories, playbooks and roles without connecting'],
   ['inventory', 'Show the resolved inventory (--graph, --list, --host)'],
+  ['snapshots', 'List, verify or prune the etcd snapshots of a backup directory'],
 ];
 
 
