@@ -94,7 +94,7 @@ async function runStep(step: Step, conn: Connection, opts: ApplyOptions): Promis
   try {
     if (step.kind === 'put') {
       const src: string | Buffer | Readable =
-        step.content !== undefined ? Buffer.from(step.content, 'utf8') : (step.src ?? '');
+        step.content !== undefined ? Buffer.from(step.content, 'utf8') : step.open ? await step.open() : (step.src ?? '');
       if (step.content === undefined && step.src === undefined) {
         throw new LifeboatError('E_INTERNAL', `put step for ${step.dest} has neither content nor src`);
       }

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { Connection, ExecResult } from '../connection/types.js';
 import type { Vars } from '../inventory/types.js';
 
@@ -29,9 +30,11 @@ export type Step =
   | {
       kind: 'put';
       dest: string;
-      /** Either in-memory content or a local (controller) file path. */
+      /** Either in-memory content, a local (controller) file path, or a stream opened when the step runs. */
       content?: string;
       src?: string;
+      /** E.g. a snapshot decrypted on the fly; `src` then names it for the plan. */
+      open?: () => Promise<Readable>;
       mode?: number;
       owner?: string;
       group?: string;

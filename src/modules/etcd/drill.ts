@@ -4,7 +4,9 @@ import type { ModuleDef, ModuleResult } from '../types.js';
 import { factsOf, hostVarsOf } from './cluster.js';
 import { ctlCmd, parseJsonExact } from './etcdctl.js';
 import { kvDigestScript, parseKvDigest } from './kv-digest.js';
-import { localSnapshotDigest, newestSnapshot, readManifest, resolveLocal } from './local-snapshot.js';
+import { newestSnapshot, resolveLocal } from './local-snapshot.js';
+import { keyRefOf } from './snapshot-codec.js';
+import { readControllerSnapshot } from './snapshot-read.js';
 import { runStamp } from './run-ts.js';
 import { requireOfflineTool, snapshotRestoreCmd } from './version.js';
 
@@ -24,6 +26,9 @@ export interface EtcdDrillArgs {
   /** Key prefixes that must each hold at least one key in the restored copy (a list, or text split at commas). */
   prefixes?: string[] | string;
   timeout_s?: number;
+  /** The backup key of an encrypted snapshot. */
+  key_file?: string;
+  key_env?: string;
 }
 
 const NAME = 'lifeboat-drill';
@@ -41,6 +46,8 @@ export const etcdDrillModule: ModuleDef<EtcdDrillArgs> = {
       peer_port: { type: 'integer', minimum: 1, maximum: 65535 },
       prefixes: { anyOf: [{ type: 'array', items: { type: 'string', minLength: 1 } }, { type: 'string' }] },
       timeout_s: { type: 'integer', minimum: 1 },
+      key_file: { type: 'string' },
+      key_env: { type: 'string' },
     },
     additionalProperties: false,
   },
@@ -52,10 +59,8 @@ export const etcdDrillModule: ModuleDef<EtcdDrillArgs> = {
       throw new LifeboatError('E_PREFLIGHT', `etcd_drill: no snapshot given and none with a manifest in ${a.backup_dir ?? '(no backup_dir)'}`, { host: on, hint: 'pass -e snapshot=PATH, or point etcd_backup_dir at the backups' });
     }
     const file = newest ?? resolveLocal(a.snapshot ?? '');
-    const manifest = await readManifest(file);
-    const digest = await localSnapshotDigest(file).catch((e: Error) => {
-      throw new LifeboatError('E_PREFLIGHT', `etcd_drill: cannot read the snapshot ${file}: ${e.message}`, { host: on });
-    });
+    const snap = await readControllerSnapshot(file, keyRefOf(a), on);
+    const { manifest, digest } = snap;
     if (!digest.trailerOk) throw new LifeboatError('E_PREFLIGHT', `etcd_drill: ${file}: its sha256 trailer does not match its content — truncated or corrupted`, { host: on });
     if (manifest && manifest.sha256 !== digest.sha256) throw new LifeboatError('E_PREFLIGHT', `etcd_drill: ${file}: sha256 ${digest.sha256} differs from its manifest's ${manifest.sha256}`, { host: on });
     const facts = factsOf(hostVarsOf(ctx.vars, ctx.host, on));
@@ -99,7 +104,7 @@ export const etcdDrillModule: ModuleDef<EtcdDrillArgs> = {
       ],
       steps: [
         { kind: 'exec', cmd: `mkdir -p ${q(dir)} && chmod 0700 ${q(dir)}`, description: `create ${dir}` },
-        { kind: 'put', src: file, dest: `${dir}/snapshot.db`, mode: 0o600, description: `copy the snapshot to ${dir}` },
+        { kind: 'put', src: file, ...(snap.encoded ? { open: snap.open } : {}), dest: `${dir}/snapshot.db`, mode: 0o600, description: `copy the snapshot${snap.encoded ? ' (decoded on the way)' : ''} to ${dir}` },
         { kind: 'exec', cmd: script, description: `restore, start on ${client}, read revision, key count, hashkv${prefixes.length ? ' and prefixes' : ''}; stop and remove`, timeoutMs: (timeout + 120) * 1000 },
       ],
       finish(outcomes): ModuleResult {

@@ -13,8 +13,16 @@ export function resolveLocal(path: string): string {
   return isAbsolute(path) ? path : resolve(process.cwd(), path);
 }
 
+/** A snapshot file as stored: `.db`, or compressed / encrypted `.db.gz`, `.db.enc`, `.db.gz.enc`. */
+export const STORED_SNAPSHOT = /\.db(\.gz)?(\.enc)?$/;
+
+/** A snapshot's plain name (what it is called on the nodes): `x.db` of `x.db.gz.enc`. */
+export function plainNameOf(file: string): string {
+  return basename(file).replace(/(\.gz)?(\.enc)?$/, '');
+}
+
 export function manifestPathFor(db: string): string {
-  return `${db.replace(/\.db$/, '')}.json`;
+  return `${db.replace(STORED_SNAPSHOT, '')}.json`;
 }
 
 /** sha256 of the whole file, and whether the last 32 bytes are the sha256 of the rest. */
@@ -68,7 +76,7 @@ export async function listSnapshots(dir: string, cluster?: string): Promise<Arra
     return [];
   }
   const out: Array<{ file: string; m: SnapshotManifest }> = [];
-  for (const n of names.filter((x) => x.endsWith('.db'))) {
+  for (const n of names.filter((x) => STORED_SNAPSHOT.test(x))) {
     const file = join(dir, n);
     const m = await readManifest(file).catch(() => undefined);
     if (m && (cluster === undefined || m.cluster === cluster)) out.push({ file, m });

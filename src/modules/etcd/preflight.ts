@@ -3,7 +3,9 @@ import type { ModuleDef } from '../types.js';
 import { type ClusterArgs, clusterPlan, groupHosts, hostVarsOf } from './cluster.js';
 import { sourcesReport, sourceText } from './value-sources.js';
 import { gatherFacts } from './facts.js';
-import { localSnapshotDigest, newestSnapshot, readManifest, resolveLocal } from './local-snapshot.js';
+import { newestSnapshot, resolveLocal } from './local-snapshot.js';
+import { keyRefOf } from './snapshot-codec.js';
+import { readControllerSnapshot } from './snapshot-read.js';
 import { localStatus } from './local-status.js';
 import { readLiveMembers } from './live-members.js';
 import { lossText } from './loss.js';
@@ -28,6 +30,9 @@ export interface EtcdPreflightArgs extends ClusterArgs {
   fresh?: boolean;
   /** etcd_tools_dir: the controller's etcd tools, put on the nodes for the run (etcd_tools) in place of theirs. */
   tools_dir?: string;
+  /** The backup key of an encrypted snapshot (a file or an environment variable). */
+  key_file?: string;
+  key_env?: string;
 }
 
 /**
@@ -48,6 +53,8 @@ export const etcdPreflightModule: ModuleDef<EtcdPreflightArgs> = {
       backup_dir: { type: 'string' },
       fresh: { type: 'boolean' },
       tools_dir: { type: 'string' },
+      key_file: { type: 'string' },
+      key_env: { type: 'string' },
     },
     additionalProperties: false,
   },
@@ -86,15 +93,18 @@ export const etcdPreflightModule: ModuleDef<EtcdPreflightArgs> = {
     if (snapshot) {
       const file = snapshot;
       try {
-        manifest = await readManifest(file);
-        const d = await localSnapshotDigest(file);
+        // a compressed or encrypted snapshot is decoded in a stream (a wrong key is refused here, before anything stops)
+        const snap = await readControllerSnapshot(file, keyRefOf(ctx.args), ctx.host);
+        manifest = snap.manifest;
+        const d = snap.digest;
         snapSize = d.size;
         if (!d.trailerOk) problems.push(`snapshot ${file}: its sha256 trailer does not match its content — truncated or corrupted`);
         if (manifest && manifest.sha256 !== d.sha256) problems.push(`snapshot ${file}: sha256 ${d.sha256} differs from its manifest's ${manifest.sha256}`);
         if (!manifest) warnings.push(`snapshot ${file} has no manifest; its sha256 ${d.sha256} will be checked on every node`);
-        const st = await localStatus(file, toolsDir);
-        if (st && !st.ok) problems.push(`snapshot ${file}: snapshot status failed: ${st.text}`);
-        if (st === null) warnings.push('no etcdutl/etcdctl on the controller: snapshot status is checked on the nodes after the copy');
+        const st = snap.encoded ? null : await localStatus(file, toolsDir);
+        if (snap.encoded) warnings.push(`snapshot ${file} is stored ${manifest?.stored?.encryption ? 'encrypted' : 'compressed'}: decoded and its sha256 checked here; snapshot status is checked on the nodes after the copy`);
+        else if (st && !st.ok) problems.push(`snapshot ${file}: snapshot status failed: ${st.text}`);
+        else if (st === null) warnings.push('no etcdutl/etcdctl on the controller: snapshot status is checked on the nodes after the copy');
       } catch (e) {
         problems.push(`snapshot ${file}: ${(e as Error).message}`);
       }

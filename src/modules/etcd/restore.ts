@@ -1,9 +1,8 @@
-import { basename } from 'node:path';
 import { LifeboatError } from '../../errors.js';
 import type { ModuleContext, ModuleDef } from '../types.js';
 import { clusterPlan, memberFor, withStagedTools } from './cluster.js';
 import { gatherFacts } from './facts.js';
-import { localSnapshotDigest, readManifest, resolveLocal } from './local-snapshot.js';
+import { localSnapshotDigest, plainNameOf, readManifest, resolveLocal } from './local-snapshot.js';
 import { probeDirs, readFileCmd } from './node-probe.js';
 import { type KeptDir, parseMarker, type RestorePhase, phaseFileOf, renderRestore } from './restore-steps.js';
 import { clusterSchemaProps } from './status.js';
@@ -86,7 +85,7 @@ export const etcdRestoreModule: ModuleDef<EtcdRestoreArgs> = {
     const manifest = await readManifest(local);
     let sha = ctx.args.sha256 ?? manifest?.sha256;
     if (!sha) sha = (await localSnapshotDigest(local)).sha256;
-    const remote = `${ctx.args.remote_dir ?? '/var/lib/lifeboat/snapshots'}/${basename(local)}`;
+    const remote = `${ctx.args.remote_dir ?? '/var/lib/lifeboat/snapshots'}/${plainNameOf(local)}`;
     const facts = withStagedTools(await gatherFacts(ctx.conn, {}, ctx.host, ctx.become), ctx.vars);
     const tool = requireOfflineTool(facts, ctx.host);
     const notes = [...plan.notes];

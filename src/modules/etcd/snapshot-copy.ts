@@ -4,13 +4,18 @@ import { LifeboatError } from '../../errors.js';
 import type { ModuleDef, ModuleResult, Step } from '../types.js';
 import { withStagedTools } from './cluster.js';
 import { gatherFacts } from './facts.js';
-import { localSnapshotDigest, readManifest, resolveLocal } from './local-snapshot.js';
+import { resolveLocal } from './local-snapshot.js';
+import { keyRefOf } from './snapshot-codec.js';
+import { readControllerSnapshot } from './snapshot-read.js';
 import { parseSnapshotCheck, snapshotCheckScript, snapshotProblems } from './snapfile.js';
 import { requireOfflineTool } from './version.js';
 
 export interface EtcdSnapshotCopyArgs {
   snapshot: string;
   remote_dir?: string;
+  /** The backup key of an encrypted snapshot (a file or an environment variable). */
+  key_file?: string;
+  key_env?: string;
 }
 
 /**
@@ -23,15 +28,13 @@ export const etcdSnapshotCopyModule: ModuleDef<EtcdSnapshotCopyArgs> = {
   schema: {
     type: 'object',
     required: ['snapshot'],
-    properties: { snapshot: { type: 'string', minLength: 1 }, remote_dir: { type: 'string', pattern: '^/' } },
+    properties: { snapshot: { type: 'string', minLength: 1 }, remote_dir: { type: 'string', pattern: '^/' }, key_file: { type: 'string' }, key_env: { type: 'string' } },
     additionalProperties: false,
   },
   async plan(ctx) {
     const local = resolveLocal(ctx.args.snapshot);
-    const manifest = await readManifest(local);
-    const digest = await localSnapshotDigest(local).catch((e: Error) => {
-      throw new LifeboatError('E_PREFLIGHT', `cannot read snapshot ${local}: ${e.message}`, { host: ctx.host });
-    });
+    const snap = await readControllerSnapshot(local, keyRefOf(ctx.args), ctx.host);
+    const { manifest, digest } = snap;
     if (!digest.trailerOk || (manifest && manifest.sha256 !== digest.sha256)) {
       throw new LifeboatError('E_PREFLIGHT', `snapshot ${local} is damaged (sha256 ${digest.sha256}${manifest ? `, manifest says ${manifest.sha256}` : ''}${digest.trailerOk ? '' : ', trailer mismatch'})`, {
         host: ctx.host,
@@ -39,7 +42,7 @@ export const etcdSnapshotCopyModule: ModuleDef<EtcdSnapshotCopyArgs> = {
       });
     }
     const dir = ctx.args.remote_dir ?? '/var/lib/lifeboat/snapshots';
-    const remote = `${dir}/${basename(local)}`;
+    const remote = `${dir}/${snap.plainName}`;
     const have = await ctx.conn.exec(`sha256sum ${shellQuote(remote)} 2>/dev/null | cut -d' ' -f1`, { become: ctx.become });
     const already = have.stdout.trim() === digest.sha256;
     const facts = withStagedTools(await gatherFacts(ctx.conn, {}, ctx.host, ctx.become), ctx.vars);
@@ -47,7 +50,14 @@ export const etcdSnapshotCopyModule: ModuleDef<EtcdSnapshotCopyArgs> = {
     const steps: Step[] = [];
     if (!already) {
       steps.push({ kind: 'exec', cmd: shellJoin(['mkdir', '-p', dir]), description: `create ${dir}` });
-      steps.push({ kind: 'put', src: local, dest: remote, mode: 0o600, description: `copy ${basename(local)} to ${remote}` });
+      steps.push({
+        kind: 'put',
+        src: local,
+        ...(snap.encoded ? { open: snap.open } : {}),
+        dest: remote,
+        mode: 0o600,
+        description: `copy ${basename(local)}${snap.encoded ? ' (decoded on the way)' : ''} to ${remote}`,
+      });
     }
     steps.push({ kind: 'exec', cmd: snapshotCheckScript(tool, remote), description: `check ${remote} on the node (sha256, trailer, status)` });
     return {

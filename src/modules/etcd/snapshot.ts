@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { shellJoin } from '../../connection/quote.js';
 import { LifeboatError } from '../../errors.js';
@@ -11,6 +11,7 @@ import { withTunnelClient } from './observe-tunnel.js';
 import { buildShape, KUBE_VERSION_PROBE, STATIC_POD_PROBE } from './shape.js';
 import { applyRetention, localSnapshotDigest, manifestPathFor, resolveLocal, snapshotFileName } from './local-snapshot.js';
 import { parseSnapshotCheck, type SnapshotCheck, snapshotCheckScript, snapshotProblems } from './snapfile.js';
+import { encodeSnapshot, loadKey } from './snapshot-codec.js';
 import { snapshotOverTunnel } from './snapshot-tunnel.js';
 import { readToolsDir } from './tools-dir.js';
 import { clusterSchemaProps } from './status.js';
@@ -39,6 +40,11 @@ export interface EtcdSnapshotArgs {
   member?: string;
   /** etcd_tools_dir: controller tools for `snapshot status` of a snapshot streamed over the tunnel. */
   tools_dir?: string;
+  /** Store the snapshot gzip-compressed on the controller. */
+  compress?: boolean;
+  /** Encrypt it (AES-256-GCM) with the key in this file or environment variable (snapshot-codec.ts). */
+  key_file?: string;
+  key_env?: string;
 }
 
 function timeoutMs(t: string): number {
@@ -71,12 +77,17 @@ export const etcdSnapshotModule: ModuleDef<EtcdSnapshotArgs> = {
       keep_hourly: { type: 'integer', minimum: 0 },
       keep_daily: { type: 'integer', minimum: 0 },
       keep_weekly: { type: 'integer', minimum: 0 },
+      compress: { type: 'boolean' },
+      key_file: { type: 'string' },
+      key_env: { type: 'string' },
     },
     additionalProperties: false,
   },
   async plan(ctx) {
     const plan = clusterPlan(ctx.vars, ctx.host, ctx.args);
     const me = memberFor(plan, ctx.args.member ?? ctx.host);
+    // a key that cannot be read is refused before anything runs
+    const key = await loadKey({ ...(ctx.args.key_file ? { key_file: resolveLocal(ctx.args.key_file) } : {}), ...(ctx.args.key_env ? { key_env: ctx.args.key_env } : {}) });
     const facts = factsOf(hostVarsOf(ctx.vars, ctx.host, me.host));
     // no etcdctl on the member's node (kubeadm): the snapshot is streamed to the controller through an SSH tunnel
     const conn = await ctx.connect(me.host);
@@ -161,13 +172,20 @@ export const etcdSnapshotModule: ModuleDef<EtcdSnapshotArgs> = {
           : conn.exec(kvDigestScript(target, check.status.revision), { become: ctx.become, timeoutMs: 60_000 }).then((r) => parseKvDigest(r.stdout, check.status?.revision ?? 0))
         ).catch(() => undefined);
         if (kv) manifest.kv = kv;
+        // compressed and/or encrypted at rest: the plain copy is replaced by the stored one (the manifest keeps its sha256)
+        let stored = local;
+        if (ctx.args.compress || key) {
+          manifest.stored = await encodeSnapshot(local, { gzip: ctx.args.compress === true, ...(key ? { key } : {}) });
+          stored = join(backupDir, manifest.stored.file);
+          await unlink(local);
+        }
         await writeFile(manifestPathFor(local), `${JSON.stringify(manifest, null, 2)}\n`);
         const a = ctx.args;
         const removed = await applyRetention(backupDir, cluster, { last: a.retain ?? 0, hourly: a.keep_hourly ?? 0, daily: a.keep_daily ?? 0, weekly: a.keep_weekly ?? 0 });
         return {
           changed: true,
           msg: `snapshot ${name}: revision ${manifest.revision}, ${manifest.total_keys} keys, ${manifest.total_size} bytes, sha256 ${manifest.sha256}`,
-          snapshot: local,
+          snapshot: stored,
           manifest_file: manifestPathFor(local),
           manifest,
           ...(tunnel ? { over_tunnel: true } : { remote_snapshot: remote }),

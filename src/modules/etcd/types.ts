@@ -113,6 +113,16 @@ export interface ClusterShape {
   members: MemberShape[];
 }
 
+/** How a snapshot is stored on the controller when compressed and/or encrypted (snapshot-codec.ts). */
+export interface StoredForm {
+  /** The stored file's name (beside the manifest). */
+  file: string;
+  size: number;
+  sha256: string;
+  compression?: 'gzip';
+  encryption?: { cipher: 'aes-256-gcm'; key_fingerprint: string };
+}
+
 /** What the snapshot manifest (JSON next to the `.db` on the controller) holds. */
 export interface SnapshotManifest {
   file: string;
@@ -130,4 +140,6 @@ export interface SnapshotManifest {
   shape?: ClusterShape;
   /** Key count and hashkv at the snapshot's revision, read on the source member (what a restore drill compares). */
   kv?: { revision: number; kv_keys: number; hashkv: number };
+  /** Present when the snapshot is stored compressed and/or encrypted: `sha256` above is of the plain snapshot. */
+  stored?: StoredForm;
 }
