@@ -31,6 +31,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
     const m = await import('./commands/inventory.js');
     return { spec: m.inventorySpec, run: m.inventoryCommand };
   },
+  schedule: async () => {
+    const m = await import('./commands/schedule.js');
+    return { spec: m.scheduleSpec, run: m.scheduleCommand };
+  },
   snapshots: async () => {
     const m = await import('./commands/snapshots.js');
     return { spec: m.snapshotsSpec, run: m.snapshotsCommand };
@@ -44,6 +48,7 @@ const SUMMARIES: Array<[string, string]> = [
   ['validate', 'Check inventories, playbooks and roles without connecting'],
   ['inventory', 'Show the resolved inventory (--graph, --list, --host)'],
   ['snapshots', 'List, verify or prune the etcd snapshots of a backup directory'],
+  ['schedule', 'Run a playbook on a schedule (systemd timer on this controller, or a Kubernetes CronJob)'],
 ];
 
 
