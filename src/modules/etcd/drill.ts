@@ -5,6 +5,7 @@ import { factsOf, hostVarsOf } from './cluster.js';
 import { ctlCmd, parseJsonExact } from './etcdctl.js';
 import { kvDigestScript, parseKvDigest } from './kv-digest.js';
 import { newestSnapshot, resolveLocal } from './local-snapshot.js';
+import { fetchNewest, parseStore } from './sftp-store.js';
 import { keyRefOf } from './snapshot-codec.js';
 import { readControllerSnapshot } from './snapshot-read.js';
 import { runStamp } from './run-ts.js';
@@ -29,6 +30,8 @@ export interface EtcdDrillArgs {
   /** The backup key of an encrypted snapshot. */
   key_file?: string;
   key_env?: string;
+  /** Without `snapshot`: the newest in this store (sftp://HOST/DIR), fetched into backup_dir and verified. */
+  store?: string;
 }
 
 const NAME = 'lifeboat-drill';
@@ -48,15 +51,23 @@ export const etcdDrillModule: ModuleDef<EtcdDrillArgs> = {
       timeout_s: { type: 'integer', minimum: 1 },
       key_file: { type: 'string' },
       key_env: { type: 'string' },
+      store: { type: 'string' },
     },
     additionalProperties: false,
   },
   async plan(ctx) {
     const a = ctx.args;
     const on = ctx.conn.host; // the drill host (the task may be delegated to it)
-    const newest = !a.snapshot && a.backup_dir ? await newestSnapshot(resolveLocal(a.backup_dir)) : undefined;
+    const store = parseStore(a.store ?? '');
+    const newest = a.snapshot
+      ? undefined
+      : store
+        ? await fetchNewest(await ctx.connect(store.host), store, resolveLocal(a.backup_dir ?? 'etcd-backups'))
+        : a.backup_dir
+          ? await newestSnapshot(resolveLocal(a.backup_dir))
+          : undefined;
     if (!a.snapshot && !newest) {
-      throw new LifeboatError('E_PREFLIGHT', `etcd_drill: no snapshot given and none with a manifest in ${a.backup_dir ?? '(no backup_dir)'}`, { host: on, hint: 'pass -e snapshot=PATH, or point etcd_backup_dir at the backups' });
+      throw new LifeboatError('E_PREFLIGHT', `etcd_drill: no snapshot given and none with a manifest in ${store?.url ?? a.backup_dir ?? '(no backup_dir)'}`, { host: on, hint: 'pass -e snapshot=PATH, or point etcd_backup_dir at the backups' });
     }
     const file = newest ?? resolveLocal(a.snapshot ?? '');
     const snap = await readControllerSnapshot(file, keyRefOf(a), on);

@@ -5,6 +5,7 @@ import { sourcesReport, sourceText } from './value-sources.js';
 import { gatherFacts } from './facts.js';
 import { newestSnapshot, resolveLocal } from './local-snapshot.js';
 import { keyRefOf } from './snapshot-codec.js';
+import { fetchNewest, parseStore } from './sftp-store.js';
 import { readControllerSnapshot } from './snapshot-read.js';
 import { localStatus } from './local-status.js';
 import { readLiveMembers } from './live-members.js';
@@ -33,6 +34,8 @@ export interface EtcdPreflightArgs extends ClusterArgs {
   /** The backup key of an encrypted snapshot (a file or an environment variable). */
   key_file?: string;
   key_env?: string;
+  /** Without `snapshot`: the newest in this store (sftp://HOST/DIR), fetched into backup_dir and verified. */
+  store?: string;
 }
 
 /**
@@ -55,6 +58,7 @@ export const etcdPreflightModule: ModuleDef<EtcdPreflightArgs> = {
       tools_dir: { type: 'string' },
       key_file: { type: 'string' },
       key_env: { type: 'string' },
+      store: { type: 'string' },
     },
     additionalProperties: false,
   },
@@ -86,8 +90,18 @@ export const etcdPreflightModule: ModuleDef<EtcdPreflightArgs> = {
     let snapSize = 0;
     let snapshot = ctx.args.snapshot ? resolveLocal(ctx.args.snapshot) : undefined;
     if (!snapshot && !ctx.args.fresh) {
-      if (ctx.args.backup_dir) snapshot = await newestSnapshot(resolveLocal(ctx.args.backup_dir));
-      if (!snapshot) problems.push(`no snapshot given and none with a manifest in ${ctx.args.backup_dir ?? '(no backup_dir)'}: pass -e snapshot=PATH or -e fresh_snapshot=true`);
+      const store = parseStore(ctx.args.store ?? '');
+      let told = false;
+      if (store) {
+        told = true;
+        try {
+          snapshot = await fetchNewest(await ctx.connect(store.host), store, resolveLocal(ctx.args.backup_dir ?? 'etcd-backups'));
+          if (!snapshot) problems.push(`no snapshot in ${store.url}`);
+        } catch (e) {
+          problems.push(`${store.url}: ${(e as Error).message}`);
+        }
+      } else if (ctx.args.backup_dir) snapshot = await newestSnapshot(resolveLocal(ctx.args.backup_dir));
+      if (!snapshot && !told) problems.push(`no snapshot given and none with a manifest in ${ctx.args.backup_dir ?? '(no backup_dir)'}: pass -e snapshot=PATH or -e fresh_snapshot=true`);
     }
     if (ctx.args.fresh) warnings.push('a fresh snapshot will be taken after the control plane is stopped; it is checked on every node after the copy');
     if (snapshot) {

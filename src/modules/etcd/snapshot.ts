@@ -11,6 +11,7 @@ import { withTunnelClient } from './observe-tunnel.js';
 import { buildShape, KUBE_VERSION_PROBE, STATIC_POD_PROBE } from './shape.js';
 import { applyRetention, localSnapshotDigest, manifestPathFor, resolveLocal, snapshotFileName } from './local-snapshot.js';
 import { parseSnapshotCheck, type SnapshotCheck, snapshotCheckScript, snapshotProblems } from './snapfile.js';
+import { parseStore, pruneStore, uploadToStore } from './sftp-store.js';
 import { encodeSnapshot, loadKey } from './snapshot-codec.js';
 import { snapshotOverTunnel } from './snapshot-tunnel.js';
 import { readToolsDir } from './tools-dir.js';
@@ -45,6 +46,8 @@ export interface EtcdSnapshotArgs {
   /** Encrypt it (AES-256-GCM) with the key in this file or environment variable (snapshot-codec.ts). */
   key_file?: string;
   key_env?: string;
+  /** Also upload to this store (sftp://HOST/DIR), atomically, and apply the retention there. */
+  store?: string;
 }
 
 function timeoutMs(t: string): number {
@@ -80,6 +83,7 @@ export const etcdSnapshotModule: ModuleDef<EtcdSnapshotArgs> = {
       compress: { type: 'boolean' },
       key_file: { type: 'string' },
       key_env: { type: 'string' },
+      store: { type: 'string' },
     },
     additionalProperties: false,
   },
@@ -87,6 +91,7 @@ export const etcdSnapshotModule: ModuleDef<EtcdSnapshotArgs> = {
     const plan = clusterPlan(ctx.vars, ctx.host, ctx.args);
     const me = memberFor(plan, ctx.args.member ?? ctx.host);
     // a key that cannot be read is refused before anything runs
+    const store = parseStore(ctx.args.store ?? '');
     const key = await loadKey({ ...(ctx.args.key_file ? { key_file: resolveLocal(ctx.args.key_file) } : {}), ...(ctx.args.key_env ? { key_env: ctx.args.key_env } : {}) });
     const facts = factsOf(hostVarsOf(ctx.vars, ctx.host, me.host));
     // no etcdctl on the member's node (kubeadm): the snapshot is streamed to the controller through an SSH tunnel
@@ -181,15 +186,26 @@ export const etcdSnapshotModule: ModuleDef<EtcdSnapshotArgs> = {
         }
         await writeFile(manifestPathFor(local), `${JSON.stringify(manifest, null, 2)}\n`);
         const a = ctx.args;
-        const removed = await applyRetention(backupDir, cluster, { last: a.retain ?? 0, hourly: a.keep_hourly ?? 0, daily: a.keep_daily ?? 0, weekly: a.keep_weekly ?? 0 });
+        const policy = { last: a.retain ?? 0, hourly: a.keep_hourly ?? 0, daily: a.keep_daily ?? 0, weekly: a.keep_weekly ?? 0 };
+        const removed = await applyRetention(backupDir, cluster, policy);
+        let inStore: { stored_at: string; removed_from_store: string[] } | undefined;
+        if (store) {
+          try {
+            const sc = await ctx.connect(store.host);
+            inStore = { stored_at: `${store.host}:${await uploadToStore(sc, store, stored, manifest)}`, removed_from_store: await pruneStore(sc, store, cluster, policy) };
+          } catch (e) {
+            return { changed: true, failed: true, msg: `snapshot ${name} is in ${backupDir} but not in ${store.url}: ${(e as Error).message}`, snapshot: stored, manifest };
+          }
+        }
         return {
           changed: true,
-          msg: `snapshot ${name}: revision ${manifest.revision}, ${manifest.total_keys} keys, ${manifest.total_size} bytes, sha256 ${manifest.sha256}`,
+          msg: `snapshot ${name}${store ? ` (also in ${store.url})` : ''}: revision ${manifest.revision}, ${manifest.total_keys} keys, ${manifest.total_size} bytes, sha256 ${manifest.sha256}`,
           snapshot: stored,
           manifest_file: manifestPathFor(local),
           manifest,
           ...(tunnel ? { over_tunnel: true } : { remote_snapshot: remote }),
           removed_by_retention: removed,
+          ...(inStore ?? {}),
         };
       },
     };

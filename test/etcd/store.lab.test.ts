@@ -1,0 +1,52 @@
+/**
+ * A backup store off the cluster (etcd_backup_store: sftp://node4/…, a lab host that is not a member): backups
+ * uploaded atomically with their manifests and pruned there by the same policy; a restore with an empty local
+ * backup directory takes the newest from the store, verifies it, and restores it; so does a drill.
+ */
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { labSkipReason } from '../lab/fixture.js';
+import { startLab } from '../lab/index.js';
+import { dataKeys } from './lab-keys.js';
+import { runPlaybook } from './playbook-run.js';
+
+const SKIP = labSkipReason();
+if (SKIP) console.warn(`[lab] skipping the backup store lab test: ${SKIP}`);
+
+describe.skipIf(SKIP !== undefined)('a backup store on another host (sftp://)', () => {
+  it('holds the backups atomically, prunes them, and serves the restore and the drill', async () => {
+    const lab = await startLab({ hosts: 4, etcd: 3, seedKeys: 40 });
+    const dir = await mkdtemp(path.join(tmpdir(), 'lifeboat-store-'));
+    const vars = { etcd_backup_dir: dir, etcd_backup_store: 'sftp://node4/var/backups/etcd', etcd_backup_retain: 1 };
+    try {
+      expect(lab.hosts.find((h) => h.name === 'node4')?.etcd).toBeFalsy();
+      for (let i = 0; i < 2; i++) {
+        const b = await runPlaybook('etcd-backup.yml', [lab.inventoryYaml], lab.sshConfig, vars);
+        expect(b.ev.failures().map((f) => f.msg)).toEqual([]);
+        await new Promise((r) => setTimeout(r, 1100)); // snapshot names carry the second
+      }
+      const inStore = (await lab.sh('node4', 'ls /var/backups/etcd')).stdout.trim().split('\n');
+      expect(inStore).toHaveLength(2); // retain 1: one snapshot and its manifest, no .partial
+      expect(inStore[0]).toMatch(/^etcd-etcd-node\d-\d{8}T\d{6}Z\.db$/);
+      expect(inStore[1]).toBe(inStore[0]?.replace(/\.db$/, '.json'));
+
+      // the controller loses its copies; the cluster loses data; the restore takes the store's newest
+      await rm(dir, { recursive: true, force: true });
+      await lab.disaster({ fraction: 0.5 });
+      const r = await runPlaybook('etcd-restore.yml', [lab.inventoryYaml], lab.sshConfig, vars);
+      expect(r.ev.failures().map((f) => f.msg)).toEqual([]);
+      expect(await dataKeys(lab)).toEqual(lab.expectedSeed());
+      expect((await readdir(dir)).sort()).toEqual([...inStore].sort()); // fetched, with its manifest
+
+      await rm(dir, { recursive: true, force: true });
+      const d = await runPlaybook('etcd-drill.yml', [lab.inventoryYaml], lab.sshConfig, vars);
+      expect(d.ev.failures().map((f) => f.msg)).toEqual([]);
+      expect(d.ev.results('Report the drill')[0]?.msg).toContain(`${inStore[0]} passed on node1`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+      await lab.stop();
+    }
+  }, 180_000);
+});
