@@ -40,10 +40,22 @@ describe.skipIf(SKIP !== undefined)('a backup store on another host (sftp://)', 
       expect(await dataKeys(lab)).toEqual(lab.expectedSeed());
       expect((await readdir(dir)).sort()).toEqual([...inStore].sort()); // fetched, with its manifest
 
+      // a copy corrupted in the store: refused before anything stops, naming it
+      await rm(dir, { recursive: true, force: true });
+      await lab.sh('node4', `printf X | dd of=/var/backups/etcd/${inStore[0]} bs=1 seek=100 conv=notrunc 2>/dev/null`);
+      const bad = await runPlaybook('etcd-restore.yml', [lab.inventoryYaml], lab.sshConfig, vars);
+      expect(bad.summary.exitCode).not.toBe(0);
+      expect(bad.ev.failures()[0]?.msg).toMatch(new RegExp(`sftp://node4/var/backups/etcd: .*the fetched ${inStore[0]?.replace(/\./g, '\\.')} has sha256 [0-9a-f]{64}, its manifest says`));
+      expect(bad.ev.events.filter((e) => e.type === 'host_result' && e.status === 'changed')).toEqual([]);
+      expect(await dataKeys(lab)).toEqual(lab.expectedSeed());
+
+      // a good one again (a new backup), then the drill from the store
+      const again = await runPlaybook('etcd-backup.yml', [lab.inventoryYaml], lab.sshConfig, vars);
+      expect(again.ev.failures().map((f) => f.msg)).toEqual([]);
       await rm(dir, { recursive: true, force: true });
       const d = await runPlaybook('etcd-drill.yml', [lab.inventoryYaml], lab.sshConfig, vars);
       expect(d.ev.failures().map((f) => f.msg)).toEqual([]);
-      expect(d.ev.results('Report the drill')[0]?.msg).toContain(`${inStore[0]} passed on node1`);
+      expect(d.ev.results('Report the drill')[0]?.msg).toMatch(/etcd-etcd-node\d-\d{8}T\d{6}Z\.db passed on node1/);
     } finally {
       await rm(dir, { recursive: true, force: true });
       await lab.stop();
