@@ -89,13 +89,21 @@ export class SecretSet {
     return this.#values.size;
   }
 
-  values(): string[] {
-    if (!this.#sorted) this.#sorted = [...this.#values].sort((a, b) => b.length - a.length);
+  /**
+   * What is masked, longest first: each value as written, and as it appears escaped inside a JSON string or
+   * a shell single-quoted word (a command line or a JSON document that holds it).
+   */
+  #forms(): string[] {
+    if (!this.#sorted) {
+      const forms = new Set<string>();
+      for (const v of this.#values) for (const f of [v, JSON.stringify(v).slice(1, -1), v.replace(/'/g, `'\\''`)]) forms.add(f);
+      this.#sorted = [...forms].sort((a, b) => b.length - a.length);
+    }
     return this.#sorted;
   }
 
   mask(text: string): string {
-    return this.#values.size === 0 ? text : maskText(text, this.values());
+    return this.#values.size === 0 ? text : maskText(text, this.#forms());
   }
 
   /** A masked copy of a JSON-like value (every string, keys too), to serialise instead of the value. */
