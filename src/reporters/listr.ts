@@ -48,7 +48,9 @@ export class ListrReporter implements Reporter {
     });
   }
 
-  emit(ev: RunEvent): void {
+  emit(event: RunEvent): void {
+    // Masked whole before it is cut into lines: a secret holding a newline would be split past its mask.
+    const ev = this.out.secrets.maskDeep(event);
     const p = this.paint;
     switch (ev.type) {
       case 'play_start':

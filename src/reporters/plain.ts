@@ -27,7 +27,9 @@ export class PlainReporter implements Reporter {
     this.opts.out.write(`${text}\n`);
   }
 
-  emit(ev: RunEvent): void {
+  emit(event: RunEvent): void {
+    // Masked whole before it is cut into lines: a secret holding a newline would be split past its mask.
+    const ev = this.opts.out.secrets.maskDeep(event);
     const p = this.paint;
     switch (ev.type) {
       case 'run_start':
