@@ -120,7 +120,16 @@ describe.skipIf(!BUILT || !TMUX)('secrets in the terminal view (listr2)', () => 
     });
     const done = join(dir, 'exit-code');
     const cmd = `cd ${ROOT} && env -u CI -u NO_COLOR TERM=xterm-256color LIFEBOAT_BECOME_PASSWORD='Ab"c\\d-XYZ' node ${BIN} run -i ${dir}/inv.yml --start-at-task 'Ab"c\\d-XYZ' ${dir}/pb.yml; node ${BIN} run -i ${dir}/inv.yml ${dir}/pb.yml; echo $? > ${done}; sleep 60`;
-    execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '120', '-y', '40', cmd]);
+    // The tmux server of the describe before may still be exiting (its last session just killed): try again.
+    for (let i = 0; ; i++) {
+      try {
+        execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '120', '-y', '40', cmd], { stdio: 'pipe' });
+        break;
+      } catch (err) {
+        if (i >= 4) throw err;
+        await sleep(300);
+      }
+    }
     let screen = '';
     for (let i = 0; i < 100; i++) {
       await sleep(200);
