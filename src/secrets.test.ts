@@ -66,3 +66,18 @@ describe('SecretSet.mask (was maskSecrets)', () => {
     expect(maskSecrets('nothing here', [])).toBe('nothing here');
   });
 });
+
+describe('SecretSet forms and rule', () => {
+  it('masks a secret also as JSON text and as a shell single-quoted word hold it', () => {
+    const s = new SecretSet(['Ab"c\\d', "it's-x"]);
+    expect(s.mask(JSON.stringify({ p: 'Ab"c\\d' }))).toBe(`{"p":"${MASK}"}`);
+    expect(s.mask(`echo 'it'\\''s-x'`)).toBe(`echo '${MASK}'`);
+  });
+
+  it('addDeep adds every string and number of a value; shorter than 3 characters is not a secret', () => {
+    const s = new SecretSet();
+    s.addDeep({ a: ['tok-1', 12345], b: { c: 'no' } });
+    expect(s.mask('tok-1 12345 no')).toBe(`${MASK} ${MASK} no`);
+    expect(s.size).toBe(2);
+  });
+});
