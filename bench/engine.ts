@@ -15,6 +15,7 @@ import { hostInventoryVars, loadInventory } from '../src/inventory/index.js';
 import { loadPlaybook } from '../src/playbook/index.js';
 import type { Lab } from '../test/lab/index.js';
 import { connectionFloor, floorOnLab, labSpecs } from './ssh-floor.js';
+import { SecretSet } from '../src/secrets.js';
 
 export interface EngineBenchOptions {
   tasks: number;
@@ -73,7 +74,7 @@ export async function benchEngine(lab: Lab, o: EngineBenchOptions): Promise<Engi
       check: false,
       diff: false,
       connections: pool,
-      secrets: [],
+      secrets: new SecretSet(),
       reporter: {
         emit: (e: RunEvent) => {
           if (e.type === 'host_result' && e.status !== 'changed') failures.push(`${e.host}: ${e.status} ${e.msg ?? ''}`);

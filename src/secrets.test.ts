@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { MASK, Secret, SecretSet, maskText } from './secrets.js';
+import { MASK, Secret, SecretSet } from './secrets.js';
 
 const HARD = ['Ab"c\\d-XYZ', 'line1\nline2', 'a.*b$[x](y)|z^+?', 'pass', 'password123', "it's"];
 
@@ -47,7 +47,37 @@ describe('Secret', () => {
     expect(new SecretSet([p]).mask('x Ab"c\\d')).toBe(`x ${MASK}`);
   });
 
-  it('maskText is literal', () => {
-    expect(maskText('a$&b', ['$&'])).toBe(`a${MASK}b`);
+  it('masking is literal (no replacement patterns either)', () => {
+    expect(new SecretSet(['$&$']).mask('a$&$b')).toBe(`a${MASK}b`);
+  });
+});
+
+/** The assertions of the former vars/secrets.test.ts (maskSecrets), on the one SecretSet. */
+describe('SecretSet.mask (was maskSecrets)', () => {
+  const maskSecrets = (text: string, secrets: string[]) => new SecretSet(secrets).mask(text);
+  it('replaces every occurrence of each secret', () => {
+    expect(maskSecrets('echo pw123 | sudo -S; again pw123', ['pw123'])).toBe('echo ******** | sudo -S; again ********');
+  });
+  it('masks the longer secret first when one contains another', () => {
+    expect(maskSecrets('token=abcdef', ['abc', 'abcdef'])).toBe('token=********');
+  });
+  it('ignores empty secrets and treats regex characters literally', () => {
+    expect(maskSecrets('a.b*c', ['', '.b*'])).toBe('a********c');
+    expect(maskSecrets('nothing here', [])).toBe('nothing here');
+  });
+});
+
+describe('SecretSet forms and rule', () => {
+  it('masks a secret also as JSON text and as a shell single-quoted word hold it', () => {
+    const s = new SecretSet(['Ab"c\\d', "it's-x"]);
+    expect(s.mask(JSON.stringify({ p: 'Ab"c\\d' }))).toBe(`{"p":"${MASK}"}`);
+    expect(s.mask(`echo 'it'\\''s-x'`)).toBe(`echo '${MASK}'`);
+  });
+
+  it('addDeep adds every string and number of a value; shorter than 3 characters is not a secret', () => {
+    const s = new SecretSet();
+    s.addDeep({ a: ['tok-1', 12345], b: { c: 'no' } });
+    expect(s.mask('tok-1 12345 no')).toBe(`${MASK} ${MASK} no`);
+    expect(s.size).toBe(2);
   });
 });

@@ -1,11 +1,12 @@
 import { LifeboatError, LifeboatErrors, nearest } from '../errors.js';
 import { EXIT } from './exit-codes.js';
+import { type Io, processIo } from './io.js';
 import { version } from './version.js';
 import { type CommandSpec, helpText, type Parsed, parseCommand } from './spec.js';
 
 interface Command {
   spec: CommandSpec;
-  run: (p: Parsed) => Promise<number>;
+  run: (p: Parsed, io: Io) => Promise<number>;
 }
 
 // Each command's code (and its dependencies: ssh2, listr2, the modules) is loaded only when that command runs:
@@ -73,48 +74,49 @@ Run 'lifeboat <command> --help' for a command's options.
 `;
 }
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === undefined || cmd === '-h' || cmd === '--help' || cmd === 'help') {
     const topic = cmd === 'help' ? rest[0] : undefined;
     if (topic && COMMANDS[topic]) {
-      process.stdout.write(helpText((await (COMMANDS[topic] as () => Promise<Command>)()).spec));
+      io.out.write(helpText((await (COMMANDS[topic] as () => Promise<Command>)()).spec));
       return EXIT.OK;
     }
-    process.stdout.write(mainHelp());
+    io.out.write(mainHelp());
     return cmd === undefined ? EXIT.USAGE : EXIT.OK;
   }
   if (cmd === '--version' || cmd === '-V') {
-    process.stdout.write(`${version()}\n`);
+    io.out.write(`${version()}\n`);
     return EXIT.OK;
   }
   const load = COMMANDS[cmd];
   if (!load) {
     const guess = nearest(cmd, Object.keys(COMMANDS));
-    process.stderr.write(`lifeboat: unknown command "${cmd}"${guess ? ` — did you mean "${guess}"?` : ''}\nRun 'lifeboat --help' for the list.\n`);
+    io.err.write(`lifeboat: unknown command "${cmd}"${guess ? ` — did you mean "${guess}"?` : ''}\nRun 'lifeboat --help' for the list.\n`);
     return EXIT.USAGE;
   }
   const command = await load();
   try {
     const parsed = parseCommand(command.spec, rest);
     if (parsed.values.help === true) {
-      process.stdout.write(helpText(command.spec));
+      io.out.write(helpText(command.spec));
       return EXIT.OK;
     }
-    return await command.run(parsed);
+    return await command.run(parsed, io);
   } catch (err) {
-    return reportError(err);
+    return reportError(err, io);
   }
 }
 
-export function reportError(err: unknown): number {
+/** Prints an error (masked, as everything the CLI prints) and gives its exit code. */
+export function reportError(err: unknown, io: Io): number {
   if (err instanceof LifeboatErrors) {
-    for (const e of err.errors) process.stderr.write(`error: ${e.format()}\n`);
-    process.stderr.write(`\n${err.errors.length} problem(s); nothing was run.\n`);
+    for (const e of err.errors) io.err.write(`error: ${e.format()}\n`);
+    io.err.write(`\n${err.errors.length} problem(s); nothing was run.\n`);
     return EXIT.USAGE;
   }
   if (err instanceof LifeboatError) {
-    process.stderr.write(`error: ${err.format()}\n`);
+    io.err.write(`error: ${err.format()}\n`);
     if (err.code === 'E_INTERRUPTED') return EXIT.INTERRUPTED;
     if (err.code === 'E_PLAN_STALE') return EXIT.PLAN_STALE;
     if (err.code === 'E_UNREACHABLE' || err.code === 'E_CONNECT' || err.code === 'E_HOSTKEY') return EXIT.UNREACHABLE;
@@ -126,12 +128,13 @@ export function reportError(err: unknown): number {
 
 /** The process entry (bin/lifeboat.js, and the tests' source entry): run, then set the exit code. */
 export function runCli(argv: string[]): void {
-  main(argv).then(
+  const io = processIo();
+  main(argv, io).then(
     (code) => {
       process.exitCode = code;
     },
     (err: unknown) => {
-      process.stderr.write(`lifeboat: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      io.err.write(`lifeboat: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
       process.exitCode = EXIT.INTERNAL;
     },
   );

@@ -1,19 +1,20 @@
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { LifeboatError } from '../errors.js';
+import type { MaskedWriter } from '../secrets.js';
 
 /** Asks for a secret on the terminal without echoing it. Refuses when stdin is not a terminal. */
-export async function promptHidden(question: string): Promise<string> {
+export async function promptHidden(question: string, err: MaskedWriter): Promise<string> {
   if (!process.stdin.isTTY) {
     throw new LifeboatError('E_USAGE', `${question.replace(/: $/, '')}: asking needs a terminal`, {
       hint: 'set LIFEBOAT_BECOME_PASSWORD / LIFEBOAT_KEY_PASSPHRASE in the environment instead',
     });
   }
-  process.stderr.write(question);
+  err.write(question);
   let muted = true;
   const sink = new Writable({
     write(chunk, _enc, cb) {
-      if (!muted) process.stderr.write(chunk);
+      if (!muted) err.write(String(chunk));
       cb();
     },
   });
@@ -23,6 +24,6 @@ export async function promptHidden(question: string): Promise<string> {
   } finally {
     muted = false;
     rl.close();
-    process.stderr.write('\n');
+    err.write('\n');
   }
 }

@@ -10,8 +10,10 @@ import type { Playbook } from '../playbook/types.js';
 import type { RunOptions } from '../executor/index.js';
 import type { Reporter } from '../executor/events.js';
 import { splitCsv } from './commands/split.js';
-import { maskSecrets, PASSWORD_VARS, renderValue } from '../vars/index.js';
+import type { MaskedWriter, SecretSet } from '../secrets.js';
+import { PASSWORD_VARS, renderValue } from '../vars/index.js';
 import { parseExtraVars } from './extra-vars.js';
+import type { Io } from './io.js';
 import { promptHidden } from './prompt.js';
 import { bool, int, str, strs, type Values } from './spec.js';
 import '../modules/index.js';
@@ -23,7 +25,9 @@ export interface Session {
   playbookFiles: string[];
   extraVars: Vars;
   rolesPath: string[];
-  secrets: string[];
+  /** The process's one SecretSet (io.secrets): passwords, and what the run adds to it. */
+  secrets: SecretSet;
+  io: Io;
   pool: ConnectionPool;
   /** Where connection warnings go (host key not verified, key recorded, reconnected); a run points it at its reporter. */
   onWarning: (msg: string, host?: string) => void;
@@ -50,7 +54,7 @@ export function rolesPathOf(v: Values): string[] {
 }
 
 /** Loads everything a run or a plan needs; nothing connects yet (the pool connects lazily). */
-export async function openSession(v: Values, playbookArgs: string[]): Promise<Session> {
+export async function openSession(v: Values, playbookArgs: string[], io: Io): Promise<Session> {
   if (playbookArgs.length === 0) {
     throw new LifeboatError('E_USAGE', 'no playbook given', { hint: 'e.g. lifeboat run -i INV playbooks/etcd-backup.yml' });
   }
@@ -66,14 +70,13 @@ export async function openSession(v: Values, playbookArgs: string[]): Promise<Se
   if (limit !== undefined) resolvePattern(inventory, limit, { strict: true });
 
   let sshPassword = process.env.LIFEBOAT_SSH_PASSWORD || undefined;
-  if (bool(v, 'ask-pass')) sshPassword = await promptHidden('SSH password: ');
+  if (bool(v, 'ask-pass')) sshPassword = await promptHidden('SSH password: ', io.err);
   let becomePassword = process.env.LIFEBOAT_BECOME_PASSWORD || undefined;
-  if (bool(v, 'ask-become-pass')) becomePassword = await promptHidden('BECOME password: ');
+  if (bool(v, 'ask-become-pass')) becomePassword = await promptHidden('BECOME password: ', io.err);
   // The connection layer reads the passphrase from LIFEBOAT_KEY_PASSPHRASE (this process only; never printed).
-  if (bool(v, 'ask-key-passphrase')) process.env.LIFEBOAT_KEY_PASSPHRASE = await promptHidden('Key passphrase: ');
-  const secrets = [sshPassword, becomePassword, process.env.LIFEBOAT_KEY_PASSPHRASE].filter(
-    (s): s is string => typeof s === 'string' && s !== '',
-  );
+  if (bool(v, 'ask-key-passphrase')) process.env.LIFEBOAT_KEY_PASSPHRASE = await promptHidden('Key passphrase: ', io.err);
+  const secrets = io.secrets;
+  for (const s of [sshPassword, becomePassword, process.env.LIFEBOAT_KEY_PASSPHRASE]) if (s) secrets.add(s);
   const timeoutS = int(v, 'timeout', 1) ?? 10;
   const specOpts = {
     sshConfigFile: str(v, 'ssh-config'),
@@ -82,7 +85,7 @@ export async function openSession(v: Values, playbookArgs: string[]): Promise<Se
     password: sshPassword,
     connectTimeoutMs: timeoutS * 1000,
   };
-  const session = { onWarning: (msg: string) => process.stderr.write(`[WARNING] ${maskSecrets(msg, secrets)}\n`) } as Pick<Session, 'onWarning'>;
+  const session = { onWarning: (msg: string) => io.err.write(`[WARNING] ${msg}\n`) } as Pick<Session, 'onWarning'>;
   const pool = createConnectionPool({
     onWarning: (msg: string) => session.onWarning(msg),
     specFor: (host: string) => {
@@ -90,22 +93,22 @@ export async function openSession(v: Values, playbookArgs: string[]): Promise<Se
       const vars = renderValue(raw, { ...raw, inventory_hostname: host }, { host }) as Vars;
       for (const name of PASSWORD_VARS) {
         const pass = vars[name];
-        if (typeof pass === 'string' && pass && !secrets.includes(pass)) secrets.push(pass);
+        if (typeof pass === 'string') secrets.add(pass);
       }
       return connectionSpecFor(host, vars, specOpts);
     },
   });
-  return Object.assign(session, { inventory, inventoryPaths: invPaths, playbooks, playbookFiles, extraVars, rolesPath, secrets, pool });
+  return Object.assign(session, { inventory, inventoryPaths: invPaths, playbooks, playbookFiles, extraVars, rolesPath, secrets, io, pool });
 }
 
 /** Ctrl-C: the first one aborts the run cleanly (commands signalled, recap printed); a second one exits at once. */
-export function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
+export function interruptSignal(err: MaskedWriter): { signal: AbortSignal; dispose: () => void } {
   const ac = new AbortController();
   let count = 0;
   const onSig = () => {
     count += 1;
     if (count === 1) {
-      process.stderr.write('\nInterrupted: stopping running commands (press Ctrl-C again to exit at once)\n');
+      err.write('\nInterrupted: stopping running commands (press Ctrl-C again to exit at once)\n');
       ac.abort(new LifeboatError('E_INTERRUPTED', 'interrupted'));
     } else process.exit(130);
   };

@@ -1,4 +1,5 @@
 import type { Vars } from '../inventory/types.js';
+import type { SecretSet } from '../secrets.js';
 import type { ActionTask, Play, Playbook } from '../playbook/types.js';
 import type { RunEvent } from './events.js';
 import type { RunOptions } from './options.js';
@@ -15,8 +16,8 @@ export interface RunCtx {
   state: RunState;
   tags: TagFilter;
   forks: number;
-  /** opts.secrets, to which the executor adds become passwords and `secret` variables' values. */
-  secrets: string[];
+  /** opts.secrets (the same object), to which the executor adds become passwords and `secret` variables' values. */
+  secrets: SecretSet;
   emit(ev: EventBody): void;
   /** Caches that live as long as the run (inventory lookups). */
   /** Plays started so far (over every playbook). */

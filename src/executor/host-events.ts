@@ -2,7 +2,7 @@ import { DISPLAY, type ModuleResult } from '../modules/types.js';
 import type { EventBody, PlayCtx } from './context.js';
 import type { HostStatus } from './events.js';
 import type { ItemOutcome, ItemStatus } from './item.js';
-import { NO_LOG_TEXT, clip, maskDeep } from './output.js';
+import { NO_LOG_TEXT, clip } from './output.js';
 
 export interface EventTarget {
   pc: PlayCtx;
@@ -45,7 +45,7 @@ export function resultEvent(
     changed: result.changed === true,
     durationMs: Math.round(o.durationMs),
     ...(o.delegatedTo ? { delegatedTo: o.delegatedTo } : {}),
-    ...(o.item !== undefined ? { item: t.noLog ? NO_LOG_TEXT : maskDeep(o.item, secrets) } : {}),
+    ...(o.item !== undefined ? { item: t.noLog ? NO_LOG_TEXT : secrets.maskDeep(o.item) } : {}),
     ...(typeof result.rc === 'number' ? { rc: result.rc } : {}),
     ...(stdout !== undefined && stdout !== '' ? { stdout } : {}),
     ...(stderr !== undefined && stderr !== '' ? { stderr } : {}),
@@ -89,8 +89,8 @@ export function planEvent(
     destructive: extra.stepsHidden ? [] : o.destructive.map((d) => clip(d, secrets)),
     ...(reason ? { reason: clip(reason, secrets) } : {}),
     ...(o.notes?.length ? { notes: o.notes.map((n) => clip(n, secrets)) } : {}),
-    ...(o.diff && !t.noLog && !extra.stepsHidden ? { diff: maskDeep(o.diff, secrets) as typeof o.diff } : {}),
+    ...(o.diff && !t.noLog && !extra.stepsHidden ? { diff: secrets.maskDeep(o.diff) as typeof o.diff } : {}),
     ...(runOn ? { runOn } : {}),
-    ...(extra.item !== undefined ? { item: t.noLog ? NO_LOG_TEXT : maskDeep(extra.item, secrets) } : {}),
+    ...(extra.item !== undefined ? { item: t.noLog ? NO_LOG_TEXT : secrets.maskDeep(extra.item) } : {}),
   };
 }

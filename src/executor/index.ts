@@ -19,7 +19,8 @@ export { DEFAULT_FORKS } from './options.js';
 export async function runPlaybooks(opts: RunOptions): Promise<RunSummary> {
   const t0 = performance.now();
   const state = new RunState(opts.startAtTask);
-  const emit = (ev: EventBody): void => opts.reporter.emit({ ts: new Date().toISOString(), ...ev } as RunEvent);
+  // Every event, warnings included, is masked with the run's live SecretSet before any reporter sees it.
+  const emit = (ev: EventBody): void => opts.reporter.emit(opts.secrets.maskDeep({ ts: new Date().toISOString(), ...ev } as RunEvent));
   const run: RunCtx = {
     opts,
     state,

@@ -10,7 +10,7 @@ import type { PlannedStep } from './events.js';
 import type { Frame } from './frame.js';
 import { unplannedSteps } from './expect.js';
 import { OfflineError, OfflineGuard, isInterrupted, isUnreachableError, lazyConnection, sleep } from './lazy-conn.js';
-import { NO_LOG_TEXT, maskDeep, plannedStep } from './output.js';
+import { NO_LOG_TEXT, plannedStep } from './output.js';
 import { applyResultConditions, planOutcome } from './result.js';
 
 /** One run of a task's module on one host for one loop item (or the only run, without a loop). */
@@ -127,7 +127,7 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
       let result: ModuleResult;
       if (checkOnly) result = { ...(op.result ?? {}), changed: op.changed === true };
       else {
-        const shownItem = inp.label === undefined ? undefined : frame.noLog ? NO_LOG_TEXT : maskDeep(inp.label, run.secrets);
+        const shownItem = inp.label === undefined ? undefined : frame.noLog ? NO_LOG_TEXT : run.secrets.maskDeep(inp.label);
         const stale = unplannedSteps(pc, inp.taskId, host, shownItem, stepsOf(op));
         if (stale !== undefined) {
           run.state.stale = true;
@@ -137,6 +137,7 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
         }
         result = await applyOperation(op, conn, {
           become,
+          secrets: run.secrets,
           ...(becomeUser !== undefined ? { becomeUser } : {}),
           ...(env ? { env } : {}),
           ...(run.opts.signal ? { signal: run.opts.signal } : {}),

@@ -1,4 +1,5 @@
 import type { Connection } from '../connection/types.js';
+import type { SecretSet } from '../secrets.js';
 import type { ResumeHint } from '../modules/types.js';
 import type { Inventory, Vars } from '../inventory/types.js';
 import type { Plan } from './plan-types.js';
@@ -30,8 +31,12 @@ export interface RunOptions {
   connections: ConnectionPool;
   reporter: Reporter;
   signal?: AbortSignal;
-  /** Values masked in every event (become passwords, tokens, passphrases). The executor adds to it. */
-  secrets: string[];
+  /**
+   * The run's one SecretSet (become passwords, tokens, passphrases), the very object the reporters mask
+   * with: the executor adds to it (passwords of hosts, `secret` variables, steps' own secrets) and every
+   * event is masked with it before it is emitted.
+   */
+  secrets: SecretSet;
   rolesPath?: string[];
   /**
    * Plan mode without connecting (added field): no host is probed; whatever a module would need to read

@@ -1,5 +1,4 @@
-import { maskDeepWith } from '../secrets.js';
-import { maskSecrets, stepLabel } from '../modules/apply.js';
+import type { SecretSet } from '../secrets.js';
 import type { Step } from '../modules/types.js';
 import type { PlannedStep } from './events.js';
 import { OUTPUT_LIMIT } from './options.js';
@@ -7,8 +6,8 @@ import { OUTPUT_LIMIT } from './options.js';
 export const NO_LOG_TEXT = 'the output has been hidden due to no_log: true';
 
 /** Masks every secret, then cuts the text to `limit` bytes (UTF-8 safe) with a marker saying how much was cut. */
-export function clip(text: string, secrets: readonly string[], limit = OUTPUT_LIMIT): string {
-  const masked = maskSecrets(text, secrets);
+export function clip(text: string, secrets: SecretSet, limit = OUTPUT_LIMIT): string {
+  const masked = secrets.mask(text);
   const buf = Buffer.from(masked, 'utf8');
   if (buf.length <= limit) return masked;
   // Do not cut inside a multi-byte character.
@@ -17,13 +16,16 @@ export function clip(text: string, secrets: readonly string[], limit = OUTPUT_LI
   return `${buf.subarray(0, end).toString('utf8')}\n… [${buf.length - end} more bytes cut]`;
 }
 
-/** A step as events and plans show it: masked, or hidden entirely under no_log. */
-export function plannedStep(step: Step, secrets: readonly string[], noLog: boolean, become: boolean): PlannedStep {
-  const all = step.kind === 'exec' && step.secrets?.length ? [...secrets, ...step.secrets] : secrets;
-  const text = noLog ? NO_LOG_TEXT : maskSecrets(stepText(step), all);
+/**
+ * A step as events and plans show it: masked, or hidden entirely under no_log. The step's own secrets join
+ * the run's set, so they are masked wherever else they appear too.
+ */
+export function plannedStep(step: Step, secrets: SecretSet, noLog: boolean, become: boolean): PlannedStep {
+  if (step.kind === 'exec') for (const s of step.secrets ?? []) secrets.add(s);
+  const text = noLog ? NO_LOG_TEXT : secrets.mask(stepText(step));
   const out: PlannedStep = { kind: step.kind, text };
-  if (step.description && !noLog) out.description = maskSecrets(step.description, all);
-  if ('destructive' in step && step.destructive) out.destructive = maskSecrets(step.destructive, all);
+  if (step.description && !noLog) out.description = secrets.mask(step.description);
+  if ('destructive' in step && step.destructive) out.destructive = secrets.mask(step.destructive);
   const b = step.kind === 'exec' ? (step.become ?? become) : step.kind === 'put' ? become : undefined;
   if (b) out.become = true;
   return out;
@@ -45,11 +47,3 @@ function stepText(step: Step): string {
       return `get ${step.src} -> ${step.dest}`;
   }
 }
-
-/** Masks secrets in every string of a JSON-like value (for `item`, `msg` and diffs in events). */
-export function maskDeep(value: unknown, secrets: readonly string[]): unknown {
-  if (secrets.length === 0) return value;
-  return maskDeepWith(value, (t) => maskSecrets(t, secrets));
-}
-
-export { stepLabel };

@@ -119,17 +119,10 @@ function collectSecrets(pc: PlayCtx, batch: string[]): void {
     for (const n of names) {
       if (!(n in vars)) continue;
       try {
-        addSecret(pc.run.secrets, renderValue(vars[n], vars, { host, field: n }));
+        pc.run.secrets.addDeep(renderValue(vars[n], vars, { host, field: n }));
       } catch (e) {
         if (!(e instanceof LifeboatError)) throw e;
       }
     }
   }
-}
-
-function addSecret(secrets: string[], v: unknown): void {
-  if (typeof v === 'string' && v.length >= 3 && !secrets.includes(v)) secrets.push(v);
-  else if (typeof v === 'number') addSecret(secrets, String(v));
-  else if (Array.isArray(v)) for (const x of v) addSecret(secrets, x);
-  else if (v && typeof v === 'object') for (const x of Object.values(v)) addSecret(secrets, x);
 }

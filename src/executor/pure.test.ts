@@ -5,6 +5,7 @@ import { serialBatches } from './batches.js';
 import { mapLimit } from './forks.js';
 import { clip, plannedStep } from './output.js';
 import { makeTagFilter, shouldRun } from './tags.js';
+import { SecretSet } from '../secrets.js';
 
 describe('serialBatches', () => {
   const hosts = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
@@ -71,15 +72,15 @@ describe('mapLimit', () => {
 
 describe('output', () => {
   it('clip masks, then cuts at a character boundary with a marker', () => {
-    expect(clip('pw=hunter2', ['hunter2'])).toBe('pw=********');
-    const s = clip('é'.repeat(10), [], 5);
+    expect(clip('pw=hunter2', new SecretSet(['hunter2']))).toBe('pw=********');
+    const s = clip('é'.repeat(10), new SecretSet(), 5);
     expect(s).toBe('éé\n… [16 more bytes cut]');
   });
   it('plannedStep: masks step secrets, hides under no_log, marks become', () => {
     const step = { kind: 'exec' as const, cmd: 'etcdctl --password=pw1 x', secrets: ['pw1'], destructive: 'wipes' };
-    expect(plannedStep(step, [], false, true)).toEqual({ kind: 'exec', text: 'etcdctl --password=******** x', destructive: 'wipes', become: true });
-    expect(plannedStep(step, [], true, false).text).toMatch(/hidden due to no_log/);
-    expect(plannedStep({ kind: 'put', dest: '/etc/x', content: 'c', mode: 0o640, owner: 'etcd' }, [], false, false).text).toBe('put /etc/x (mode 0640, owner etcd)');
+    expect(plannedStep(step, new SecretSet(), false, true)).toEqual({ kind: 'exec', text: 'etcdctl --password=******** x', destructive: 'wipes', become: true });
+    expect(plannedStep(step, new SecretSet(), true, false).text).toMatch(/hidden due to no_log/);
+    expect(plannedStep({ kind: 'put', dest: '/etc/x', content: 'c', mode: 0o640, owner: 'etcd' }, new SecretSet(), false, false).text).toBe('put /etc/x (mode 0640, owner etcd)');
   });
   it('dropOmitted removes omitted keys and list items at any depth', () => {
     const O = '__omit__';

@@ -1,5 +1,5 @@
 import type { ActionTask, IncludeTask } from '../playbook/types.js';
-import { maskSecrets, renderValue } from '../vars/index.js';
+import { renderValue } from '../vars/index.js';
 import type { PlayCtx } from './context.js';
 import { hostVars } from './host-vars.js';
 
@@ -17,7 +17,7 @@ export function taskLabel(pc: PlayCtx, task: ActionTask | IncludeTask, host: str
       // keep the name as written
     }
   }
-  return maskSecrets(task.role ? `${task.role.name} : ${name}` : name, pc.run.secrets);
+  return pc.run.secrets.mask(task.role ? `${task.role.name} : ${name}` : name);
 }
 
 /** `--start-at-task`: the task's name, or "role : name", equal to the pattern or matching it as a glob. */

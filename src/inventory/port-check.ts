@@ -5,7 +5,7 @@
 import { LifeboatError, type SourceRef } from '../errors.js';
 import { type DataPath, positionOf, type YamlFile } from '../yamlpos.js';
 
-const PORT_VARS = new Set(['ansible_port', 'ansible_ssh_port']);
+export const PORT_VARS = new Set(['ansible_port', 'ansible_ssh_port']);
 
 /** Why `value` is not a port, or undefined when it is one (or a template rendered per host at run time). */
 export function badPort(value: unknown): string | undefined {

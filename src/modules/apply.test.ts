@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeConnection } from '../../test/modules/fake.js';
 import { LifeboatError } from '../errors.js';
+import { SecretSet } from '../secrets.js';
 import { applyOperation, defaultResult } from './apply.js';
 import type { Operation } from './types.js';
 
@@ -18,7 +19,7 @@ describe('applyOperation', () => {
         { kind: 'exec', cmd: 'echo two', become: false },
       ],
     };
-    const r = await applyOperation(op, conn, {
+    const r = await applyOperation(op, conn, { secrets: new SecretSet(),
       become: true,
       becomeUser: 'etcd',
     });
@@ -51,7 +52,7 @@ describe('applyOperation', () => {
         { kind: 'exec', cmd: 'never' },
       ],
     };
-    const r = await applyOperation(op, conn, { become: false });
+    const r = await applyOperation(op, conn, { secrets: new SecretSet(), become: false });
     expect(conn.execs).toEqual(['false']);
     expect(r.failed).toBe(true);
     expect(r.rc).toBe(3);
@@ -62,11 +63,11 @@ describe('applyOperation', () => {
 
   it('accepts okRc and treats a signal as failure', async () => {
     const conn = new FakeConnection().on('grep', { rc: 1 }).on('sleep', { rc: -1, signal: 'TERM' });
-    const ok = await applyOperation({ changed: true, steps: [{ kind: 'exec', cmd: 'grep x', okRc: [0, 1] }] }, conn, {
+    const ok = await applyOperation({ changed: true, steps: [{ kind: 'exec', cmd: 'grep x', okRc: [0, 1] }] }, conn, { secrets: new SecretSet(),
       become: false,
     });
     expect(ok.failed).toBeUndefined();
-    const killed = await applyOperation({ changed: true, steps: [{ kind: 'exec', cmd: 'sleep 9' }] }, conn, {
+    const killed = await applyOperation({ changed: true, steps: [{ kind: 'exec', cmd: 'sleep 9' }] }, conn, { secrets: new SecretSet(),
       become: false,
     });
     expect(killed.failed).toBe(true);
@@ -77,12 +78,12 @@ describe('applyOperation', () => {
     const conn = new FakeConnection();
     expect(
       (
-        await applyOperation({ changed: false, steps: [] }, conn, {
+        await applyOperation({ changed: false, steps: [] }, conn, { secrets: new SecretSet(),
           become: false,
         })
       ).changed,
     ).toBe(false);
-    const r = await applyOperation({ changed: false, steps: [{ kind: 'exec', cmd: 'true' }] }, conn, { become: false });
+    const r = await applyOperation({ changed: false, steps: [{ kind: 'exec', cmd: 'true' }] }, conn, { secrets: new SecretSet(), become: false });
     expect(r.changed).toBe(false);
     expect(defaultResult({ changed: false, steps: [], result: { msg: 'hi' } }, [])).toEqual({
       changed: false,
@@ -99,7 +100,7 @@ describe('applyOperation', () => {
         finish: (o) => ({ changed: false, n: o.length }),
       },
       conn,
-      { become: false },
+      { secrets: new SecretSet(), become: false },
     );
     expect(r).toEqual({ changed: false, n: 1 });
   });
@@ -124,7 +125,7 @@ describe('applyOperation', () => {
         ],
       },
       conn,
-      {
+      { secrets: new SecretSet(),
         become: false,
         env: { A: '1', B: '1' },
         onOutput: (_s, t) => live.push(t),
@@ -139,14 +140,14 @@ describe('applyOperation', () => {
   it('turns a put error into a failed step but rethrows connection errors', async () => {
     const conn = new FakeConnection();
     conn.putError = new Error('permission denied');
-    const r = await applyOperation({ changed: true, steps: [{ kind: 'put', dest: '/etc/x', content: '' }] }, conn, {
+    const r = await applyOperation({ changed: true, steps: [{ kind: 'put', dest: '/etc/x', content: '' }] }, conn, { secrets: new SecretSet(),
       become: false,
     });
     expect(r.failed).toBe(true);
     expect(r.msg).toContain('put /etc/x: permission denied');
     conn.putError = new LifeboatError('E_UNREACHABLE', 'gone');
     await expect(
-      applyOperation({ changed: true, steps: [{ kind: 'put', dest: '/x', content: '' }] }, conn, { become: false }),
+      applyOperation({ changed: true, steps: [{ kind: 'put', dest: '/x', content: '' }] }, conn, { secrets: new SecretSet(), become: false }),
     ).rejects.toMatchObject({ code: 'E_UNREACHABLE' });
   });
 
@@ -154,7 +155,7 @@ describe('applyOperation', () => {
     const ac = new AbortController();
     ac.abort();
     await expect(
-      applyOperation({ changed: true, steps: [{ kind: 'exec', cmd: 'true' }] }, new FakeConnection(), {
+      applyOperation({ changed: true, steps: [{ kind: 'exec', cmd: 'true' }] }, new FakeConnection(), { secrets: new SecretSet(),
         become: false,
         signal: ac.signal,
       }),

@@ -1,4 +1,4 @@
-import { maskText } from '../secrets.js';
+import type { SecretSet } from '../secrets.js';
 import type { Readable } from 'node:stream';
 import type { Connection, ExecResult } from '../connection/types.js';
 import { LifeboatError } from '../errors.js';
@@ -16,13 +16,16 @@ import type { ModuleResult, Operation, Step, StepOutcome } from './types.js';
  * - Connection-level errors (unreachable, auth, become, interrupted) are thrown, not turned into results,
  *   so the executor can count the host as unreachable / stop the run. A put/get that fails for another
  *   reason (permission, missing file) is a failed step.
- * - Every `step.secrets` value is masked in stdout/stderr/msg of the result and in live output.
+ * - Every secret of the run (`opts.secrets`, to which each `step.secrets` value is added) is masked in
+ *   stdout/stderr/msg of the result and in live output.
  */
 
 export type OutputStream = 'stdout' | 'stderr';
 
 export interface ApplyOptions {
   become: boolean;
+  /** The run's SecretSet (the same object its reporters mask with). */
+  secrets: SecretSet;
   becomeUser?: string;
   /** Environment for every exec step (a step's own env wins on the same name). */
   env?: Record<string, string>;
@@ -36,16 +39,12 @@ export { MASK } from '../secrets.js';
 /** Codes that mean the host or the run is gone, not that the step failed. */
 const RETHROW_CODES = new Set(['E_CONNECT', 'E_HOSTKEY', 'E_UNREACHABLE', 'E_BECOME', 'E_INTERRUPTED']);
 
-export function maskSecrets(text: string, secrets: readonly string[] | undefined): string {
-  if (!secrets?.length) return text;
-  return maskText(text, secrets);
-}
-
-export function stepLabel(step: Step): string {
-  if (step.description) return step.description;
+export function stepLabel(step: Step, secrets: SecretSet): string {
+  if (step.description) return secrets.mask(step.description);
   switch (step.kind) {
     case 'exec':
-      return maskSecrets(step.cmd, step.secrets);
+      for (const s of step.secrets ?? []) secrets.add(s);
+      return secrets.mask(step.cmd);
     case 'put':
       return `put ${step.dest}`;
     case 'get':
@@ -65,7 +64,9 @@ function lines(s: string): string[] {
 
 async function runStep(step: Step, conn: Connection, opts: ApplyOptions): Promise<StepOutcome> {
   const become = step.kind === 'exec' ? (step.become ?? opts.become) : opts.become;
+  const mask = (t: string) => opts.secrets.mask(t);
   if (step.kind === 'exec') {
+    for (const s of step.secrets ?? []) opts.secrets.add(s);
     const env = opts.env || step.env ? { ...(opts.env ?? {}), ...(step.env ?? {}) } : undefined;
     const onOut = opts.onOutput;
     const exec = await conn.exec(step.cmd, {
@@ -77,19 +78,19 @@ async function runStep(step: Step, conn: Connection, opts: ApplyOptions): Promis
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(onOut
         ? {
-            onStdout: (c: Buffer) => onOut('stdout', maskSecrets(c.toString('utf8'), step.secrets), step),
-            onStderr: (c: Buffer) => onOut('stderr', maskSecrets(c.toString('utf8'), step.secrets), step),
+            onStdout: (c: Buffer) => onOut('stdout', mask(c.toString('utf8')), step),
+            onStderr: (c: Buffer) => onOut('stderr', mask(c.toString('utf8')), step),
           }
         : {}),
     });
     const masked: ExecResult = {
       ...exec,
-      stdout: maskSecrets(exec.stdout, step.secrets),
-      stderr: maskSecrets(exec.stderr, step.secrets),
+      stdout: mask(exec.stdout),
+      stderr: mask(exec.stderr),
     };
     if (execOk(step, masked)) return { step, exec: masked };
     const why = masked.signal ? `killed by ${masked.signal}` : `exit code ${masked.rc}`;
-    return { step, exec: masked, error: `${stepLabel(step)}: ${why}` };
+    return { step, exec: masked, error: `${stepLabel(step, opts.secrets)}: ${why}` };
   }
   try {
     if (step.kind === 'put') {
@@ -112,7 +113,7 @@ async function runStep(step: Step, conn: Connection, opts: ApplyOptions): Promis
     if (e instanceof LifeboatError && RETHROW_CODES.has(e.code)) throw e;
     if (opts.signal?.aborted) throw e;
     const msg = e instanceof Error ? e.message : String(e);
-    return { step, error: `${stepLabel(step)}: ${msg}` };
+    return { step, error: `${stepLabel(step, opts.secrets)}: ${msg}` };
   }
 }
 
@@ -150,7 +151,7 @@ export async function applyOperation(op: Operation, conn: Connection, opts: Appl
   const outcomes: StepOutcome[] = [];
   for (const step of op.steps) {
     if (opts.signal?.aborted) {
-      throw new LifeboatError('E_INTERRUPTED', `interrupted before: ${stepLabel(step)}`, { host: conn.host });
+      throw new LifeboatError('E_INTERRUPTED', `interrupted before: ${stepLabel(step, opts.secrets)}`, { host: conn.host });
     }
     const outcome = await runStep(step, conn, opts);
     outcomes.push(outcome);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Inventory, Vars } from '../inventory/types.js';
 import type { Playbook } from '../playbook/types.js';
 import type { PlanInputs } from './types.js';
-import { makeMasker, maskValue } from '../reporters/mask.js';
+import type { SecretSet } from '../secrets.js';
 
 export interface InputSources {
   inventory: Inventory;
@@ -16,7 +16,8 @@ export interface InputSources {
   skipTags: string[];
   extraVars: Vars;
   rolesPath: string[];
-  secrets: readonly string[];
+  /** The run's SecretSet: -e values are saved masked with it. */
+  secrets: SecretSet;
 }
 
 function sha256File(path: string): string {
@@ -67,7 +68,6 @@ export function inputFiles(src: InputSources): string[] {
 }
 
 export function computeInputs(src: InputSources): PlanInputs {
-  const mask = makeMasker(src.secrets);
   const files: Record<string, string> = {};
   for (const f of inputFiles(src)) {
     try {
@@ -76,7 +76,7 @@ export function computeInputs(src: InputSources): PlanInputs {
       files[f] = 'missing';
     }
   }
-  const extraVars = maskValue(src.extraVars, mask) as Record<string, unknown>;
+  const extraVars = src.secrets.maskDeep(src.extraVars) as Record<string, unknown>;
   // The names (never the values) of the -e inputs saved masked, so `apply` asks for them again.
   const secretExtraVars = Object.keys(extraVars).filter((k) => JSON.stringify(extraVars[k]) !== JSON.stringify(src.extraVars[k]));
   const base = {

@@ -12,6 +12,7 @@ import { renderPlanHtml } from './render-html.js';
 import { renderPlanMarkdown } from './render-markdown.js';
 import { renderPlanText, unifiedDiff } from './render-text.js';
 import type { PlanInputs } from './types.js';
+import { SecretSet } from '../secrets.js';
 
 const ts = '2026-11-22T00:00:00.000Z';
 const inputs: PlanInputs = { playbooks: ['pb.yml'], inventory: ['inv'], tags: [], skipTags: [], extraVars: {}, rolesPath: [], files: { 'pb.yml': 'aa' }, hash: 'h1' };
@@ -147,7 +148,7 @@ describe('stale plans', () => {
     writeFileSync(invFile, '[etcd]\nnode1\n');
     writeFileSync(pbFile, '- hosts: all\n  tasks: []\n');
     const inventory: Inventory = { hosts: new Map(), groups: new Map(), order: [], sources: [invFile] };
-    const src = { inventory, inventoryPaths: [invFile], playbooks: [], playbookFiles: [pbFile], tags: [], skipTags: [], extraVars: { a: 1 }, rolesPath: [], secrets: [] };
+    const src = { inventory, inventoryPaths: [invFile], playbooks: [], playbookFiles: [pbFile], tags: [], skipTags: [], extraVars: { a: 1 }, rolesPath: [], secrets: new SecretSet() };
     const before = computeInputs(src);
     expect(diffInputs(before, computeInputs(src))).toEqual([]);
     writeFileSync(invFile, '[etcd]\nnode1\nnode2\n');
@@ -157,21 +158,21 @@ describe('stale plans', () => {
 
   it('secrets in extra vars are masked in the saved inputs', () => {
     const inventory: Inventory = { hosts: new Map(), groups: new Map(), order: [], sources: [] };
-    const i = computeInputs({ inventory, inventoryPaths: [], playbooks: [], playbookFiles: [], tags: [], skipTags: [], extraVars: { pw: 'hunter22' }, rolesPath: [], secrets: ['hunter22'] });
+    const i = computeInputs({ inventory, inventoryPaths: [], playbooks: [], playbookFiles: [], tags: [], skipTags: [], extraVars: { pw: 'hunter22' }, rolesPath: [], secrets: new SecretSet(['hunter22']) });
     expect(JSON.stringify(i)).not.toContain('hunter22');
   });
 
   it('a secret with a quote and a backslash is masked before serialising (not inside JSON text)', () => {
     const inventory: Inventory = { hosts: new Map(), groups: new Map(), order: [], sources: [] };
     const pw = 'Ab"c\\d-XYZ';
-    const i = computeInputs({ inventory, inventoryPaths: [], playbooks: [], playbookFiles: [], tags: [], skipTags: [], extraVars: { become_pass: pw, nested: [`x${pw}y`] }, rolesPath: [], secrets: [pw] });
+    const i = computeInputs({ inventory, inventoryPaths: [], playbooks: [], playbookFiles: [], tags: [], skipTags: [], extraVars: { become_pass: pw, nested: [`x${pw}y`] }, rolesPath: [], secrets: new SecretSet([pw]) });
     expect(i.extraVars).toEqual({ become_pass: '********', nested: ['x********y'] });
     expect(JSON.stringify(i)).not.toContain('XYZ');
     expect(i.secretExtraVars).toEqual(['become_pass', 'nested']);
   });
   it('records no secretExtraVars when no -e value was masked (the input hash of such plans is unchanged)', () => {
     const inventory: Inventory = { hosts: new Map(), groups: new Map(), order: [], sources: [] };
-    const i = computeInputs({ inventory, inventoryPaths: [], playbooks: [], playbookFiles: [], tags: [], skipTags: [], extraVars: { a: 'plain' }, rolesPath: [], secrets: ['other-secret'] });
+    const i = computeInputs({ inventory, inventoryPaths: [], playbooks: [], playbookFiles: [], tags: [], skipTags: [], extraVars: { a: 'plain' }, rolesPath: [], secrets: new SecretSet(['other-secret']) });
     expect(i).not.toHaveProperty('secretExtraVars');
   });
 });

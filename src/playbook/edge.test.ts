@@ -292,6 +292,22 @@ describe('refused at load, with the place', () => {
     expect(errs.map((e) => e[0])).toEqual([4]);
   });
 
+  it('an unclosed template or a port that is no number in play vars, naming line and column', async () => {
+    const text = '- hosts: all\n  vars:\n    greeting: "{{ foo"\n    ansible_port: twenty-two\n    ok_port: "{{ 22 }}"\n  tasks:\n    - command: echo\n';
+    const errs = await errorsOf(project({ 'site.yml': text }));
+    expect(errs.map((e) => e.slice(0, 2))).toEqual([
+      [3, 'template syntax error: expected variable end — in template "{{ foo"'],
+      [4, 'ansible_port "twenty-two" is not a port number'],
+    ]);
+  });
+
+  it('accepts a port number or a template for it in play vars', async () => {
+    for (const port of ['22', '"2222"', '"{{ p }}"']) {
+      const site = project({ 'site.yml': `- hosts: all\n  vars:\n    ansible_port: ${port}\n  tasks:\n    - command: echo\n` });
+      expect(await errorsOf(site)).toEqual([]);
+    }
+  });
+
   it('accepts well-formed templates and expressions', async () => {
     const site = project({ 'site.yml': play('    - command: echo {{ a | default("x") }}\n      when: [a is defined, "{{ b }}"]\n      changed_when: false\n') });
     expect(await errorsOf(site)).toEqual([]);

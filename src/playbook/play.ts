@@ -10,6 +10,7 @@ import { hostsSources, type ListCtx, type LoadCtx } from './context.js';
 import { checkKeywords } from './keywords.js';
 import { applyRoleKeywords, parseRoleEntry } from './role-entry.js';
 import { expandRole } from './roles.js';
+import { checkPlayVars } from './play-vars.js';
 import { PLAY_KEYWORDS } from './schemas.js';
 import { at, isMapping, isTemplated, type Loc, readYaml, srcOf } from './source.js';
 import { loadTaskList } from './task.js';
@@ -19,6 +20,7 @@ import type { Play, RoleRef, Serial, TaskNode } from './types.js';
 export async function loadPlay(raw: Record<string, unknown>, loc: Loc, ctx: LoadCtx): Promise<Play> {
   const { problems } = ctx;
   checkKeywords(raw, loc, PLAY_KEYWORDS, 'play', problems, { required: ['hosts'], unknownKeys: true });
+  checkPlayVars(raw.vars, at(loc, 'vars'), problems);
   const hosts = Array.isArray(raw.hosts) ? raw.hosts.map(String).join(',') : typeof raw.hosts === 'string' ? raw.hosts : '';
   const lctx = (handler: boolean): ListCtx => ({
     baseDir: ctx.playbookDir,

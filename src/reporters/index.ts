@@ -1,4 +1,5 @@
 import type { Reporter } from '../executor/events.js';
+import type { MaskedWriter } from '../secrets.js';
 import { colorEnabled } from './color.js';
 import { ListrReporter } from './listr.js';
 import { NdjsonReporter, TeeReporter } from './ndjson.js';
@@ -13,28 +14,25 @@ export interface ReporterChoice {
   json: boolean;
   /** --output: force a human view. auto = listr2 on a TTY outside CI, plain lines otherwise. */
   output: 'auto' | 'listr' | 'plain' | 'none';
-  secrets: readonly string[];
   verbose?: boolean;
   env?: NodeJS.ProcessEnv;
-  stdout?: NodeJS.WriteStream;
-  stderr?: NodeJS.WriteStream;
+  /** Standard output and error, each masking with the run's one SecretSet (reporters get no raw stream). */
+  stdout: MaskedWriter;
+  stderr: MaskedWriter;
 }
 
 export function createReporter(c: ReporterChoice): Reporter {
   const env = c.env ?? process.env;
-  const stdout = c.stdout ?? process.stdout;
-  const stderr = c.stderr ?? process.stderr;
-  const humanStream = c.json ? stderr : stdout;
+  const humanStream = c.json ? c.stderr : c.stdout;
   const reporters: Reporter[] = [];
-  if (c.json) reporters.push(new NdjsonReporter(stdout, c.secrets));
+  if (c.json) reporters.push(new NdjsonReporter(c.stdout));
   let kind = c.output;
   if (kind === 'auto') {
     const ci = env.CI !== undefined && env.CI !== '' && env.CI !== 'false';
     kind = humanStream.isTTY && !ci && env.TERM !== 'dumb' ? 'listr' : 'plain';
   }
   const color = colorEnabled(humanStream, env);
-  if (kind === 'listr') reporters.push(new ListrReporter(humanStream, color, c.secrets));
-  else if (kind === 'plain')
-    reporters.push(new PlainReporter({ out: humanStream, color, secrets: c.secrets, verbose: c.verbose }));
+  if (kind === 'listr') reporters.push(new ListrReporter(humanStream, color));
+  else if (kind === 'plain') reporters.push(new PlainReporter({ out: humanStream, color, verbose: c.verbose }));
   return reporters.length === 1 ? (reporters[0] as Reporter) : new TeeReporter(reporters);
 }

@@ -2,7 +2,7 @@ import { Listr, ListrLogger, ProcessOutput, type ListrTaskWrapper } from 'listr2
 import type { RunEvent, Reporter } from '../executor/events.js';
 import { painter, type Paint } from './color.js';
 import { failureDetail, fmtDuration, recapLines, statusWord } from './format.js';
-import { makeMasker } from './mask.js';
+import type { MaskedWriter } from '../secrets.js';
 
 type HostResult = Extract<RunEvent, { type: 'host_result' }>;
 
@@ -30,14 +30,15 @@ export class ListrReporter implements Reporter {
   private slots = new Map<string, HostSlot>();
   private top: TopRef = {};
 
+  /** `out` masks what this reporter writes; listr2 draws on its rendererStream(), which masks too. */
   constructor(
-    private readonly out: NodeJS.WriteStream,
+    private readonly out: MaskedWriter,
     color: boolean,
-    secrets: readonly string[] = [],
   ) {
     this.paint = painter(color);
-    this.mask = makeMasker(secrets);
-    this.output = new ProcessOutput(out, out, { dump: [], leaveEmptyLine: false });
+    this.mask = (t) => out.secrets.mask(t);
+    const stream = out.rendererStream();
+    this.output = new ProcessOutput(stream, stream, { dump: [], leaveEmptyLine: false });
   }
 
   private write(text: string): void {
@@ -47,7 +48,9 @@ export class ListrReporter implements Reporter {
     });
   }
 
-  emit(ev: RunEvent): void {
+  emit(event: RunEvent): void {
+    // Masked whole before it is cut into lines: a secret holding a newline would be split past its mask.
+    const ev = this.out.secrets.maskDeep(event);
     const p = this.paint;
     switch (ev.type) {
       case 'play_start':
@@ -101,7 +104,7 @@ export class ListrReporter implements Reporter {
             top.task = task;
             return task.newListr(
               hosts.map((h) => ({
-                title: h,
+                title: mask(h),
                 task: async (_c: unknown, t: ListrTaskWrapper<unknown, never, never>) => {
                   const slot = slots.get(h) as HostSlot;
                   await slot.finished;
@@ -143,14 +146,14 @@ function settleHost(
 ): void {
   const last = results[results.length - 1];
   if (!last) {
-    t.skip(`${host}: not run`);
+    t.skip(mask(`${host}: not run`));
     return;
   }
   const failed = results.find((r) => (r.status === 'failed' && !r.ignored) || r.status === 'unreachable');
   const changed = results.some((r) => r.changed);
   if (failed) throw new Error(mask([`${host}: ${statusWord(failed)}`, ...failureDetail(failed)].join('\n')));
   if (results.every((r) => r.status === 'skipped')) {
-    t.skip(`${host}: skipped`);
+    t.skip(mask(`${host}: skipped`));
     return;
   }
   const word = changed ? paint('yellow', 'changed') : paint('green', 'ok');

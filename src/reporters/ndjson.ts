@@ -1,17 +1,14 @@
 import type { RunEvent, Reporter } from '../executor/events.js';
-import { makeMasker, maskValue } from './mask.js';
+import type { MaskedWriter } from '../secrets.js';
 
-/** `--json`: one JSON event per line (schema: docs/events.md). Secrets masked as a last line of defence. */
+/**
+ * `--json`: one JSON event per line (schema: docs/events.md). Secrets masked as a last line of defence, in
+ * every string before the event is serialised, by the writer's live SecretSet.
+ */
 export class NdjsonReporter implements Reporter {
-  private readonly mask: (t: string) => string;
-  constructor(
-    private readonly out: NodeJS.WritableStream,
-    secrets: readonly string[] = [],
-  ) {
-    this.mask = makeMasker(secrets);
-  }
+  constructor(private readonly out: MaskedWriter) {}
   emit(ev: RunEvent): void {
-    this.out.write(`${JSON.stringify(maskValue(ev, this.mask))}\n`);
+    this.out.json(ev);
   }
   async close(): Promise<void> {}
 }

@@ -1,12 +1,12 @@
 import type { RunEvent, Reporter } from '../executor/events.js';
 import { painter, type Paint } from './color.js';
 import { failureDetail, fmtDuration, recapLines, shortPath, statusStyle, statusWord } from './format.js';
-import { makeMasker } from './mask.js';
+import type { MaskedWriter } from '../secrets.js';
 
 export interface PlainOptions {
-  out: NodeJS.WritableStream;
+  /** Where every line goes, masked with the run's SecretSet. */
+  out: MaskedWriter;
   color: boolean;
-  secrets?: readonly string[];
   /** Show stdout of successful commands too (-v). */
   verbose?: boolean;
 }
@@ -17,19 +17,19 @@ export interface PlainOptions {
  */
 export class PlainReporter implements Reporter {
   private readonly paint: Paint;
-  private readonly mask: (t: string) => string;
   private playHosts = 0;
 
   constructor(private readonly opts: PlainOptions) {
     this.paint = painter(opts.color);
-    this.mask = makeMasker(opts.secrets ?? []);
   }
 
   private line(text: string): void {
-    this.opts.out.write(`${this.mask(text)}\n`);
+    this.opts.out.write(`${text}\n`);
   }
 
-  emit(ev: RunEvent): void {
+  emit(event: RunEvent): void {
+    // Masked whole before it is cut into lines: a secret holding a newline would be split past its mask.
+    const ev = this.opts.out.secrets.maskDeep(event);
     const p = this.paint;
     switch (ev.type) {
       case 'run_start':

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../executor/events.js';
 import { colorEnabled } from './color.js';
 import { createReporter, NdjsonReporter, PlainReporter } from './index.js';
-import { makeMasker } from './mask.js';
+import { MaskedWriter, SecretSet } from '../secrets.js';
 
 const ts = '2026-01-01T00:00:00.000Z';
 const events: RunEvent[] = [
@@ -46,7 +46,7 @@ function collect(): { stream: PassThrough; text: () => string } {
 describe('plain reporter', () => {
   it('prints play, task with its source line, each host result, the failure output and a recap', () => {
     const { stream, text } = collect();
-    const r = new PlainReporter({ out: stream, color: false, secrets: ['hunter2'] });
+    const r = new PlainReporter({ out: new MaskedWriter(stream, new SecretSet(['hunter2'])), color: false });
     for (const e of events) r.emit(e);
     const out = text();
     expect(out).toContain('PLAY [demo]');
@@ -64,7 +64,7 @@ describe('plain reporter', () => {
 describe('ndjson reporter', () => {
   it('writes one parseable event per line with secrets masked', () => {
     const { stream, text } = collect();
-    const r = new NdjsonReporter(stream, ['hunter2']);
+    const r = new NdjsonReporter(new MaskedWriter(stream, new SecretSet(['hunter2'])));
     for (const e of events) r.emit(e);
     const lines = text().trim().split('\n');
     expect(lines).toHaveLength(events.length);
@@ -75,10 +75,10 @@ describe('ndjson reporter', () => {
 
   it('masks a secret with quotes, backslashes and a newline, and one added to the list after it was built', () => {
     const { stream, text } = collect();
-    const secrets: string[] = ['Ab"c\\d-XYZ'];
-    const r = new NdjsonReporter(stream, secrets);
+    const secrets = new SecretSet(['Ab"c\\d-XYZ']);
+    const r = new NdjsonReporter(new MaskedWriter(stream, secrets));
     r.emit({ type: 'warning', message: 'pw Ab"c\\d-XYZ here' } as unknown as RunEvent);
-    secrets.push('late\nsecret.*');
+    secrets.add('late\nsecret.*');
     r.emit({ type: 'warning', message: 'now late\nsecret.* too' } as unknown as RunEvent);
     expect(text()).not.toContain('XYZ');
     expect(text()).not.toContain('late');
@@ -92,7 +92,8 @@ describe('reporter choice', () => {
     const err = collect();
     const stdout = Object.assign(out.stream, { isTTY: true }) as unknown as NodeJS.WriteStream;
     const stderr = Object.assign(err.stream, { isTTY: true }) as unknown as NodeJS.WriteStream;
-    const r = createReporter({ json: true, output: 'auto', secrets: [], env: { CI: 'true' }, stdout, stderr });
+    const s = new SecretSet();
+    const r = createReporter({ json: true, output: 'auto', env: { CI: 'true' }, stdout: new MaskedWriter(stdout, s), stderr: new MaskedWriter(stderr, s) });
     for (const e of events) r.emit(e);
     expect(out.text().split('\n')[0]).toMatch(/^\{"type":"run_start"/);
     expect(err.text()).toContain('TASK [echo]');
@@ -107,7 +108,7 @@ describe('reporter choice', () => {
   });
 
   it('masks longest secrets first and ignores trivially short ones', () => {
-    const m = makeMasker(['abc', 'abcdef', 'x']);
-    expect(m('abcdef abc x')).toBe('******** ******** x');
+    const s = new SecretSet(['abc', 'abcdef', 'x']);
+    expect(s.mask('abcdef abc x')).toBe('******** ******** x');
   });
 });

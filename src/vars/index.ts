@@ -16,7 +16,7 @@ export {
 export { layeredVars, withDataVars } from './layered.js';
 export { buildMagicVars, makeHostvars } from './magic.js';
 export { OMIT, isOmit } from './omit.js';
-export { maskSecrets, PASSWORD_VARS } from './secrets.js';
+export { PASSWORD_VARS } from './secrets.js';
 export { hasTemplate } from './scope.js';
 export type {
   Where,

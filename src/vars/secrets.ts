@@ -1,5 +1,3 @@
-import { maskText } from '../secrets.js';
-
 /** Connection variables that hold passwords: their values are masked wherever they would appear. */
 export const PASSWORD_VARS = [
   'ansible_become_password',
@@ -9,8 +7,3 @@ export const PASSWORD_VARS = [
   'ansible_ssh_pass',
   'ansible_ssh_password',
 ] as const;
-
-/** Replace every occurrence of each secret in text with `********` (longest secrets first). */
-export function maskSecrets(text: string, secrets: readonly string[]): string {
-  return maskText(text, secrets);
-}

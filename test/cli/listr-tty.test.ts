@@ -98,3 +98,48 @@ describe.skipIf(!BUILT || !TMUX)('secrets asked on the terminal', () => {
     expect(text).not.toContain('ssh-s3cret-31');
   });
 });
+
+describe.skipIf(!BUILT || !TMUX)('secrets in the terminal view (listr2)', () => {
+  const session = `lb-secret-${process.pid}`;
+  afterAll(() => {
+    spawnSync('tmux', ['kill-session', '-t', session]);
+  });
+
+  it('masks a become password and `secret` variables (found mid-run) in task titles, failures and warnings', async () => {
+    const dir = scratch({
+      'inv.yml': 'all:\n  hosts:\n    ctl:\n      ansible_connection: local\n',
+      'pb.yml': `- hosts: all
+  vars: { secret: [tok, long], tok: 'q"uo\\te.*[x]', long: 'q"uo\\te.*[x]-longer' }
+  tasks:
+    - name: "title {{ tok }}"
+      command: "true"
+    - name: fails
+      shell: "printf '%s %s\\\\n' \\"$T\\" \\"$L\\" >&2; exit 3"
+      environment: { T: "{{ tok }}", L: "{{ long }}" }
+`,
+    });
+    const done = join(dir, 'exit-code');
+    const cmd = `cd ${ROOT} && env -u CI -u NO_COLOR TERM=xterm-256color LIFEBOAT_BECOME_PASSWORD='Ab"c\\d-XYZ' node ${BIN} run -i ${dir}/inv.yml --start-at-task 'Ab"c\\d-XYZ' ${dir}/pb.yml; node ${BIN} run -i ${dir}/inv.yml ${dir}/pb.yml; echo $? > ${done}; sleep 60`;
+    // The tmux server of the describe before may still be exiting (its last session just killed): try again.
+    for (let i = 0; ; i++) {
+      try {
+        execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '120', '-y', '40', cmd], { stdio: 'pipe' });
+        break;
+      } catch (err) {
+        if (i >= 4) throw err;
+        await sleep(300);
+      }
+    }
+    let screen = '';
+    for (let i = 0; i < 100; i++) {
+      await sleep(200);
+      screen = execFileSync('tmux', ['capture-pane', '-p', '-t', session], { encoding: 'utf8' });
+      if ((screen.match(/RECAP/g) ?? []).length >= 2) break;
+    }
+    expect(await exitCodeIn(done)).toBe('2');
+    expect(screen).toContain('no task named "********"');
+    expect(screen).toMatch(/TASK \[title \*{8}\]/);
+    expect(screen).toContain('******** ********');
+    for (const piece of ['XYZ', 'uo', '[x]', 'longer']) expect(screen).not.toContain(piece);
+  });
+});

@@ -1,6 +1,7 @@
 import type { Connection } from '../../src/connection/types.js';
 import type { Vars } from '../../src/inventory/types.js';
 import { applyOperation } from '../../src/modules/apply.js';
+import { SecretSet } from '../../src/secrets.js';
 import '../../src/modules/etcd/index.js';
 import { getModule } from '../../src/modules/registry.js';
 import type { ModuleResult } from '../../src/modules/types.js';
@@ -60,7 +61,7 @@ export class ModuleHarness {
     };
     const op = await def.plan(ctx);
     const planned = op.steps.map((s) => (s.kind === 'exec' ? s.cmd : `${s.kind} ${'dest' in s ? s.dest : ''}`));
-    const res = opts.check || op.steps.length === 0 ? { changed: false, ...(op.result ?? {}) } : await applyOperation(op, ctx.conn, { become: false });
+    const res = opts.check || op.steps.length === 0 ? { changed: false, ...(op.result ?? {}) } : await applyOperation(op, ctx.conn, { become: false, secrets: new SecretSet() });
     const facts = (res as ModuleResult).ansible_facts;
     if (facts) Object.assign(this.hostvars[host] ?? {}, facts);
     return { ...(res as ModuleResult), planned };

@@ -7,6 +7,7 @@ import { hostInventoryVars, loadInventory } from '../../src/inventory/index.js';
 import type { Vars } from '../../src/inventory/types.js';
 import '../../src/modules/index.js';
 import { loadPlaybook } from '../../src/playbook/index.js';
+import { SecretSet } from '../../src/secrets.js';
 
 export const PLAYBOOKS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../playbooks');
 
@@ -45,7 +46,7 @@ export async function runPlaybook(name: string, inventories: string[], sshConfig
       diff: false,
       connections: pool,
       reporter: ev,
-      secrets: [],
+      secrets: new SecretSet(),
     });
     return { summary, ev };
   } finally {

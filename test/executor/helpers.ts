@@ -11,6 +11,7 @@ import { getModule, registerModule } from '../../src/modules/registry.js';
 import type { ModuleDef } from '../../src/modules/types.js';
 import { loadPlaybook } from '../../src/playbook/index.js';
 import { FakeConnection } from '../modules/fake.js';
+import { SecretSet } from '../../src/secrets.js';
 
 /** Collects every event. */
 export class Collect implements Reporter {
@@ -89,7 +90,7 @@ export async function runYaml(
     forks: 20,
     check: false,
     diff: false,
-    secrets: [],
+    secrets: new SecretSet(),
     ...rest,
     connections: pool,
     reporter: ev,

@@ -7,6 +7,7 @@ import type { Inventory } from '../../src/inventory/types.js';
 import { loadPlaybook } from '../../src/playbook/index.js';
 import type { Lab } from '../lab/index.js';
 import { Collect, tmpTree } from './helpers.js';
+import { SecretSet } from '../../src/secrets.js';
 
 /** A real connection pool over the lab's inventory, as the CLI's session builds it. */
 export function labPool(inv: Inventory, lab: Lab) {
@@ -33,7 +34,7 @@ export async function runOnLab(lab: Lab, yaml: string, o: Partial<Pick<RunOption
       diff: true,
       connections: pool,
       reporter: ev,
-      secrets: [],
+      secrets: new SecretSet(),
       ...(o.limit ? { limit: o.limit } : {}),
     });
     return { summary, ev };

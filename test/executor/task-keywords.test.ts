@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ExecOptions } from '../../src/connection/types.js';
 import { FakePool, runYaml } from './helpers.js';
+import { SecretSet } from '../../src/secrets.js';
 
 const play = (tasks: string, head = '') => `
 - hosts: all
@@ -167,7 +168,7 @@ describe('task keywords', () => {
     const pool = new FakePool((c) => c.on('dump', { stdout: `token=s3cr3t-value ${big}` }));
     const { ev } = await runYaml(play(`
     - command: dump s3cr3t-value
-`), { inventory: 'h1\n', pool, secrets: ['s3cr3t-value'] });
+`), { inventory: 'h1\n', pool, secrets: new SecretSet(['s3cr3t-value']) });
     const r = ev.of('host_result')[0];
     expect(r?.stdout).toMatch(/^token=\*{8} x+\n… \[\d+ more bytes cut\]$/);
     expect(Buffer.byteLength(r?.stdout ?? '')).toBeLessThan(4200);

@@ -1,4 +1,5 @@
 import { applyOperation } from '../../src/modules/apply.js';
+import { SecretSet } from '../../src/secrets.js';
 import { getModule } from '../../src/modules/registry.js';
 import type { ModuleContext, ModuleResult, Operation } from '../../src/modules/types.js';
 import type { Connection } from '../../src/connection/types.js';
@@ -24,7 +25,7 @@ export async function runModule(
         ...(op.result ?? {}),
       } as ModuleResult,
     };
-  const result = await applyOperation(op, conn, { become: ctx.become });
+  const result = await applyOperation(op, conn, { become: ctx.become, secrets: new SecretSet() });
   return { op, result };
 }
 

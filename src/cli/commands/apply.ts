@@ -3,9 +3,10 @@ import { runPlaybooks } from '../../executor/index.js';
 import { LifeboatError } from '../../errors.js';
 import { computeInputs, diffInputs, diffPlans, type Plan, PLAN_SCHEMA, withRunStamp } from '../../planner/index.js';
 import { createReporter } from '../../reporters/index.js';
-import { MASK } from '../../reporters/mask.js';
+import { MASK } from '../../secrets.js';
 import { CONNECT_OPTS, ENV_FOOTER, OUTPUT_OPTS } from '../common.js';
 import { EXIT } from '../exit-codes.js';
+import type { Io } from '../io.js';
 import { parseExtraVars } from '../extra-vars.js';
 import { interruptSignal, openSession, runOptionsFor, type Session } from '../session.js';
 import { bool, type CommandSpec, type Parsed, str, strs, type Values } from '../spec.js';
@@ -54,14 +55,7 @@ export function maskedExtraVars(extra: Record<string, unknown>): string[] {
   return Object.keys(extra).filter((k) => JSON.stringify(extra[k]).includes(MASK));
 }
 
-function leaves(v: unknown): string[] {
-  if (typeof v === 'string') return [v];
-  if (typeof v === 'number') return [String(v)];
-  if (v && typeof v === 'object') return Object.values(v).flatMap(leaves);
-  return [];
-}
-
-export async function applyCommand(p: Parsed): Promise<number> {
+export async function applyCommand(p: Parsed, io: Io): Promise<number> {
   const file = p.positionals[0];
   if (!file || p.positionals.length > 1) throw new LifeboatError('E_USAGE', 'give exactly one plan file', { hint: 'lifeboat apply plan.json' });
   const saved = readPlan(file);
@@ -72,6 +66,8 @@ export async function applyCommand(p: Parsed): Promise<number> {
   }
   const inp = saved.inputs;
   const given = parseExtraVars(strs(p.values, 'extra-vars'));
+  // The secret -e values given again are secrets of this run: masked in its output as in the plan.
+  io.secrets.addDeep(given);
   const secretNames = new Set([...(inp.secretExtraVars ?? []), ...maskedExtraVars(inp.extraVars)]);
   const missing = [...secretNames].filter((k) => !(k in given));
   if (missing.length) {
@@ -94,8 +90,7 @@ export async function applyCommand(p: Parsed): Promise<number> {
       hint: 'make a new plan, review it, and apply that one',
     });
   const checkInputs = async (s: Session) => {
-    const secrets = [...s.secrets, ...leaves(given)];
-    const d = diffInputs(inp, computeInputs({ ...s, secrets, limit: inp.limit, tags: inp.tags, skipTags: inp.skipTags }));
+    const d = diffInputs(inp, computeInputs({ ...s, limit: inp.limit, tags: inp.tags, skipTags: inp.skipTags }));
     if (d.length) {
       await s.pool.closeAll();
       throw stale(d);
@@ -105,7 +100,7 @@ export async function applyCommand(p: Parsed): Promise<number> {
 
   // One session for the check and the run: the inputs loaded and hashed are the ones that run, the
   // connections stay open, and -K asks once.
-  const session = await openSession(v, inp.playbooks);
+  const session = await openSession(v, inp.playbooks, io);
   await checkInputs(session);
   let fresh: Plan;
   try {
@@ -119,9 +114,9 @@ export async function applyCommand(p: Parsed): Promise<number> {
     await session.pool.closeAll();
     throw stale(factDiff);
   }
-  process.stderr.write(`Plan ${file} still matches the present (inputs ${inp.hash.slice(0, 12)}, facts ${saved.factsHash.slice(0, 12)}): applying.\n`);
-  const reporter = createReporter({ json: bool(v, 'json'), output: (str(v, 'output') ?? 'auto') as 'auto', secrets: session.secrets, verbose: bool(v, 'verbose') });
-  const intr = interruptSignal();
+  io.err.write(`Plan ${file} still matches the present (inputs ${inp.hash.slice(0, 12)}, facts ${saved.factsHash.slice(0, 12)}): applying.\n`);
+  const reporter = createReporter({ json: bool(v, 'json'), output: (str(v, 'output') ?? 'auto') as 'auto', verbose: bool(v, 'verbose'), stdout: io.out, stderr: io.err });
+  const intr = interruptSignal(io.err);
   try {
     const summary = await runPlaybooks({
       ...runOptionsFor(session, v, reporter, intr.signal),

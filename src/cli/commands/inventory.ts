@@ -2,6 +2,7 @@ import { inventoryGraph, inventoryHost, inventoryList } from '../../inventory/sh
 import { loadInventory } from '../../inventory/index.js';
 import { LifeboatError } from '../../errors.js';
 import { INVENTORY_OPTS } from '../common.js';
+import type { Io } from '../io.js';
 import { inventoryPaths } from '../session.js';
 import { bool, type CommandSpec, type Parsed, str } from '../spec.js';
 
@@ -24,7 +25,7 @@ export const inventorySpec: CommandSpec = {
   ],
 };
 
-export async function inventoryCommand(p: Parsed): Promise<number> {
+export async function inventoryCommand(p: Parsed, io: Io): Promise<number> {
   const v = p.values;
   const inv = await loadInventory(inventoryPaths(v));
   const json = bool(v, 'json');
@@ -36,12 +37,12 @@ export async function inventoryCommand(p: Parsed): Promise<number> {
     const text = inventoryGraph(inv, { group: p.positionals[0], vars: bool(v, 'vars') });
     if (json) out = inventoryList(inv);
     else {
-      process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+      io.out.write(text.endsWith('\n') ? text : `${text}\n`);
       return 0;
     }
   } else {
     throw new LifeboatError('E_USAGE', 'choose one of --graph, --list or --host NAME');
   }
-  process.stdout.write(`${JSON.stringify(out, null, json ? 2 : 2)}\n`);
+  io.out.json(out, 2);
   return 0;
 }

@@ -1,13 +1,13 @@
-import { writeFileSync } from 'node:fs';
 import type { RunSummary } from '../../executor/index.js';
 import { runPlaybooks } from '../../executor/index.js';
 import { buildPlan, computeInputs, type Plan, renderPlanHtml, renderPlanMarkdown, renderPlanText, withRunStamp } from '../../planner/index.js';
 import { colorEnabled, painter } from '../../reporters/color.js';
 import { CollectReporter, createReporter, TeeReporter } from '../../reporters/index.js';
-import { makeMasker, maskValue } from '../../reporters/mask.js';
+import { writeFileMasked } from '../../secrets.js';
 import { LifeboatError } from '../../errors.js';
 import { CONNECT_OPTS, ENV_FOOTER, INVENTORY_OPTS, RUN_OPTS } from '../common.js';
 import { EXIT } from '../exit-codes.js';
+import type { Io } from '../io.js';
 import { version } from '../version.js';
 import { interruptSignal, openSession, runOptionsFor, type Session } from '../session.js';
 import { bool, type CommandSpec, type Parsed, str, strs } from '../spec.js';
@@ -51,8 +51,9 @@ export async function makePlan(
   keepConnections = false,
 ): Promise<PlanRun> {
   const collect = new CollectReporter();
-  const reporter = progress ? new TeeReporter([collect, createReporter({ json: false, output: 'plain', secrets: session.secrets, stdout: process.stderr })]) : collect;
-  const intr = interruptSignal();
+  const io = session.io;
+  const reporter = progress ? new TeeReporter([collect, createReporter({ json: false, output: 'plain', stdout: io.err, stderr: io.err })]) : collect;
+  const intr = interruptSignal(io.err);
   const tags = splitCsv(strs(v, 'tags'));
   const skipTags = splitCsv(strs(v, 'skip-tags'));
   const limit = str(v, 'limit');
@@ -74,29 +75,29 @@ export async function makePlan(
   }
 }
 
-export async function planCommand(p: Parsed): Promise<number> {
+export async function planCommand(p: Parsed, io: Io): Promise<number> {
   const v = p.values;
   const format = str(v, 'format') ?? 'text';
   if (!['text', 'json', 'markdown', 'html'].includes(format)) {
     throw new LifeboatError('E_USAGE', `--format must be text, json, markdown or html (got "${format}")`);
   }
-  const session = await openSession(v, p.positionals);
+  const session = await openSession(v, p.positionals, io);
   const made = await makePlan(session, v, bool(v, 'offline'), bool(v, 'progress'));
   const summary = made.summary;
   // Every format and the --out file are made from one copy masked with every secret known at the end of the
   // walk (a secret found mid-run is masked in entries made before it was known), before anything is serialised.
-  const plan = maskValue(made.plan, makeMasker(session.secrets)) as Plan;
+  const plan = session.secrets.maskDeep(made.plan);
   const out = str(v, 'out');
-  if (out) writeFileSync(out, `${JSON.stringify(plan, null, 2)}\n`);
+  if (out) writeFileMasked(out, `${JSON.stringify(plan, null, 2)}\n`, session.secrets);
   const diff = bool(v, 'diff');
   let text: string;
   if (format === 'json') text = `${JSON.stringify(plan, null, 2)}\n`;
   else if (format === 'markdown') text = renderPlanMarkdown(plan, { diff });
   else if (format === 'html') text = renderPlanHtml(plan);
-  else text = renderPlanText(plan, painter(colorEnabled(process.stdout)), { diff, width: process.stdout.columns || 120 });
-  process.stdout.write(text);
-  if (out) process.stderr.write(`Plan saved to ${out}. Run exactly this plan with: lifeboat apply ${out}\n`);
-  else if (format === 'text') process.stderr.write('To run exactly this plan (refused if anything changes meanwhile): add --out FILE, then lifeboat apply FILE\n');
+  else text = renderPlanText(plan, painter(colorEnabled(io.out)), { diff, width: io.out.columns || 120 });
+  io.out.write(text);
+  if (out) io.err.write(`Plan saved to ${out}. Run exactly this plan with: lifeboat apply ${out}\n`);
+  else if (format === 'text') io.err.write('To run exactly this plan (refused if anything changes meanwhile): add --out FILE, then lifeboat apply FILE\n');
   // A plan that shows WILL FAIL exits 2 even when the walk itself ended ok (e.g. the failure was ignored).
   if (summary.exitCode === EXIT.OK && plan.summary.failed > 0) return EXIT.TASK_FAILED;
   return summary.exitCode;

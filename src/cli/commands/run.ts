@@ -2,6 +2,7 @@ import { shellJoin } from '../../connection/quote.js';
 import { runPlaybooks } from '../../executor/index.js';
 import type { ResumeHint } from '../../modules/types.js';
 import { createReporter } from '../../reporters/index.js';
+import type { Io } from '../io.js';
 import { CONNECT_OPTS, ENV_FOOTER, INVENTORY_OPTS, OUTPUT_OPTS, RUN_OPTS } from '../common.js';
 import { interruptSignal, openSession, runOptionsFor } from '../session.js';
 import { bool, type CommandSpec, int, type Parsed, str } from '../spec.js';
@@ -33,18 +34,18 @@ export function resumeMessage(r: ResumeHint, argv: string[]): string {
   return `${r.why}. To continue it (or roll it back when it cannot finish), run:\n  lifeboat ${shellJoin([...argv, ...extra])}`;
 }
 
-export async function runCommand(p: Parsed): Promise<number> {
+export async function runCommand(p: Parsed, io: Io): Promise<number> {
   const v = p.values;
   if (bool(v, 'check')) {
     const { planCommand } = await import('./plan.js');
-    return planCommand(p);
+    return planCommand(p, io);
   }
   int(v, 'forks', 1); // a bad --forks is a usage error before anything is loaded
-  const session = await openSession(v, p.positionals);
+  const session = await openSession(v, p.positionals, io);
   const output = (str(v, 'output') ?? 'auto') as 'auto' | 'listr' | 'plain' | 'none';
-  const reporter = createReporter({ json: bool(v, 'json'), output, secrets: session.secrets, verbose: bool(v, 'verbose') });
+  const reporter = createReporter({ json: bool(v, 'json'), output, verbose: bool(v, 'verbose'), stdout: io.out, stderr: io.err });
   session.onWarning = (msg) => reporter.emit({ type: 'warning', ts: new Date().toISOString(), msg });
-  const intr = interruptSignal();
+  const intr = interruptSignal(io.err);
   try {
     const summary = await runPlaybooks({ ...runOptionsFor(session, v, reporter, intr.signal), check: false, diff: bool(v, 'diff') });
     if (summary.resume) reporter.emit({ type: 'warning', ts: new Date().toISOString(), msg: resumeMessage(summary.resume, process.argv.slice(2)) });

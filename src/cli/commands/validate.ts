@@ -4,6 +4,7 @@ import { loadInventory } from '../../inventory/index.js';
 import { validate } from '../../playbook/index.js';
 import { LifeboatErrors } from '../../errors.js';
 import { EXIT } from '../exit-codes.js';
+import type { Io } from '../io.js';
 import { INVENTORY_OPTS } from '../common.js';
 import { resolveInventoryArg, rolesPathOf } from '../session.js';
 import { bool, type CommandSpec, type Parsed, strs } from '../spec.js';
@@ -22,7 +23,7 @@ export const validateSpec: CommandSpec = {
   footer: 'Every problem in every file is reported at once, each with file:line:col.\nExit codes: 0 clean · 4 problems found',
 };
 
-export async function validateCommand(p: Parsed): Promise<number> {
+export async function validateCommand(p: Parsed, io: Io): Promise<number> {
   const v = p.values;
   const errors: LifeboatError[] = [];
   const invPaths = strs(v, 'inventory').map(resolveInventoryArg);
@@ -41,12 +42,12 @@ export async function validateCommand(p: Parsed): Promise<number> {
     );
   }
   if (bool(v, 'json')) {
-    process.stdout.write(`${JSON.stringify(errors.map((e) => e.toJSON()), null, 2)}\n`);
+    io.out.json(errors.map((e) => e.toJSON()), 2);
   } else if (errors.length) {
-    for (const e of errors) process.stderr.write(`${e.format()}\n`);
-    process.stderr.write(`\n${errors.length} problem(s) found.\n`);
+    for (const e of errors) io.err.write(`${e.format()}\n`);
+    io.err.write(`\n${errors.length} problem(s) found.\n`);
   } else {
-    process.stdout.write(`OK: ${p.positionals.length} playbook(s)${invPaths.length ? `, ${invPaths.length} inventory path(s)` : ''} valid.\n`);
+    io.out.write(`OK: ${p.positionals.length} playbook(s)${invPaths.length ? `, ${invPaths.length} inventory path(s)` : ''} valid.\n`);
   }
   return errors.length ? EXIT.USAGE : EXIT.OK;
 }
