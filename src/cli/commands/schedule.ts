@@ -1,10 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LifeboatError } from '../../errors.js';
+import { writeFileMasked } from '../../secrets.js';
 import { EXIT } from '../exit-codes.js';
+import type { Io } from '../io.js';
 import { cronJob, type Schedule, serviceUnit, timerUnit, unitName } from '../schedule-units.js';
 import { bool, type CommandSpec, type Parsed, str, strs } from '../spec.js';
 
@@ -42,7 +44,7 @@ function systemctl(args: string[]): void {
   if (r.status !== 0) throw new LifeboatError('E_USAGE', `systemctl ${args.join(' ')} failed: ${(r.stderr || r.stdout).trim()}`);
 }
 
-export async function scheduleCommand(p: Parsed): Promise<number> {
+export async function scheduleCommand(p: Parsed, io: Io): Promise<number> {
   const [action, name, ...rest] = p.positionals;
   if (!action || !['add', 'remove'].includes(action) || !name || rest.length) throw new LifeboatError('E_USAGE', 'give add NAME or remove NAME', { hint: 'lifeboat schedule --help' });
   if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new LifeboatError('E_USAGE', `schedule name "${name}" may hold only letters, digits, - and _`);
@@ -54,7 +56,7 @@ export async function scheduleCommand(p: Parsed): Promise<number> {
     await rm(path.join(dir, `${unit}.timer`), { force: true });
     await rm(path.join(dir, `${unit}.service`), { force: true });
     systemctl(['daemon-reload']);
-    process.stdout.write(`removed ${unit}.timer and ${unit}.service from ${dir}\n`);
+    io.out.write(`removed ${unit}.timer and ${unit}.service from ${dir}\n`);
     return EXIT.OK;
   }
   const playbook = str(v, 'playbook');
@@ -77,7 +79,7 @@ export async function scheduleCommand(p: Parsed): Promise<number> {
     if (!cron || !image) throw new LifeboatError('E_USAGE', '--kubernetes needs --cron SPEC and --image IMAGE');
     // in the pod, the files are under /work (a ConfigMap)
     const inPod = { ...s, playbook: path.relative(process.cwd(), s.playbook), inventories: s.inventories.map((i) => path.relative(process.cwd(), i)) };
-    process.stdout.write(cronJob(inPod, { cron, image, namespace: str(v, 'namespace') ?? 'lifeboat' }));
+    io.out.write(cronJob(inPod, { cron, image, namespace: str(v, 'namespace') ?? 'lifeboat' }));
     return EXIT.OK;
   }
   if (!s.onCalendar) throw new LifeboatError('E_USAGE', 'add needs --on-calendar SPEC (systemd OnCalendar: hourly, daily, "*-*-* 02:30:00")');
@@ -86,14 +88,14 @@ export async function scheduleCommand(p: Parsed): Promise<number> {
   const service = serviceUnit(s);
   const timer = timerUnit(s);
   if (bool(v, 'print')) {
-    process.stdout.write(`# ${unit}.service\n${service}\n# ${unit}.timer\n${timer}`);
+    io.out.write(`# ${unit}.service\n${service}\n# ${unit}.timer\n${timer}`);
     return EXIT.OK;
   }
   await mkdir(dir, { recursive: true });
-  await writeFile(path.join(dir, `${unit}.service`), service);
-  await writeFile(path.join(dir, `${unit}.timer`), timer);
+  writeFileMasked(path.join(dir, `${unit}.service`), service, io.secrets);
+  writeFileMasked(path.join(dir, `${unit}.timer`), timer, io.secrets);
   systemctl(['daemon-reload']);
   systemctl(['enable', '--now', `${unit}.timer`]);
-  process.stdout.write(`wrote ${unit}.service and ${unit}.timer to ${dir}${existsSync('/run/systemd/system') ? ' and enabled the timer' : ' (systemd is not running here: enable with systemctl enable --now '}${existsSync('/run/systemd/system') ? '' : `${unit}.timer)`}\n`);
+  io.out.write(`wrote ${unit}.service and ${unit}.timer to ${dir}${existsSync('/run/systemd/system') ? ' and enabled the timer' : ' (systemd is not running here: enable with systemctl enable --now '}${existsSync('/run/systemd/system') ? '' : `${unit}.timer)`}\n`);
   return EXIT.OK;
 }

@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { LifeboatError } from '../../errors.js';
 import { applyPrune, planPrune, storeSnapshots, verifySnapshot } from '../../modules/etcd/snapshot-store.js';
 import { EXIT } from '../exit-codes.js';
+import type { Io } from '../io.js';
 import { bool, type CommandSpec, type Parsed, str } from '../spec.js';
 
 export const snapshotsSpec: CommandSpec = {
@@ -32,7 +33,7 @@ const count = (v: Parsed['values'], name: string): number => {
   return Number(s);
 };
 
-export async function snapshotsCommand(p: Parsed): Promise<number> {
+export async function snapshotsCommand(p: Parsed, io: Io): Promise<number> {
   const [action, dir, ...rest] = p.positionals;
   if (!action || !['list', 'verify', 'prune'].includes(action) || !dir || rest.length) {
     throw new LifeboatError('E_USAGE', 'give an action (list, verify or prune) and a backup directory', { hint: 'lifeboat snapshots list etcd-backups' });
@@ -40,7 +41,7 @@ export async function snapshotsCommand(p: Parsed): Promise<number> {
   const v = p.values;
   const json = bool(v, 'json');
   const cluster = str(v, 'cluster');
-  const out = (x: unknown, text: string) => process.stdout.write(json ? `${JSON.stringify(x, null, 2)}\n` : text);
+  const out = (x: unknown, text: string) => io.out.write(json ? `${JSON.stringify(x, null, 2)}\n` : text);
   if (action === 'list') {
     const all = await storeSnapshots(dir, cluster);
     out(all, all.map((s) => `${basename(s.file)}  ${s.manifest.cluster}  ${s.manifest.member}  ${s.manifest.time}  rev ${s.manifest.revision}  ${s.manifest.total_keys} keys  ${s.manifest.total_size} B  sha256 ${s.manifest.sha256.slice(0, 12)}…${s.manifest.kv ? `  hashkv ${s.manifest.kv.hashkv}` : ''}\n`).join('') || `no snapshot with a manifest in ${dir}\n`);
@@ -60,7 +61,7 @@ export async function snapshotsCommand(p: Parsed): Promise<number> {
   try {
     if (yes) removed = await applyPrune(plan);
   } catch (e) {
-    process.stderr.write(`error: ${(e as Error).message}\n`);
+    io.err.write(`error: ${(e as Error).message}\n`);
     return EXIT.TASK_FAILED;
   }
   out(
