@@ -11,35 +11,19 @@ interface Command {
 
 // Each command's code (and its dependencies: ssh2, listr2, the modules) is loaded only when that command runs:
 // `--version` and `--help` load none of it.
+const lazy =
+  <M>(load: () => Promise<M>, pick: (m: M) => Command) =>
+  async (): Promise<Command> =>
+    pick(await load());
+
 const COMMANDS: Record<string, () => Promise<Command>> = {
-  run: async () => {
-    const m = await import('./commands/run.js');
-    return { spec: m.runSpec, run: m.runCommand };
-  },
-  plan: async () => {
-    const m = await import('./commands/plan.js');
-    return { spec: m.planSpec, run: m.planCommand };
-  },
-  apply: async () => {
-    const m = await import('./commands/apply.js');
-    return { spec: m.applySpec, run: m.applyCommand };
-  },
-  validate: async () => {
-    const m = await import('./commands/validate.js');
-    return { spec: m.validateSpec, run: m.validateCommand };
-  },
-  inventory: async () => {
-    const m = await import('./commands/inventory.js');
-    return { spec: m.inventorySpec, run: m.inventoryCommand };
-  },
-  schedule: async () => {
-    const m = await import('./commands/schedule.js');
-    return { spec: m.scheduleSpec, run: m.scheduleCommand };
-  },
-  snapshots: async () => {
-    const m = await import('./commands/snapshots.js');
-    return { spec: m.snapshotsSpec, run: m.snapshotsCommand };
-  },
+  run: lazy(() => import('./commands/run.js'), (m) => ({ spec: m.runSpec, run: m.runCommand })),
+  plan: lazy(() => import('./commands/plan.js'), (m) => ({ spec: m.planSpec, run: m.planCommand })),
+  apply: lazy(() => import('./commands/apply.js'), (m) => ({ spec: m.applySpec, run: m.applyCommand })),
+  validate: lazy(() => import('./commands/validate.js'), (m) => ({ spec: m.validateSpec, run: m.validateCommand })),
+  inventory: lazy(() => import('./commands/inventory.js'), (m) => ({ spec: m.inventorySpec, run: m.inventoryCommand })),
+  schedule: lazy(() => import('./commands/schedule.js'), (m) => ({ spec: m.scheduleSpec, run: m.scheduleCommand })),
+  snapshots: lazy(() => import('./commands/snapshots.js'), (m) => ({ spec: m.snapshotsSpec, run: m.snapshotsCommand })),
 };
 
 const SUMMARIES: Array<[string, string]> = [

@@ -2,7 +2,7 @@ import type { Connection } from '../../connection/types.js';
 import type { Vars } from '../../inventory/types.js';
 import { hostVarsOf, plannedMember } from './cluster.js';
 import type { LiveMembers } from './fallbacks.js';
-import { observeMembers } from './observe.js';
+import { etcdctlIn, observeMembers } from './observe.js';
 import type { EtcdFacts } from './types.js';
 
 /**
@@ -19,7 +19,7 @@ export async function readLiveMembers(
 ): Promise<LiveMembers | undefined> {
   const running = hosts.filter((h) => facts.get(h)?.running && conns.has(h));
   const members = running.map((h) => plannedMember(h, hostVarsOf(vars, self, h)));
-  const views = await observeMembers(members, async (h) => conns.get(h) as Connection, (h) => facts.get(h)?.etcdctl?.path, become);
+  const views = await observeMembers(members, async (h) => conns.get(h) as Connection, (h) => etcdctlIn(facts.get(h)), become);
   const v = views.find((x) => x.reachable && x.members?.length);
   return v?.members ? { seen_from: v.host, members: v.members.map(({ name, peer_urls, client_urls }) => ({ name, peer_urls, client_urls })) } : undefined;
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open, readFile, readdir, stat, unlink } from 'node:fs/promises';
+import { readFile, readdir, unlink } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { LifeboatError } from '../../errors.js';
 import { keptByPolicy, type RetentionPolicy } from './retention.js';
@@ -26,29 +27,26 @@ export function manifestPathFor(db: string): string {
 }
 
 /** sha256 of the whole file, and whether the last 32 bytes are the sha256 of the rest. */
+/** sha256 of a snapshot file and whether its `snapshot save` trailer holds (one streamed read). */
 export async function localSnapshotDigest(file: string): Promise<{ sha256: string; trailerOk: boolean; size: number }> {
-  const { size } = await stat(file);
+  return digestStream(createReadStream(file));
+}
+
+/** sha256 of a stream and whether its last 32 bytes are the sha256 of the rest (etcd's `snapshot save` trailer). */
+export async function digestStream(s: Readable): Promise<{ sha256: string; trailerOk: boolean; size: number }> {
   const whole = createHash('sha256');
   const body = createHash('sha256');
-  let pos = 0;
-  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+  let tail = Buffer.alloc(0);
+  let size = 0;
+  for await (const chunk of s as AsyncIterable<Buffer>) {
     whole.update(chunk);
-    const bodyEnd = size - 32;
-    if (pos < bodyEnd) body.update(chunk.subarray(0, Math.max(0, Math.min(chunk.length, bodyEnd - pos))));
-    pos += chunk.length;
+    size += chunk.length;
+    const all = Buffer.concat([tail, chunk]);
+    const cut = Math.max(0, all.length - 32);
+    body.update(all.subarray(0, cut));
+    tail = all.subarray(cut);
   }
-  let trailerOk = false;
-  if (size > 32) {
-    const fh = await open(file, 'r');
-    try {
-      const buf = Buffer.alloc(32);
-      await fh.read(buf, 0, 32, size - 32);
-      trailerOk = buf.equals(body.digest());
-    } finally {
-      await fh.close();
-    }
-  }
-  return { sha256: whole.digest('hex'), trailerOk, size };
+  return { sha256: whole.digest('hex'), trailerOk: size > 32 && tail.equals(body.digest()), size };
 }
 
 export async function readManifest(db: string): Promise<SnapshotManifest | undefined> {

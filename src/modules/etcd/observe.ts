@@ -120,6 +120,11 @@ const NO_ETCDCTL = /etcdctl'?: (No such file or directory|not found|command not 
 /** What to do on a node without etcd's tools (kubeadm runs etcd in a pod and puts none on the host). */
 export const NO_ETCDCTL_HINT = "-e etcd_tools_dir=DIR puts etcd's tools from the controller there for the run";
 
+/** What observeMembers needs of a member's facts: its etcdctl, null when known absent, undefined when unknown. */
+export function etcdctlIn(f: { etcdctl?: { path: string } } | undefined): string | null | undefined {
+  return f ? (f.etcdctl?.path ?? null) : undefined;
+}
+
 export function targetFor(m: PlannedMember, etcdctl: string | undefined): CtlTarget {
   return { etcdctl: etcdctl ?? 'etcdctl', endpoints: [m.client_url], tls: m.tls, commandTimeout: '5s', dialTimeout: '2s' };
 }
@@ -128,17 +133,20 @@ export function targetFor(m: PlannedMember, etcdctl: string | undefined): CtlTar
 export async function observeMembers(
   members: PlannedMember[],
   connect: (host: string) => Promise<Connection>,
-  etcdctlOf: (host: string) => string | undefined,
+  /** The member's etcdctl on its node; null when its facts say there is none (then the SSH tunnel, no exec). */
+  etcdctlOf: (host: string) => string | null | undefined,
   become = false,
 ): Promise<MemberView[]> {
   return Promise.all(
     members.map(async (m) => {
       try {
         const conn = await connect(m.host);
-        const r = await conn.exec(viewScript(targetFor(m, etcdctlOf(m.host))), { timeoutMs: 60_000, become });
+        const etcdctl = etcdctlOf(m.host);
+        if (etcdctl === null && conn.forward) return await viewOverTunnel(m, conn, become);
+        const r = await conn.exec(viewScript(targetFor(m, etcdctl ?? undefined)), { timeoutMs: 60_000, become });
         const v = parseView(m.host, m.client_url, r.stdout);
         if (v.error && NO_ETCDCTL.test(v.error)) {
-          // no etcdctl on the node: ask etcd from the controller through an SSH tunnel instead
+          // no etcdctl found on the node after all: ask etcd from the controller through an SSH tunnel instead
           if (conn.forward) return await viewOverTunnel(m, conn, become);
           v.error = `no etcdctl on ${m.host} (${v.error}) — ${NO_ETCDCTL_HINT}`;
         }

@@ -11,7 +11,7 @@ import { localStatus } from './local-status.js';
 import { readLiveMembers } from './live-members.js';
 import { lossText } from './loss.js';
 import { probeDirs } from './node-probe.js';
-import { observeMembers } from './observe.js';
+import { etcdctlIn, observeMembers } from './observe.js';
 import { runStamp } from './run-ts.js';
 import { clusterSchemaProps } from './status.js';
 import type { EtcdFacts, SnapshotManifest } from './types.js';
@@ -196,7 +196,7 @@ export const etcdPreflightModule: ModuleDef<EtcdPreflightArgs> = {
       // a node without etcdctl is asked through an SSH tunnel, where its connection can open one
       const all = plan.members.filter((m) => facts.get(m.host)?.running);
       const running = all.filter((m) => facts.get(m.host)?.etcdctl || conns.get(m.host)?.forward);
-      const views = running.length ? await observeMembers(running, async (h) => conns.get(h) ?? ctx.connect(h), (h) => facts.get(h)?.etcdctl?.path, ctx.become) : [];
+      const views = running.length ? await observeMembers(running, async (h) => conns.get(h) ?? ctx.connect(h), (h) => etcdctlIn(facts.get(h)), ctx.become) : [];
       const revs = views.flatMap((v) => (v.healthy && v.revision !== undefined ? [v.revision] : []));
       const unread = all.length && !running.length ? `no etcdctl on ${all.map((m) => m.host).join(', ')}, where etcd runs` : undefined;
       loss = lossText(manifest, revs.length ? Math.max(...revs) : undefined, new Date(), unread);

@@ -1,5 +1,6 @@
 import type { Vars } from '../../inventory/types.js';
 import { factsOf, hostVarsOf } from './cluster.js';
+import { DEFAULT_MANIFESTS_DIR, DEFAULT_STASH_DIR } from './member-service.js';
 import type { MemberView } from './observe.js';
 import type { ClusterPlan, ClusterShape, EtcdFacts, MemberShape } from './types.js';
 
@@ -52,7 +53,7 @@ export function buildShape(plan: ClusterPlan, vars: Vars, self: string, reads: S
 }
 
 /** Prints `static-pod` where kubeadm's etcd manifest is (in place or stashed by Lifeboat). */
-export const STATIC_POD_PROBE = '{ [ -f /etc/kubernetes/manifests/etcd.yaml ] || [ -f /etc/kubernetes/manifests.lifeboat-stopped/etcd.yaml ]; } && echo static-pod; true';
+export const STATIC_POD_PROBE = `{ [ -f ${DEFAULT_MANIFESTS_DIR}/etcd.yaml ] || [ -f ${DEFAULT_STASH_DIR}/etcd.yaml ]; } && echo static-pod; true`;
 
 /** Prints kube-apiserver's image tag from a kubeadm manifest (in place or stashed), if any. */
 export const KUBE_VERSION_PROBE =

@@ -3,7 +3,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { digestStream, encodeSnapshot, keyFingerprint, loadKey, openDecoded } from './snapshot-codec.js';
+import { digestStream } from './local-snapshot.js';
+import { encodeSnapshot, keyFingerprint, loadKey, openDecoded } from './snapshot-codec.js';
 
 describe('snapshots at rest: gzip and AES-256-GCM, streamed', () => {
   let dir = '';

@@ -139,20 +139,3 @@ export async function openDecoded(file: string, form: StoredForm | undefined, ke
   // one chain: an error anywhere (GCM's authentication at the end above all) ends the last stream with it
   return (chain as unknown as (...s: unknown[]) => Readable)(...stages, () => {});
 }
-
-/** sha256 of a stream and whether its last 32 bytes are the sha256 of the rest (etcd's `snapshot save` trailer). */
-export async function digestStream(s: Readable): Promise<{ sha256: string; trailerOk: boolean; size: number }> {
-  const whole = createHash('sha256');
-  const body = createHash('sha256');
-  let tail = Buffer.alloc(0);
-  let size = 0;
-  for await (const chunk of s as AsyncIterable<Buffer>) {
-    whole.update(chunk);
-    size += chunk.length;
-    const all = Buffer.concat([tail, chunk]);
-    const cut = Math.max(0, all.length - 32);
-    body.update(all.subarray(0, cut));
-    tail = all.subarray(cut);
-  }
-  return { sha256: whole.digest('hex'), trailerOk: size > 32 && tail.equals(body.digest()), size };
-}

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { LifeboatError } from '../../errors.js';
-import { localSnapshotDigest, plainNameOf, readManifest } from './local-snapshot.js';
-import { digestStream, type KeyRef, loadKey, openDecoded } from './snapshot-codec.js';
+import { digestStream, localSnapshotDigest, plainNameOf, readManifest } from './local-snapshot.js';
+import { type KeyRef, loadKey, openDecoded } from './snapshot-codec.js';
 import type { SnapshotManifest } from './types.js';
 
 /** A snapshot on the controller as the restore and the drill read it: plain bytes, whatever its stored form. */

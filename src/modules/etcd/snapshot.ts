@@ -130,7 +130,7 @@ export const etcdSnapshotModule: ModuleDef<EtcdSnapshotArgs> = {
         /** The cluster's shape for the manifest: the plan, the hosts' facts, and the member IDs as this member sees them. */
         const readShape = async () => {
           const conn = await ctx.connect(me.host);
-          const [view] = await observeMembers([me], async () => conn, () => target.etcdctl, ctx.become);
+          const [view] = await observeMembers([me], async () => conn, () => (tunnel ? null : target.etcdctl), ctx.become);
           const kv = await conn.exec(KUBE_VERSION_PROBE, { become: ctx.become, timeoutMs: 10_000 }).catch(() => undefined);
           const staticPods = new Set<string>();
           await Promise.all(plan.members.map(async (m) => {

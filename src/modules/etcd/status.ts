@@ -1,7 +1,7 @@
 import type { ModuleDef } from '../types.js';
 import { type ClusterArgs, clusterPlan, factsOf, hostVarsOf } from './cluster.js';
 import { chooseSource, describeView, judgeCluster } from './judge.js';
-import { type MemberView, observeMembers } from './observe.js';
+import { etcdctlIn, type MemberView, observeMembers } from './observe.js';
 
 export type EtcdStatusArgs = ClusterArgs;
 
@@ -36,7 +36,7 @@ export const etcdStatusModule: ModuleDef<EtcdStatusArgs> = {
   schema: { type: 'object', properties: { ...clusterSchemaProps }, additionalProperties: false },
   async plan(ctx) {
     const plan = clusterPlan(ctx.vars, ctx.host, ctx.args);
-    const etcdctlOf = (h: string) => factsOf(hostVarsOf(ctx.vars, ctx.host, h))?.etcdctl?.path;
+    const etcdctlOf = (h: string) => etcdctlIn(factsOf(hostVarsOf(ctx.vars, ctx.host, h)));
     const views = await observeMembers(plan.members, (h) => ctx.connect(h), etcdctlOf, ctx.become);
     const source = chooseSource(views);
     const verdict = judgeCluster(views, plan);

@@ -82,8 +82,8 @@ export const etcdToolsModule: ModuleDef<EtcdToolsArgs> = {
       staged[t.name] = { path: final, version: t.version, sha256: t.sha256 };
       if (onNode.get(t.name) === t.sha256) continue;
       const tmp = `${dest}/.${t.name}.lifeboat-new`;
+      if (!steps.length) steps.push({ kind: 'exec', cmd: `mkdir -p ${q(dest)} && chmod 0700 ${q(dest)}`, description: `create ${dest}` });
       steps.push(
-        { kind: 'exec', cmd: `mkdir -p ${q(dest)} && chmod 0700 ${q(dest)}`, description: `create ${dest}` },
         { kind: 'put', src: t.path, dest: tmp, mode: 0o755, description: `copy ${t.path} (${t.name} ${t.version}) to ${tmp}` },
         {
           kind: 'exec',
@@ -93,17 +93,9 @@ export const etcdToolsModule: ModuleDef<EtcdToolsArgs> = {
         },
       );
     }
-    // one mkdir is enough
-    const seen = new Set<string>();
-    const unique = steps.filter((s) => {
-      if (s.kind !== 'exec' || !s.cmd.startsWith('mkdir -p ')) return true;
-      if (seen.has(s.cmd)) return false;
-      seen.add(s.cmd);
-      return true;
-    });
     return {
-      changed: unique.length > 0,
-      steps: unique,
+      changed: steps.length > 0,
+      steps,
       notes: tools.map((t) => `${t.name} ${t.version} from ${t.path} → ${dest}/${t.name}${onNode.get(t.name) === t.sha256 ? ' (already there)' : ''}`),
       result: { ansible_facts: { etcd_tools: staged }, tools: staged },
     };

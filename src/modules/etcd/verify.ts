@@ -1,7 +1,7 @@
 import type { ModuleDef } from '../types.js';
 import { type ClusterArgs, clusterPlan, factsOf, hostVarsOf } from './cluster.js';
 import { type Verdict, judgeCluster } from './judge.js';
-import { type MemberView, observeMembers } from './observe.js';
+import { etcdctlIn, type MemberView, observeMembers } from './observe.js';
 import { clusterSchemaProps } from './status.js';
 
 export interface EtcdVerifyArgs extends ClusterArgs {
@@ -31,7 +31,7 @@ export const etcdVerifyModule: ModuleDef<EtcdVerifyArgs> = {
     const what = `${plan.members.length} members ${plan.members.map((m) => m.name).join(', ')}; one leader; one cluster ID`;
     // No result in a plan: what verification finds (leader, revision) is unknown until run.
     if (ctx.check) return { changed: false, steps: [], notes: [`will verify: ${what}`] };
-    const etcdctlOf = (h: string) => factsOf(hostVarsOf(ctx.vars, ctx.host, h))?.etcdctl?.path;
+    const etcdctlOf = (h: string) => etcdctlIn(factsOf(hostVarsOf(ctx.vars, ctx.host, h)));
     const deadline = Date.now() + (ctx.args.timeout_s ?? 60) * 1000;
     let verdict: Verdict;
     let views: MemberView[];
