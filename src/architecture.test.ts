@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
  * `src/<layer>/` may import from its own layer, from any layer after it, and from the leaf files at the top
  * of `src/` (errors.ts, yamlpos.ts, …), which import only each other and packages.
  */
-export function layersOf(markdown: string): string[] {
+function layersOf(markdown: string): string[] {
   const block = /```[^\n]*\n([\s\S]*?)```/.exec(markdown)?.[1] ?? '';
   return [...block.matchAll(/^([a-z][\w-]*)\/\s/gm)].map((m) => m[1] as string);
 }
