@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { LifeboatError, type SourceRef } from '../errors.js';
+import { LifeboatError } from '../errors.js';
 import type { ModuleDef } from '../modules/types.js';
+import type { TaskWhere } from '../vars/index.js';
 
 /**
  * Checks rendered module arguments against the module's JSON schema. Schemas are compiled once per module
@@ -33,7 +34,7 @@ export function dropOmitted(value: unknown, omit: string | undefined): unknown {
 export function checkArgs(
   def: ModuleDef,
   args: Record<string, unknown>,
-  where: { src: SourceRef; host: string; task: string },
+  where: TaskWhere,
 ): void {
   const v = validator(def);
   if (v(args)) return;

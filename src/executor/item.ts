@@ -3,11 +3,11 @@ import type { Vars } from '../inventory/types.js';
 import { applyOperation } from '../modules/apply.js';
 import type { ControlAction, FileDiff, ModuleContext, ModuleDef, ModuleResult, Operation } from '../modules/types.js';
 import type { ActionTask } from '../playbook/types.js';
-import { UnknownValueError, evalCondition, renderValue } from '../vars/index.js';
+import { type TaskWhere, UnknownValueError, evalCondition, renderValue } from '../vars/index.js';
 import { checkArgs, dropOmitted } from './args.js';
 import type { PlayCtx } from './context.js';
 import type { PlannedStep } from './events.js';
-import type { Frame } from './frame.js';
+import { type Frame, falseWhen, whenSkipReason } from './frame.js';
 import { unplannedSteps } from './expect.js';
 import { OfflineError, OfflineGuard, isInterrupted, isUnreachableError, lazyConnection, sleep } from './lazy-conn.js';
 import { NO_LOG_TEXT, plannedStep } from './output.js';
@@ -60,11 +60,10 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
   });
   let delegatedTo: string | undefined;
   try {
-    for (const w of frame.whens) {
-      if (!evalCondition(w.expr, vars, { ...where, src: w.src, field: 'when' })) {
-        const reason = `Conditional result was False: ${w.expr}`;
-        return { ...base(), status: 'skipped', reason, result: { changed: false, skipped: true, skip_reason: reason } };
-      }
+    const unmet = falseWhen(frame, vars, where);
+    if (unmet !== undefined) {
+      const reason = whenSkipReason(unmet);
+      return { ...base(), status: 'skipped', reason, result: { changed: false, skipped: true, skip_reason: reason } };
     }
     if (frame.delegateTo !== undefined) {
       delegatedTo = String(renderValue(frame.delegateTo, vars, { ...where, field: 'delegate_to' }));
@@ -182,7 +181,7 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
 }
 
 /** `retries` / `delay`: a number, or a template rendered with the host's variables (as Ansible allows). */
-function numberKeyword(v: number | string | undefined, fallback: number, vars: Vars, where: { src: ActionTask['src']; host: string; task: string }, field: 'retries' | 'delay'): number {
+function numberKeyword(v: number | string | undefined, fallback: number, vars: Vars, where: TaskWhere, field: 'retries' | 'delay'): number {
   if (v === undefined) return fallback;
   const raw = typeof v === 'number' ? v : renderValue(v, vars, { ...where, field });
   const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
@@ -195,7 +194,7 @@ function numberKeyword(v: number | string | undefined, fallback: number, vars: V
   return n;
 }
 
-function renderEnv(frame: Frame, vars: Vars, where: { src: ActionTask['src']; host: string; task: string }): Record<string, string> | undefined {
+function renderEnv(frame: Frame, vars: Vars, where: TaskWhere): Record<string, string> | undefined {
   if (frame.environment.length === 0) return undefined;
   const merged: Record<string, unknown> = Object.assign({}, ...frame.environment);
   const rendered = renderValue(merged, vars, { ...where, field: 'environment' }) as Record<string, unknown>;

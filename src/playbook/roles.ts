@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
+import { yamlPortErrors } from '../inventory/port-check.js';
 import type { Vars } from '../inventory/types.js';
 import { didYouMean } from './ajv-errors.js';
 import { toBool } from './coerce.js';
@@ -33,6 +34,7 @@ async function loadVarsFile(file: string | undefined, ctx: LoadCtx): Promise<Var
     ctx.problems.add('E_ROLE', { y, path: [] }, `${basename(dirname(file))}/${basename(file)} must be a mapping of variables`);
     return {};
   }
+  ctx.problems.push(...yamlPortErrors(y, 'E_SCHEMA'));
   return y.value;
 }
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LifeboatError } from '../../errors.js';
 import { writeFileMasked } from '../../secrets.js';
-import { EXIT } from '../exit-codes.js';
+import { EXIT } from '../../executor/exit-code.js';
 import type { Io } from '../io.js';
 import { cronJob, type Schedule, serviceUnit, timerUnit, unitName } from '../schedule-units.js';
 import { bool, type CommandSpec, type Parsed, str, strs } from '../spec.js';

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { LifeboatError } from '../../errors.js';
 import { applyPrune, planPrune, storeSnapshots, verifySnapshot } from '../../modules/etcd/snapshot-store.js';
-import { EXIT } from '../exit-codes.js';
+import { EXIT } from '../../executor/exit-code.js';
 import type { Io } from '../io.js';
 import { bool, type CommandSpec, type Parsed, str } from '../spec.js';
 

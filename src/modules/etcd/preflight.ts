@@ -1,4 +1,5 @@
 import { LifeboatError } from '../../errors.js';
+import { probeOf } from '../common.js';
 import type { ModuleDef } from '../types.js';
 import { type ClusterArgs, clusterPlan, groupHosts, hostVarsOf } from './cluster.js';
 import { sourcesReport, sourceText } from './value-sources.js';
@@ -76,10 +77,10 @@ export const etcdPreflightModule: ModuleDef<EtcdPreflightArgs> = {
       [...etcdHosts, ...masters].map(async (h) => {
         try {
           const c = await ctx.connect(h);
-          const r = await c.exec('true', { become: ctx.become, timeoutMs: 30_000 });
+          const r = await c.exec('true', { become: ctx.become, timeoutMs: 30_000, ...(ctx.signal ? { signal: ctx.signal } : {}) });
           if (r.rc !== 0) throw new Error(`rc ${r.rc}`);
           conns.set(h, c);
-          if (etcdHosts.includes(h)) facts.set(h, await gatherFacts(c, {}, h, ctx.become));
+          if (etcdHosts.includes(h)) facts.set(h, await gatherFacts(probeOf(ctx, c, h)));
         } catch (e) {
           problems.push(`${h}: unreachable: ${e instanceof Error ? e.message : String(e)}`);
         }
@@ -125,7 +126,7 @@ export const etcdPreflightModule: ModuleDef<EtcdPreflightArgs> = {
     }
     const shapeRef = manifest?.shape && snapshot ? { file: snapshot, shape: manifest.shape } : undefined;
     // a host that cannot describe itself: what a surviving member's member list says of it comes first
-    const live = etcdHosts.some((h) => facts.get(h)?.source === 'none') ? await readLiveMembers(etcdHosts, facts, conns, ctx.vars, ctx.host, ctx.become) : undefined;
+    const live = etcdHosts.some((h) => facts.get(h)?.source === 'none') ? await readLiveMembers(etcdHosts, facts, conns, ctx.vars, ctx.host, ctx) : undefined;
     // 3. the cluster plan, and the inventory against what runs
     let plan: ReturnType<typeof clusterPlan> | undefined;
     try {
@@ -196,7 +197,7 @@ export const etcdPreflightModule: ModuleDef<EtcdPreflightArgs> = {
       // a node without etcdctl is asked through an SSH tunnel, where its connection can open one
       const all = plan.members.filter((m) => facts.get(m.host)?.running);
       const running = all.filter((m) => facts.get(m.host)?.etcdctl || conns.get(m.host)?.forward);
-      const views = running.length ? await observeMembers(running, async (h) => conns.get(h) ?? ctx.connect(h), (h) => etcdctlIn(facts.get(h)), ctx.become) : [];
+      const views = running.length ? await observeMembers(running, async (h) => conns.get(h) ?? ctx.connect(h), (h) => etcdctlIn(facts.get(h)), ctx) : [];
       const revs = views.flatMap((v) => (v.healthy && v.revision !== undefined ? [v.revision] : []));
       const unread = all.length && !running.length ? `no etcdctl on ${all.map((m) => m.host).join(', ')}, where etcd runs` : undefined;
       loss = lossText(manifest, revs.length ? Math.max(...revs) : undefined, new Date(), unread);

@@ -130,11 +130,11 @@ export const etcdSnapshotModule: ModuleDef<EtcdSnapshotArgs> = {
         /** The cluster's shape for the manifest: the plan, the hosts' facts, and the member IDs as this member sees them. */
         const readShape = async () => {
           const conn = await ctx.connect(me.host);
-          const [view] = await observeMembers([me], async () => conn, () => (tunnel ? null : target.etcdctl), ctx.become);
-          const kv = await conn.exec(KUBE_VERSION_PROBE, { become: ctx.become, timeoutMs: 10_000 }).catch(() => undefined);
+          const [view] = await observeMembers([me], async () => conn, () => (tunnel ? null : target.etcdctl), ctx);
+          const kv = await conn.exec(KUBE_VERSION_PROBE, { become: ctx.become, timeoutMs: 10_000, ...(ctx.signal ? { signal: ctx.signal } : {}) }).catch(() => undefined);
           const staticPods = new Set<string>();
           await Promise.all(plan.members.map(async (m) => {
-            const r = await (await ctx.connect(m.host)).exec(STATIC_POD_PROBE, { become: ctx.become, timeoutMs: 10_000 }).catch(() => undefined);
+            const r = await (await ctx.connect(m.host)).exec(STATIC_POD_PROBE, { become: ctx.become, timeoutMs: 10_000, ...(ctx.signal ? { signal: ctx.signal } : {}) }).catch(() => undefined);
             if (r?.stdout.includes('static-pod')) staticPods.add(m.host);
           }));
           const kubernetesVersion = kv?.stdout.trim();
@@ -174,7 +174,7 @@ export const etcdSnapshotModule: ModuleDef<EtcdSnapshotArgs> = {
         // the keyspace at the snapshot's revision, for restore drills (absent if the member compacted past it)
         const kv = await (tunnel
           ? withTunnelClient(me, conn, ctx.become, (c) => kvDigestOf(c, check.status?.revision ?? 0))
-          : conn.exec(kvDigestScript(target, check.status.revision), { become: ctx.become, timeoutMs: 60_000 }).then((r) => parseKvDigest(r.stdout, check.status?.revision ?? 0))
+          : conn.exec(kvDigestScript(target, check.status.revision), { become: ctx.become, timeoutMs: 60_000, ...(ctx.signal ? { signal: ctx.signal } : {}) }).then((r) => parseKvDigest(r.stdout, check.status?.revision ?? 0))
         ).catch(() => undefined);
         if (kv) manifest.kv = kv;
         // compressed and/or encrypted at rest: the plain copy is replaced by the stored one (the manifest keeps its sha256)
