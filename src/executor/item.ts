@@ -9,6 +9,7 @@ import type { PlayCtx } from './context.js';
 import type { PlannedStep } from './events.js';
 import type { Frame } from './frame.js';
 import { unplannedSteps } from './expect.js';
+import { hostVars } from './host-vars.js';
 import { OfflineError, OfflineGuard, isInterrupted, isUnreachableError, lazyConnection, sleep } from './lazy-conn.js';
 import { NO_LOG_TEXT, plannedStep } from './output.js';
 import { applyResultConditions, planOutcome } from './result.js';
@@ -84,7 +85,9 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
     const env = renderEnv(frame, vars, where);
     const target = delegatedTo ?? host;
     const offline = run.opts.check && run.opts.offline === true ? new OfflineGuard() : undefined;
-    const conn = lazyConnection(run.opts.connections, target, offline);
+    // The connection variables (ansible_host, ansible_user, …) are rendered lazily, in the target's own variables.
+    const varsOf = (h: string): Vars => (h === host ? vars : hostVars(pc, h, undefined));
+    const conn = lazyConnection(run.opts.connections, target, offline, () => varsOf(target));
     const checkOnly = run.opts.check || frame.checkMode === true;
     const ctx: ModuleContext = {
       host,
@@ -95,7 +98,7 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
       become,
       playbookDir: pc.playbook.dir,
       ...(frame.role ? { roleDir: frame.role.path } : {}),
-      connect: (h: string) => (offline ? offline.refuse(h) : run.opts.connections.get(h)),
+      connect: (h: string) => (offline ? offline.refuse(h) : run.opts.connections.get(h, varsOf(h))),
       ...(run.opts.signal ? { signal: run.opts.signal } : {}),
     };
     const stepsOf = (op: Operation): PlannedStep[] =>

@@ -1,0 +1,39 @@
+/**
+ * Behaviour that must match Ansible's on playbooks operators already have (issue #10), through the real CLI
+ * over the local connection.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BUILT, lifeboat, scratch } from './helpers.js';
+
+const T = (s: string) => `{{ ${s} }}`;
+
+describe.skipIf(!BUILT)('as Ansible does', () => {
+  it('host and -e variables that refer to groups, inventory_dir or role vars do not break the connection', () => {
+    const dir = scratch({
+      'hosts': [
+        '[etcd]',
+        'ctl ansible_connection=local',
+        '[all:vars]',
+        `first="${T("groups['etcd'][0]")}"`,
+        `here="${T('inventory_dir')}"`,
+        `ansible_user="${T('role_user | default("root")')}"`,
+        '',
+      ].join('\n'),
+      'pb.yml': `- hosts: etcd\n  tasks:\n    - command: echo ${T('first')} ${T('here')} ${T('from_e')}\n      register: r\n    - assert: { that: "r.stdout == 'ctl ' ~ inventory_dir ~ ' ctl'" }\n`,
+    });
+    const r = lifeboat(['run', '-i', join(dir, 'hosts'), '-e', JSON.stringify({ from_e: T("groups['all'][0]") }), join(dir, 'pb.yml'), '--output', 'plain']);
+    expect(r.stdout + r.stderr).not.toContain('is undefined');
+    expect(r.code).toBe(0);
+  });
+
+  it('the implicit localhost has the vars of [all:vars] (kubeasz 94.backup.yml: hosts: localhost)', () => {
+    const dir = scratch({
+      'hosts': '[etcd]\n10.0.0.1\n[all:vars]\nbase_dir=/etc/kubeasz\ncluster_dir="{{ base_dir }}/clusters/k"\n',
+      'pb.yml': `- hosts:\n  - localhost\n  tasks:\n    - shell: echo ${T('cluster_dir')}\n      register: r\n    - assert: { that: "r.stdout == '/etc/kubeasz/clusters/k'" }\n`,
+    });
+    const r = lifeboat(['run', '-i', join(dir, 'hosts'), join(dir, 'pb.yml'), '--output', 'plain']);
+    expect(r.stdout + r.stderr).not.toContain('undefined');
+    expect(r.code).toBe(0);
+  });
+});
