@@ -81,7 +81,8 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
     const args = dropOmitted(rendered, omit) as Record<string, unknown>;
     checkArgs(inp.def, args, where);
     const become = frame.become ?? vars.ansible_become === true;
-    const becomeUser = frame.becomeUser ?? (typeof vars.ansible_become_user === 'string' ? vars.ansible_become_user : undefined);
+    const becomeUser =
+      frame.becomeUser ?? (typeof vars.ansible_become_user === 'string' ? vars.ansible_become_user : undefined);
     const env = renderEnv(frame, vars, where);
     const target = delegatedTo ?? host;
     const offline = run.opts.check && run.opts.offline === true ? new OfflineGuard() : undefined;
@@ -130,13 +131,19 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
       let result: ModuleResult;
       if (checkOnly) result = { ...(op.result ?? {}), changed: op.changed === true };
       else {
-        const shownItem = inp.label === undefined ? undefined : frame.noLog ? NO_LOG_TEXT : run.secrets.maskDeep(inp.label);
+        const shownItem =
+          inp.label === undefined ? undefined : frame.noLog ? NO_LOG_TEXT : run.secrets.maskDeep(inp.label);
         const stale = unplannedSteps(pc, inp.taskId, host, shownItem, stepsOf(op));
         if (stale !== undefined) {
           run.state.stale = true;
           run.state.stopped = true;
           run.emit({ type: 'warning', msg: `plan stale: ${stale}; nothing more starts`, host });
-          return { ...base(), ...extras(op), status: 'failed', result: { changed: false, failed: true, msg: `plan stale: ${stale}` } };
+          return {
+            ...base(),
+            ...extras(op),
+            status: 'failed',
+            result: { changed: false, failed: true, msg: `plan stale: ${stale}` },
+          };
         }
         result = await applyOperation(op, conn, {
           become,
@@ -149,7 +156,12 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
       // a hint (or its clearing) counts once its steps ran: a lock that was not taken leaves nothing to resume
       if (op.resume !== undefined && !checkOnly && !result.failed) run.state.resume = op.resume ?? undefined;
       if (run.opts.signal?.aborted && !checkOnly) {
-        return { ...base(), ...extras(op), status: 'interrupted', result: { ...result, failed: true, msg: 'interrupted' } };
+        return {
+          ...base(),
+          ...extras(op),
+          status: 'interrupted',
+          result: { ...result, failed: true, msg: 'interrupted' },
+        };
       }
       applyResultConditions(result, task, vars, where);
       if (task.until !== undefined) {
@@ -165,40 +177,68 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
           result.msg = `Retries exhausted: "until: ${task.until}" still false after ${attempt} attempts${result.msg ? ` (${result.msg})` : ''}`;
         }
       }
-      const status: ItemStatus = result.failed ? 'failed' : result.skipped ? 'skipped' : result.changed ? 'changed' : 'ok';
+      const status: ItemStatus = result.failed
+        ? 'failed'
+        : result.skipped
+          ? 'skipped'
+          : result.changed
+            ? 'changed'
+            : 'ok';
       return { ...base(), ...extras(op), status, result };
     }
   } catch (e) {
     const out = { ...base(), ...(delegatedTo ? { delegatedTo } : {}) };
     if (e instanceof OfflineError) {
-      return { ...out, status: 'unknown', known: false, reason: 'offline: the module needs to look at the host', result: { changed: false } };
+      return {
+        ...out,
+        status: 'unknown',
+        known: false,
+        reason: 'offline: the module needs to look at the host',
+        result: { changed: false },
+      };
     }
     if (e instanceof UnknownValueError && run.opts.check) {
-      const reason = `depends on register \`${e.variable}\`, unknown until run`;
+      const reason = `depends on ${e.variable.startsWith('ansible_') ? 'fact' : 'register'} \`${e.variable}\`, unknown until run`;
       return { ...out, status: 'unknown', known: false, reason, result: { changed: false } };
     }
-    if (isInterrupted(e, run.opts.signal)) return { ...out, status: 'interrupted', result: { changed: false, failed: true, msg: 'interrupted' } };
+    if (isInterrupted(e, run.opts.signal))
+      return { ...out, status: 'interrupted', result: { changed: false, failed: true, msg: 'interrupted' } };
     const msg = e instanceof LifeboatError ? e.format() : e instanceof Error ? e.message : String(e);
-    if (isUnreachableError(e)) return { ...out, status: 'unreachable', result: { changed: false, unreachable: true, msg } };
+    if (isUnreachableError(e))
+      return { ...out, status: 'unreachable', result: { changed: false, unreachable: true, msg } };
     return { ...out, status: 'failed', result: { changed: false, failed: true, msg } };
   }
 }
 
 /** `retries` / `delay`: a number, or a template rendered with the host's variables (as Ansible allows). */
-function numberKeyword(v: number | string | undefined, fallback: number, vars: Vars, where: { src: ActionTask['src']; host: string; task: string }, field: 'retries' | 'delay'): number {
+function numberKeyword(
+  v: number | string | undefined,
+  fallback: number,
+  vars: Vars,
+  where: { src: ActionTask['src']; host: string; task: string },
+  field: 'retries' | 'delay',
+): number {
   if (v === undefined) return fallback;
   const raw = typeof v === 'number' ? v : renderValue(v, vars, { ...where, field });
   const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
   if (!Number.isFinite(n) || n < 0 || (field === 'retries' && !Number.isInteger(n))) {
-    throw new LifeboatError('E_TEMPLATE', `${field}: ${JSON.stringify(raw)} is not ${field === 'retries' ? 'a whole number' : 'a number of seconds'} ≥ 0`, {
-      ...where,
-      hint: `make \`${field}\` (or the variable it names) a number`,
-    });
+    throw new LifeboatError(
+      'E_TEMPLATE',
+      `${field}: ${JSON.stringify(raw)} is not ${field === 'retries' ? 'a whole number' : 'a number of seconds'} ≥ 0`,
+      {
+        ...where,
+        hint: `make \`${field}\` (or the variable it names) a number`,
+      },
+    );
   }
   return n;
 }
 
-function renderEnv(frame: Frame, vars: Vars, where: { src: ActionTask['src']; host: string; task: string }): Record<string, string> | undefined {
+function renderEnv(
+  frame: Frame,
+  vars: Vars,
+  where: { src: ActionTask['src']; host: string; task: string },
+): Record<string, string> | undefined {
   if (frame.environment.length === 0) return undefined;
   const merged: Record<string, unknown> = Object.assign({}, ...frame.environment);
   const rendered = renderValue(merged, vars, { ...where, field: 'environment' }) as Record<string, unknown>;

@@ -11,7 +11,7 @@ const T = (s: string) => `{{ ${s} }}`;
 describe.skipIf(!BUILT)('as Ansible does', () => {
   it('host and -e variables that refer to groups, inventory_dir or role vars do not break the connection', () => {
     const dir = scratch({
-      'hosts': [
+      hosts: [
         '[etcd]',
         'ctl ansible_connection=local',
         '[all:vars]',
@@ -22,18 +22,41 @@ describe.skipIf(!BUILT)('as Ansible does', () => {
       ].join('\n'),
       'pb.yml': `- hosts: etcd\n  tasks:\n    - command: echo ${T('first')} ${T('here')} ${T('from_e')}\n      register: r\n    - assert: { that: "r.stdout == 'ctl ' ~ inventory_dir ~ ' ctl'" }\n`,
     });
-    const r = lifeboat(['run', '-i', join(dir, 'hosts'), '-e', JSON.stringify({ from_e: T("groups['all'][0]") }), join(dir, 'pb.yml'), '--output', 'plain']);
+    const r = lifeboat([
+      'run',
+      '-i',
+      join(dir, 'hosts'),
+      '-e',
+      JSON.stringify({ from_e: T("groups['all'][0]") }),
+      join(dir, 'pb.yml'),
+      '--output',
+      'plain',
+    ]);
     expect(r.stdout + r.stderr).not.toContain('is undefined');
     expect(r.code).toBe(0);
   });
 
   it('the implicit localhost has the vars of [all:vars] (kubeasz 94.backup.yml: hosts: localhost)', () => {
     const dir = scratch({
-      'hosts': '[etcd]\n10.0.0.1\n[all:vars]\nbase_dir=/etc/kubeasz\ncluster_dir="{{ base_dir }}/clusters/k"\n',
+      hosts: '[etcd]\n10.0.0.1\n[all:vars]\nbase_dir=/etc/kubeasz\ncluster_dir="{{ base_dir }}/clusters/k"\n',
       'pb.yml': `- hosts:\n  - localhost\n  tasks:\n    - shell: echo ${T('cluster_dir')}\n      register: r\n    - assert: { that: "r.stdout == '/etc/kubeasz/clusters/k'" }\n`,
     });
     const r = lifeboat(['run', '-i', join(dir, 'hosts'), join(dir, 'pb.yml'), '--output', 'plain']);
     expect(r.stdout + r.stderr).not.toContain('undefined');
+    expect(r.code).toBe(0);
+  });
+});
+
+describe.skipIf(!BUILT)('plan --offline', () => {
+  it('tasks that read gathered facts are unknown until run, not WILL FAIL', () => {
+    const dir = scratch({
+      'inv.yml': 'all:\n  hosts:\n    ctl:\n      ansible_connection: local\n',
+      'pb.yml': `- hosts: ctl\n  gather_facts: true\n  tasks:\n    - debug: msg="${T('ansible_hostname')}"\n    - command: echo hi\n      when: ansible_facts.os_family == 'Debian'\n`,
+    });
+    const r = lifeboat(['plan', '--offline', '-i', join(dir, 'inv.yml'), join(dir, 'pb.yml')]);
+    expect(r.stdout).toContain('0 will fail');
+    expect(r.stdout).toMatch(/debug[^\n]*\n\s+ctl\s+unknown until run \(depends on fact `ansible_hostname`/);
+    expect(r.stdout).toMatch(/command[^\n]*\n\s+ctl\s+unknown until run \(depends on fact `ansible_os_family`/);
     expect(r.code).toBe(0);
   });
 });
