@@ -60,3 +60,17 @@ describe.skipIf(!BUILT)('plan --offline', () => {
     expect(r.code).toBe(0);
   });
 });
+
+describe.skipIf(!BUILT)('plays whose hosts match nothing', () => {
+  it('are skipped with a warning, and the other plays run (exit 0)', () => {
+    const dir = scratch({
+      'inv.yml': 'all:\n  hosts:\n    ctl:\n      ansible_connection: local\n  children:\n    kube_node: {}\n',
+      'pb.yml': '- hosts: kube_node\n  tasks: [{ command: "false" }]\n- hosts: nosuch\n  tasks: [{ command: "false" }]\n- hosts: ctl\n  tasks: [{ name: last, command: "true" }]\n',
+    });
+    const r = lifeboat(['run', '-i', join(dir, 'inv.yml'), join(dir, 'pb.yml'), '--output', 'plain']);
+    expect(r.code).toBe(0);
+    expect(r.stdout + r.stderr).toContain('play "kube_node": no hosts matched "kube_node"');
+    expect(r.stdout + r.stderr).toContain('could not match "nosuch"');
+    expect(r.stdout).toMatch(/TASK \[last\][^\n]*\n\s+changed\s+ctl/);
+  });
+});
