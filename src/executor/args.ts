@@ -43,7 +43,7 @@ export function checkArgs(
     src: where.src,
     host: where.host,
     task: where.task,
-    hint: `check the rendered values of the task's arguments (lifeboat modules shows ${def.name}'s arguments)`,
+    hint: `check the rendered values of the task's arguments (docs/modules.md lists ${def.name}'s arguments)`,
   });
 }
 

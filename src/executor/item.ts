@@ -9,6 +9,7 @@ import type { PlayCtx } from './context.js';
 import type { PlannedStep } from './events.js';
 import { type Frame, falseWhen, whenSkipReason } from './frame.js';
 import { unplannedSteps } from './expect.js';
+import { hostVars } from './host-vars.js';
 import { OfflineError, OfflineGuard, isInterrupted, isUnreachableError, lazyConnection, sleep } from './lazy-conn.js';
 import { NO_LOG_TEXT, plannedStep } from './output.js';
 import { applyResultConditions, planOutcome } from './result.js';
@@ -79,11 +80,14 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
     const args = dropOmitted(rendered, omit) as Record<string, unknown>;
     checkArgs(inp.def, args, where);
     const become = frame.become ?? vars.ansible_become === true;
-    const becomeUser = frame.becomeUser ?? (typeof vars.ansible_become_user === 'string' ? vars.ansible_become_user : undefined);
+    const becomeUser =
+      frame.becomeUser ?? (typeof vars.ansible_become_user === 'string' ? vars.ansible_become_user : undefined);
     const env = renderEnv(frame, vars, where);
     const target = delegatedTo ?? host;
     const offline = run.opts.check && run.opts.offline === true ? new OfflineGuard() : undefined;
-    const conn = lazyConnection(run.opts.connections, target, offline);
+    // The connection variables (ansible_host, ansible_user, …) are rendered lazily, in the target's own variables.
+    const varsOf = (h: string): Vars => (h === host ? vars : hostVars(pc, h, undefined));
+    const conn = lazyConnection(run.opts.connections, target, offline, () => varsOf(target));
     const checkOnly = run.opts.check || frame.checkMode === true;
     const ctx: ModuleContext = {
       host,
@@ -94,7 +98,7 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
       become,
       playbookDir: pc.playbook.dir,
       ...(frame.role ? { roleDir: frame.role.path } : {}),
-      connect: (h: string) => (offline ? offline.refuse(h) : run.opts.connections.get(h)),
+      connect: (h: string) => (offline ? offline.refuse(h) : run.opts.connections.get(h, varsOf(h))),
       ...(run.opts.signal ? { signal: run.opts.signal } : {}),
     };
     const stepsOf = (op: Operation): PlannedStep[] =>
@@ -126,13 +130,19 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
       let result: ModuleResult;
       if (checkOnly) result = { ...(op.result ?? {}), changed: op.changed === true };
       else {
-        const shownItem = inp.label === undefined ? undefined : frame.noLog ? NO_LOG_TEXT : run.secrets.maskDeep(inp.label);
+        const shownItem =
+          inp.label === undefined ? undefined : frame.noLog ? NO_LOG_TEXT : run.secrets.maskDeep(inp.label);
         const stale = unplannedSteps(pc, inp.taskId, host, shownItem, stepsOf(op));
         if (stale !== undefined) {
           run.state.stale = true;
           run.state.stopped = true;
           run.emit({ type: 'warning', msg: `plan stale: ${stale}; nothing more starts`, host });
-          return { ...base(), ...extras(op), status: 'failed', result: { changed: false, failed: true, msg: `plan stale: ${stale}` } };
+          return {
+            ...base(),
+            ...extras(op),
+            status: 'failed',
+            result: { changed: false, failed: true, msg: `plan stale: ${stale}` },
+          };
         }
         result = await applyOperation(op, conn, {
           become,
@@ -145,7 +155,12 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
       // a hint (or its clearing) counts once its steps ran: a lock that was not taken leaves nothing to resume
       if (op.resume !== undefined && !checkOnly && !result.failed) run.state.resume = op.resume ?? undefined;
       if (run.opts.signal?.aborted && !checkOnly) {
-        return { ...base(), ...extras(op), status: 'interrupted', result: { ...result, failed: true, msg: 'interrupted' } };
+        return {
+          ...base(),
+          ...extras(op),
+          status: 'interrupted',
+          result: { ...result, failed: true, msg: 'interrupted' },
+        };
       }
       applyResultConditions(result, task, vars, where);
       if (task.until !== undefined) {
@@ -161,21 +176,35 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
           result.msg = `Retries exhausted: "until: ${task.until}" still false after ${attempt} attempts${result.msg ? ` (${result.msg})` : ''}`;
         }
       }
-      const status: ItemStatus = result.failed ? 'failed' : result.skipped ? 'skipped' : result.changed ? 'changed' : 'ok';
+      const status: ItemStatus = result.failed
+        ? 'failed'
+        : result.skipped
+          ? 'skipped'
+          : result.changed
+            ? 'changed'
+            : 'ok';
       return { ...base(), ...extras(op), status, result };
     }
   } catch (e) {
     const out = { ...base(), ...(delegatedTo ? { delegatedTo } : {}) };
     if (e instanceof OfflineError) {
-      return { ...out, status: 'unknown', known: false, reason: 'offline: the module needs to look at the host', result: { changed: false } };
+      return {
+        ...out,
+        status: 'unknown',
+        known: false,
+        reason: 'offline: the module needs to look at the host',
+        result: { changed: false },
+      };
     }
     if (e instanceof UnknownValueError && run.opts.check) {
-      const reason = `depends on register \`${e.variable}\`, unknown until run`;
+      const reason = `depends on ${e.variable.startsWith('ansible_') ? 'fact' : 'register'} \`${e.variable}\`, unknown until run`;
       return { ...out, status: 'unknown', known: false, reason, result: { changed: false } };
     }
-    if (isInterrupted(e, run.opts.signal)) return { ...out, status: 'interrupted', result: { changed: false, failed: true, msg: 'interrupted' } };
+    if (isInterrupted(e, run.opts.signal))
+      return { ...out, status: 'interrupted', result: { changed: false, failed: true, msg: 'interrupted' } };
     const msg = e instanceof LifeboatError ? e.format() : e instanceof Error ? e.message : String(e);
-    if (isUnreachableError(e)) return { ...out, status: 'unreachable', result: { changed: false, unreachable: true, msg } };
+    if (isUnreachableError(e))
+      return { ...out, status: 'unreachable', result: { changed: false, unreachable: true, msg } };
     return { ...out, status: 'failed', result: { changed: false, failed: true, msg } };
   }
 }
@@ -186,10 +215,14 @@ function numberKeyword(v: number | string | undefined, fallback: number, vars: V
   const raw = typeof v === 'number' ? v : renderValue(v, vars, { ...where, field });
   const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
   if (!Number.isFinite(n) || n < 0 || (field === 'retries' && !Number.isInteger(n))) {
-    throw new LifeboatError('E_TEMPLATE', `${field}: ${JSON.stringify(raw)} is not ${field === 'retries' ? 'a whole number' : 'a number of seconds'} ≥ 0`, {
-      ...where,
-      hint: `make \`${field}\` (or the variable it names) a number`,
-    });
+    throw new LifeboatError(
+      'E_TEMPLATE',
+      `${field}: ${JSON.stringify(raw)} is not ${field === 'retries' ? 'a whole number' : 'a number of seconds'} ≥ 0`,
+      {
+        ...where,
+        hint: `make \`${field}\` (or the variable it names) a number`,
+      },
+    );
   }
   return n;
 }

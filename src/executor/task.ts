@@ -1,4 +1,5 @@
 import { getModule } from '../modules/registry.js';
+import { SETUP_FACT_NAMES } from '../modules/setup.js';
 import type { ModuleDef } from '../modules/types.js';
 import type { ActionTask } from '../playbook/types.js';
 import { makeUnknown } from '../vars/index.js';
@@ -115,6 +116,10 @@ function record(pc: PlayCtx, task: ActionTask, taskName: string, frame: Frame, o
     Object.assign(task.module === 'set_fact' ? st.hostRegistered(h) : st.hostGathered(h), facts);
   } else if (check && !out.known && task.module === 'set_fact') {
     for (const k of Object.keys(task.args)) if (k !== 'cacheable') st.hostRegistered(h)[k] = makeUnknown(k);
+  } else if (check && !out.known && task.module === 'setup') {
+    // facts not gathered (an offline plan): what reads them is unknown until run, not a failure
+    const g = st.hostGathered(h);
+    for (const k of SETUP_FACT_NAMES) g[k] ??= makeUnknown(k);
   }
   switch (out.status) {
     case 'ok':

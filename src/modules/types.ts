@@ -162,7 +162,7 @@ export interface ModuleContext<A = Record<string, unknown>> {
 
 export interface ModuleDef<A = Record<string, unknown>> {
   name: string;
-  /** One-line description for `lifeboat modules` and docs. */
+  /** One-line description, for the docs. */
   summary: string;
   /** JSON Schema (ajv) of the arguments. */
   schema: Record<string, unknown>;

@@ -352,3 +352,33 @@ describe('refused at load, with the place', () => {
     expect(await errorsOf(site)).toEqual([]);
   });
 });
+
+describe('role vars directories', () => {
+  it('reads every file of defaults/main/ and vars/main/, sorted by name, later files winning (as Ansible)', async () => {
+    const site = project({
+      'site.yml': '- hosts: all\n  roles: [r]\n',
+      'roles/r/tasks/main.yml': '- debug: msg=hi\n',
+      'roles/r/defaults/main/10-base.yml': 'a: base\nb: base\n',
+      'roles/r/defaults/main/20-over.yaml': 'b: over\n',
+      'roles/r/defaults/main/sub/30-deep.yml': 'd: deep\n',
+      'roles/r/defaults/main/.hidden.yml': 'a: hidden\n',
+      'roles/r/defaults/main/notes.txt': 'a: text\n',
+      'roles/r/defaults/main/old.yml~': 'a: backup\n',
+      'roles/r/vars/main/x.json': '{"c": "json"}\n',
+    });
+    const pb = await loadPlaybook(site);
+    const role = pb.plays[0]?.roles[0];
+    expect(role?.defaults).toEqual({ a: 'base', b: 'over', d: 'deep' });
+    expect(role?.vars).toEqual({ c: 'json' });
+  });
+
+  it('prefers defaults/main.yml to a defaults/main/ directory, as Ansible does', async () => {
+    const site = project({
+      'site.yml': '- hosts: all\n  roles: [r]\n',
+      'roles/r/tasks/main.yml': '- debug: msg=hi\n',
+      'roles/r/defaults/main.yml': 'a: file\n',
+      'roles/r/defaults/main/x.yml': 'a: dir\n',
+    });
+    expect((await loadPlaybook(site)).plays[0]?.roles[0]?.defaults).toEqual({ a: 'file' });
+  });
+});

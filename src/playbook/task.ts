@@ -77,7 +77,7 @@ function loadAction(t: Record<string, unknown>, loc: TaskLoc, ctx: LoadCtx, lctx
       modules.length || (kw && !mod)
         ? `unknown task keyword \`${k}\`${kw ? ` — did you mean \`${kw}\`?` : ''}`
         : `unknown module \`${k}\`${mod ? ` — did you mean \`${mod}\`?` : ''}`;
-    problems.add('E_MODULE', at(loc, k), message, modules.length ? `task keywords: ${Object.keys(ACTION_KEYWORDS).join(', ')}` : 'run `lifeboat modules` for the list of modules', { key: true });
+    problems.add('E_MODULE', at(loc, k), message, modules.length ? `task keywords: ${Object.keys(ACTION_KEYWORDS).join(', ')}` : 'docs/modules.md lists the modules', { key: true });
   }
   if (modules.length > 1) {
     problems.add(

@@ -63,4 +63,6 @@ export interface MagicVarsInput {
   checkMode: boolean;
   playbookDir: string;
   rolePath?: string;
+  /** The inventory file the host was first declared in (`inventory_file`; its directory is `inventory_dir`). */
+  inventoryFile?: string;
 }
