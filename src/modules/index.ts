@@ -22,3 +22,5 @@ import './fail.js';
 import './pause.js';
 import './meta.js';
 import './set_fact.js';
+import './include_vars.js';
+import './group_by.js';
