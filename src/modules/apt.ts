@@ -98,7 +98,11 @@ async function probeApt(ctx: ModuleContext<unknown>, pkgs: string[], policy: boo
   ];
   if (pkgs.length) parts.push(`dpkg-query -W -f='pkg=\${Package}\\t\${db:Status-Abbrev}\\t\${Version}\\n' -- ${q} 2>/dev/null; true`);
   if (policy && pkgs.length) parts.push(`LC_ALL=C apt-cache policy -- ${q} 2>/dev/null; true`);
-  if (deb) parts.push(`dpkg-deb -f ${shellQuote(deb)} Package Version | sed 's/^/deb_/' || echo deb_missing=1`);
+  if (deb)
+    parts.push(
+      `dpkg-deb -f ${shellQuote(deb)} Package Version | sed 's/^/deb_/' || echo deb_missing=1`,
+      `n=$(dpkg-deb -f ${shellQuote(deb)} Package 2>/dev/null) && dpkg-query -W -f='pkg=\${Package}\\t\${db:Status-Abbrev}\\t\${Version}\\n' -- "$n" 2>/dev/null; true`,
+    );
   const r = await probe(ctx, parts.join('; '));
   if (r.stdout.startsWith('noapt')) throw argError('apt', ctx, 'this host has no apt-get (not a Debian-family host)', 'use the package module, which picks the host\'s manager');
   const installed = new Map<string, string>();

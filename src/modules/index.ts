@@ -31,3 +31,4 @@ import './sysctl.js';
 import './modprobe.js';
 import './apt.js';
 import './package.js';
+import './dpkg_selections.js';
