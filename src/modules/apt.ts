@@ -111,16 +111,21 @@ async function probeApt(ctx: ModuleContext<unknown>, pkgs: string[], policy: boo
   let debInfo: { name: string; version: string } | undefined;
   let cacheAge: number | undefined;
   for (const line of r.stdout.split('\n')) {
-    let m = /^pkg=([^\t]+)\t(\S*)\s*\t(.*)$/.exec(line);
-    if (m) {
-      if ((m[2] ?? '').startsWith('ii') || (m[2] ?? '').startsWith('hi')) installed.set(m[1] as string, m[3] as string);
+    const pkg = /^pkg=([^\t]+)\t(\S*)\s*\t(.*)$/.exec(line);
+    if (pkg) {
+      if ((pkg[2] ?? '').startsWith('ii') || (pkg[2] ?? '').startsWith('hi')) installed.set(pkg[1] as string, pkg[3] as string);
       continue;
     }
-    if ((m = /^age=(-?\d+)$/.exec(line))) cacheAge = Number(m[1]);
-    else if ((m = /^(\S+):$/.exec(line))) current = m[1];
-    else if ((m = /^\s+Candidate: (\S+)$/.exec(line)) && current) candidate.set(current, m[1] as string);
-    else if ((m = /^deb_Package: (\S+)$/.exec(line))) debInfo = { name: m[1] as string, version: '' };
-    else if ((m = /^deb_Version: (\S+)$/.exec(line)) && debInfo) debInfo.version = m[1] as string;
+    const age = /^age=(-?\d+)$/.exec(line);
+    const head = /^(\S+):$/.exec(line);
+    const cand = /^\s+Candidate: (\S+)$/.exec(line);
+    const dp = /^deb_Package: (\S+)$/.exec(line);
+    const dv = /^deb_Version: (\S+)$/.exec(line);
+    if (age) cacheAge = Number(age[1]);
+    else if (head) current = head[1];
+    else if (cand && current) candidate.set(current, cand[1] as string);
+    else if (dp) debInfo = { name: dp[1] as string, version: '' };
+    else if (dv && debInfo) debInfo.version = dv[1] as string;
   }
   if (deb && (!debInfo || r.stdout.includes('deb_missing=1'))) throw argError('apt', ctx, `cannot read the package file ${deb} on the host`);
   return { installed, candidate, ...(cacheAge !== undefined ? { cacheAge } : {}), ...(debInfo ? { deb: debInfo } : {}) };
