@@ -38,3 +38,6 @@ import './raw.js';
 import './slurp.js';
 import './tempfile.js';
 import './find.js';
+import './service_facts.js';
+import './selinux.js';
+import './pam_limits.js';

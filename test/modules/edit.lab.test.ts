@@ -7,7 +7,7 @@ import { labPool } from './lab-conn.js';
 import { runModule } from './run.js';
 
 /** blockinfile, replace, hostname, sysctl, modprobe over real SSH on a lab host; checked on the host with Lab.sh. */
-describeLab('file-editing and kernel modules on a lab host', { hosts: 1, etcd: 0, masters: 0, tls: false }, (lab) => {
+describeLab('file-editing and kernel modules on a lab host', { hosts: 1, etcd: 1, masters: 0, tls: false }, (lab) => {
   let pool: ConnectionPool;
   let conn: Connection;
   const sh = async (cmd: string) => {
@@ -84,5 +84,30 @@ describeLab('file-editing and kernel modules on a lab host', { hosts: 1, etcd: 0
     expect(await sh('ls /etc/modules-load.d/ /etc/modprobe.d/')).not.toContain('br_netfilter');
     const plan = await run('modprobe', { name: 'overlay' }, { check: true });
     expect(plan.op.steps.map((s) => (s.kind === 'exec' ? s.cmd : ''))).toEqual(['modprobe overlay']);
+  });
+
+  it('pam_limits: replaces the same domain/type/item line, appends otherwise; use_max keeps a larger value', async () => {
+    await sh("mkdir -p /etc/security && printf '# limits\\n*  soft  nofile  1024\\n' > /etc/security/limits.conf");
+    const args = { domain: '*', limit_type: 'soft', limit_item: 'nofile', value: 65536 };
+    await threeRuns(conn, 'pam_limits', args, { unchanged: async () => expect(await sh('cat /etc/security/limits.conf')).toContain('1024') });
+    expect(await sh('cat /etc/security/limits.conf')).toBe('# limits\n*\tsoft\tnofile\t65536\n');
+    await threeRuns(conn, 'community.general.pam_limits', { domain: 'etcd', limit_type: '-', limit_item: 'nproc', value: 'unlimited' }, { unchanged: async () => {} });
+    expect(await sh('tail -n1 /etc/security/limits.conf')).toBe('etcd\t-\tnproc\tunlimited\n');
+    expect((await run('pam_limits', { ...args, value: 4096, use_max: true })).op.steps).toEqual([]);
+  });
+
+  it('service_facts: the init scripts and their state; selinux on Debian is a no-op; daemon_reload needs systemd', async () => {
+    const f = await run('service_facts', {});
+    const services = (f.result.ansible_facts as { services: Record<string, { state: string; source: string }> }).services;
+    expect(services.etcd).toMatchObject({ name: 'etcd', state: 'running', source: 'sysv' });
+    await sh('service etcd stop');
+    const after = (await run('service_facts', {})).result.ansible_facts as { services: Record<string, { state: string }> };
+    expect(after.services.etcd?.state).toBe('stopped');
+    await sh('service etcd start');
+    const se = await run('ansible.posix.selinux', { state: 'disabled' });
+    expect(se.result).toMatchObject({ changed: false, msg: expect.stringContaining('not present') });
+    expect(se.op.steps).toEqual([]);
+    expect((await run('selinux', { state: 'enforcing', policy: 'targeted' })).result).toMatchObject({ failed: true });
+    await expect(run('service', { name: 'etcd', state: 'started', daemon_reload: true })).rejects.toThrow(/daemon_reload needs systemd/);
   });
 });
