@@ -19,6 +19,7 @@ export interface PackageArgs {
   state?: 'present' | 'installed' | 'absent' | 'removed' | 'latest';
   use?: 'auto' | 'apt' | 'dnf' | 'yum' | 'dnf5';
   update_cache?: boolean;
+  cache_valid_time?: number;
 }
 
 const names = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string', minLength: 1 } }] };
@@ -31,6 +32,9 @@ export const packageSchema = {
     name: names,
     state: { type: 'string', enum: ['present', 'installed', 'absent', 'removed', 'latest'] },
     use: { type: 'string', enum: ['auto', 'apt', 'dnf', 'yum', 'dnf5'] },
+    // passed on to the backend, as Ansible's package does (apt: both; dnf/yum: update_cache)
+    update_cache: { type: 'boolean' },
+    cache_valid_time: { type: 'integer', minimum: 0 },
   },
 };
 
@@ -93,7 +97,17 @@ async function planRpm(ctx: ModuleContext<unknown>, tool: 'dnf' | 'yum', a: Pack
 async function dispatch(ctx: ModuleContext<PackageArgs>, module: string, forced?: 'apt' | 'dnf' | 'yum'): Promise<Operation> {
   const a = ctx.args;
   const use = forced ?? (a.use && a.use !== 'auto' ? (a.use === 'dnf5' ? 'dnf' : a.use) : await manager(ctx));
-  if (use === 'apt') return planApt(ctx, { ...(a.name !== undefined ? { name: a.name } : {}), ...(a.state ? { state: a.state } : {}) }, module);
+  if (use === 'apt')
+    return planApt(
+      ctx,
+      {
+        ...(a.name !== undefined ? { name: a.name } : {}),
+        ...(a.state ? { state: a.state } : {}),
+        ...(a.update_cache !== undefined ? { update_cache: a.update_cache } : {}),
+        ...(a.cache_valid_time !== undefined ? { cache_valid_time: a.cache_valid_time } : {}),
+      },
+      module,
+    );
   if (use === 'dnf' || use === 'yum') return planRpm(ctx, use, a, module);
   throw argError(module, ctx, 'no supported package manager on this host (apt-get, dnf, yum)');
 }

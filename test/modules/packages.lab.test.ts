@@ -77,6 +77,9 @@ describeLab('apt and package on a lab host (a local repository)', { hosts: 1, et
     const gone = await threeRuns(conn, 'package', { name: 'lbtest-hello', state: 'absent' }, { unchanged: async () => expect(await sh('cat /usr/local/share/lbtest/hello')).toBe('1.1\n') });
     expect(gone.plan.steps[0]).toMatchObject({ destructive: expect.stringContaining('lbtest-hello') });
     expect(await sh('dpkg -l lbtest-hello 2>/dev/null | grep -c ^ii; test -e /usr/local/share/lbtest/hello || echo none')).toBe('0\nnone\n');
+    await threeRuns(conn, 'package', { name: 'lbtest-hello', update_cache: true, cache_valid_time: 3600 }, { unchanged: async () => {} });
+    expect(await sh('cat /usr/local/share/lbtest/hello')).toBe('1.1\n');
+    await run('apt', { name: 'lbtest-hello', state: 'absent' });
     await threeRuns(conn, 'ansible.builtin.apt', { deb: '/var/lbrepo/lbtest-hello_1.0_all.deb' }, { unchanged: async () => {} });
     expect(await sh('cat /usr/local/share/lbtest/hello')).toBe('1.0\n');
     await expect(run('dnf', { name: 'vim' })).rejects.toThrow(/no rpm/);
