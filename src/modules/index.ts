@@ -41,3 +41,4 @@ import './find.js';
 import './service_facts.js';
 import './selinux.js';
 import './pam_limits.js';
+import './package_facts.js';

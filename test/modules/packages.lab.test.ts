@@ -92,4 +92,13 @@ describeLab('apt and package on a lab host (a local repository)', { hosts: 1, et
     expect(await sh('dpkg --get-selections lbtest-hello')).toMatch(/hold/);
     await threeRuns(conn, 'dpkg_selections', { name: 'lbtest-hello', selection: 'install' }, { unchanged: async () => {} });
   });
+
+  it('package_facts: installed packages from dpkg, the test package among them', async () => {
+    await run('apt', { deb: '/var/lbrepo/lbtest-hello_1.0_all.deb' });
+    const f = await run('package_facts', {});
+    const pk = (f.result.ansible_facts as { packages: Record<string, Array<Record<string, string>>> }).packages;
+    expect(pk['lbtest-hello']).toEqual([{ name: 'lbtest-hello', version: '1.0', arch: 'all', source: 'apt' }]);
+    expect(pk.dpkg?.[0]?.source).toBe('apt');
+    expect(f.op.steps).toEqual([]);
+  });
 });
