@@ -1,7 +1,7 @@
 /**
  * An S3-compatible server for tests: s3rver (a devDependency), in this process on a free loopback port, its
- * objects in a temporary directory. It checks request signatures (access key S3RVER, secret S3RVER), supports
- * multipart uploads, path-style addressing and streamed GETs.
+ * objects in a temporary directory. It knows one access key (S3RVER; it does not check V4 signatures, so a wrong
+ * secret passes), and supports multipart uploads, path-style addressing and streamed GETs.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
