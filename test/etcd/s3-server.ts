@@ -21,11 +21,12 @@ export interface TestS3 {
   stop(): Promise<void>;
 }
 
-export async function startS3(bucket = 'lifeboat-backups'): Promise<TestS3> {
+/** `address`: where it listens (a lab bridge's controller address, 10.251.ID.1, for lab hosts to reach it). */
+export async function startS3(bucket = 'lifeboat-backups', address = '127.0.0.1'): Promise<TestS3> {
   const dir = await mkdtemp(path.join(tmpdir(), 'lifeboat-s3-'));
-  const server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: dir, configureBuckets: [{ name: bucket }] });
+  const server = new S3rver({ port: 0, address, silent: true, directory: dir, configureBuckets: [{ name: bucket }] });
   const { port } = await server.run();
-  const endpoint = `http://127.0.0.1:${port}`;
+  const endpoint = `http://${address}:${port}`;
   const options: S3Options = { endpoint, region: 'us-east-1', path_style: true, access_key_id: 'S3RVER', secret_access_key: 'S3RVER', request_timeout: 30, max_attempts: 2, part_size_mib: 5 };
   const vars = {
     etcd_backup_s3_endpoint: endpoint,

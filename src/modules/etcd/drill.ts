@@ -3,6 +3,7 @@ import { LifeboatError } from '../../errors.js';
 import type { ModuleDef, ModuleResult } from '../types.js';
 import { factsOf, hostVarsOf } from './cluster.js';
 import { ctlCmd, parseJsonExact } from './etcdctl.js';
+import { gatherFacts } from './facts.js';
 import { kvDigestScript, parseKvDigest } from './kv-digest.js';
 import { newestSnapshot, resolveLocal } from './local-snapshot.js';
 import type { S3Options } from './s3-store.js';
@@ -79,7 +80,10 @@ export const etcdDrillModule: ModuleDef<EtcdDrillArgs> = {
     const { manifest, digest } = snap;
     if (!digest.trailerOk) throw new LifeboatError('E_PREFLIGHT', `etcd_drill: ${file}: its sha256 trailer does not match its content — truncated or corrupted`, { host: on });
     if (manifest && manifest.sha256 !== digest.sha256) throw new LifeboatError('E_PREFLIGHT', `etcd_drill: ${file}: sha256 ${digest.sha256} differs from its manifest's ${manifest.sha256}`, { host: on });
-    const facts = factsOf(hostVarsOf(ctx.vars, ctx.host, on));
+    // the drill host's etcd facts: gathered by the play's etcd_facts task, or here (read only) for a host outside
+    // the etcd play — `drill_host=localhost`, the controller itself
+    const known = factsOf(hostVarsOf(ctx.vars, ctx.host, on));
+    const facts = known?.etcd?.path && known.etcdctl?.path ? known : await gatherFacts(ctx.conn, {}, on, ctx.become);
     const tool = { ...requireOfflineTool(facts ?? {}, on), bump: false }; // the drill keeps the snapshot's revisions
     const etcd = facts?.etcd?.path;
     const etcdctl = facts?.etcdctl?.path;
