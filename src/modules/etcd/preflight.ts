@@ -6,7 +6,9 @@ import { sourcesReport, sourceText } from './value-sources.js';
 import { gatherFacts } from './facts.js';
 import { newestSnapshot, resolveLocal } from './local-snapshot.js';
 import { keyRefOf } from './snapshot-codec.js';
-import { fetchNewest, parseStore } from './sftp-store.js';
+import type { S3Options } from './s3-store.js';
+import { fetchNewest } from './store.js';
+import { openStore, parseStoreUrl, s3SchemaProp } from './store-open.js';
 import { readControllerSnapshot } from './snapshot-read.js';
 import { localStatus } from './local-status.js';
 import { readLiveMembers } from './live-members.js';
@@ -37,6 +39,8 @@ export interface EtcdPreflightArgs extends ClusterArgs {
   key_env?: string;
   /** Without `snapshot`: the newest in this store (sftp://HOST/DIR), fetched into backup_dir and verified. */
   store?: string;
+  /** Settings of an s3:// store. */
+  s3?: S3Options;
 }
 
 /**
@@ -60,6 +64,7 @@ export const etcdPreflightModule: ModuleDef<EtcdPreflightArgs> = {
       key_file: { type: 'string' },
       key_env: { type: 'string' },
       store: { type: 'string' },
+      s3: s3SchemaProp,
     },
     additionalProperties: false,
   },
@@ -91,12 +96,12 @@ export const etcdPreflightModule: ModuleDef<EtcdPreflightArgs> = {
     let snapSize = 0;
     let snapshot = ctx.args.snapshot ? resolveLocal(ctx.args.snapshot) : undefined;
     if (!snapshot && !ctx.args.fresh) {
-      const store = parseStore(ctx.args.store ?? '');
+      const store = parseStoreUrl(ctx.args.store ?? '');
       let told = false;
       if (store) {
         told = true;
         try {
-          snapshot = await fetchNewest(await ctx.connect(store.host), store, resolveLocal(ctx.args.backup_dir ?? 'etcd-backups'));
+          snapshot = await fetchNewest(await openStore(store, ctx.connect, ctx.args.s3), resolveLocal(ctx.args.backup_dir ?? 'etcd-backups'));
           if (!snapshot) problems.push(`no snapshot in ${store.url}`);
         } catch (e) {
           problems.push(`${store.url}: ${(e as Error).message}`);
