@@ -10,6 +10,8 @@ const SCALARS = [
   'ignoreErrors',
   'ignoreUnreachable',
   'delegateTo',
+  'connection',
+  'throttle',
   'runOnce',
   'noLog',
   'checkMode',
@@ -28,19 +30,29 @@ export interface Frame extends Pick<TaskCommon, (typeof SCALARS)[number]> {
   vars: Vars[];
   /** include_tasks / include_role parameters, outermost first. */
   params: Vars[];
-  environment: Array<Record<string, unknown>>;
+  /** Mappings, or templates giving one (rendered per host), outermost first. */
+  environment: Array<Record<string, unknown> | string>;
 }
 
-export function rootFrame(play: { tags: string[]; become?: boolean; becomeUser?: string; anyErrorsFatal: boolean; environment: Record<string, unknown> }): Frame {
+type Flag = boolean | string;
+type EnvValue = Record<string, unknown> | string;
+
+const hasEnv = (e: EnvValue | undefined): e is EnvValue => (typeof e === 'string' ? e !== '' : !!e && Object.keys(e).length > 0);
+
+/** The play's settings, inherited by every task: play-level run_once / no_log apply to each task, as in Ansible. */
+export function rootFrame(play: { tags: string[]; become?: Flag; becomeUser?: string; anyErrorsFatal: Flag; runOnce?: Flag; noLog?: Flag; connection?: string; environment: EnvValue }): Frame {
   return {
     whens: [],
     tags: new Set(play.tags),
     vars: [],
     params: [],
-    environment: Object.keys(play.environment).length ? [play.environment] : [],
+    environment: hasEnv(play.environment) ? [play.environment] : [],
     ...(play.become !== undefined ? { become: play.become } : {}),
     ...(play.becomeUser !== undefined ? { becomeUser: play.becomeUser } : {}),
-    ...(play.anyErrorsFatal ? { anyErrorsFatal: true } : {}),
+    ...(play.anyErrorsFatal !== false ? { anyErrorsFatal: play.anyErrorsFatal } : {}),
+    ...(play.runOnce !== undefined ? { runOnce: play.runOnce } : {}),
+    ...(play.noLog !== undefined ? { noLog: play.noLog } : {}),
+    ...(play.connection !== undefined ? { connection: play.connection } : {}),
   };
 }
 
@@ -52,10 +64,7 @@ export function childFrame(parent: Frame, node: TaskCommon, params?: Vars): Fram
     tags: node.tags.length ? new Set([...parent.tags, ...node.tags]) : parent.tags,
     vars: Object.keys(node.vars).length ? [...parent.vars, node.vars] : parent.vars,
     params: params && Object.keys(params).length ? [...parent.params, params] : parent.params,
-    environment:
-      node.environment && Object.keys(node.environment).length
-        ? [...parent.environment, node.environment]
-        : parent.environment,
+    environment: hasEnv(node.environment) ? [...parent.environment, node.environment] : parent.environment,
   };
   for (const k of SCALARS) if (node[k] !== undefined) (f as unknown as Record<string, unknown>)[k] = node[k];
   return f;

@@ -6,6 +6,7 @@ import { type TaskWhere, UnknownValueError, evalCondition, renderValue, withData
 import type { EventBody, PlayCtx } from './context.js';
 import { type Frame, falseWhen, whenSkipReason } from './frame.js';
 import { type EventTarget, planEvent, resultEvent } from './host-events.js';
+import { resolveFlags } from './flags.js';
 import { hostVars } from './host-vars.js';
 import { type ItemOutcome, type ItemStatus, runItem } from './item.js';
 import { sleep } from './lazy-conn.js';
@@ -38,12 +39,21 @@ export interface HostTaskInput {
 }
 
 export async function runHostTask(inp: HostTaskInput): Promise<HostOutcome> {
-  const { pc, task, frame, host } = inp;
+  const { pc, task, host } = inp;
   const check = pc.run.opts.check;
+  const where = { src: task.src, host, task: inp.taskName };
+  const vars0 = hostVars(pc, host, inp.frame, { ...(Object.keys(task.vars).length ? { taskVars: task.vars } : {}), ...(inp.top ? { top: inp.top } : {}) });
+  let frame = inp.frame;
+  try {
+    frame = resolveFlags(inp.frame, vars0, where);
+  } catch (e) {
+    const msg = e instanceof LifeboatError ? e.format() : String(e);
+    const o: ItemOutcome = { status: 'failed', result: { changed: false, failed: true, msg }, known: true, steps: [], destructive: [], durationMs: 0 };
+    const t: EventTarget = { pc, taskId: inp.taskId, taskName: inp.taskName, host, noLog: false };
+    return finish(inp, 'failed', o.result, true, [eventOf(t, o, undefined, check)], o);
+  }
   const noLog = frame.noLog === true;
   const target: EventTarget = { pc, taskId: inp.taskId, taskName: inp.taskName, host, noLog };
-  const where = { src: task.src, host, task: inp.taskName };
-  const vars0 = hostVars(pc, host, frame, { ...(Object.keys(task.vars).length ? { taskVars: task.vars } : {}), ...(inp.top ? { top: inp.top } : {}) });
   const itemInput = { pc, task, frame, host, def: inp.def, taskName: inp.taskName, taskId: inp.taskId };
 
   if (task.loop === undefined) {

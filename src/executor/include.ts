@@ -1,3 +1,4 @@
+import { fatalFor } from './flags.js';
 import { LifeboatError, LifeboatErrors } from '../errors.js';
 import type { Vars } from '../inventory/types.js';
 import { loadRole, loadTasksFile } from '../playbook/index.js';
@@ -137,5 +138,5 @@ function emitDecision(pc: PlayCtx, d: Decision, taskId: string, task: string, ho
 }
 
 function fail(pc: PlayCtx, host: string, task: string, msg: string, scope: Scope | undefined, frame: Frame): void {
-  hostFailed(pc, host, { kind: 'failed', task: { name: task, module: 'include' }, result: { changed: false, failed: true, msg } }, scope, frame.anyErrorsFatal === true);
+  hostFailed(pc, host, { kind: 'failed', task: { name: task, module: 'include' }, result: { changed: false, failed: true, msg } }, scope, fatalFor(pc, frame, host));
 }

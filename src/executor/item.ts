@@ -2,6 +2,8 @@ import { LifeboatError } from '../errors.js';
 import type { Vars } from '../inventory/types.js';
 import { applyOperation } from '../modules/apply.js';
 import type { ControlAction, FileDiff, ModuleContext, ModuleDef, ModuleResult, Operation } from '../modules/types.js';
+import { LocalConnection, connectionSpecFor } from '../connection/index.js';
+import { CONNECTIONS } from '../playbook/schemas.js';
 import type { ActionTask } from '../playbook/types.js';
 import { type TaskWhere, UnknownValueError, evalCondition, renderValue } from '../vars/index.js';
 import { checkArgs, dropOmitted } from './args.js';
@@ -79,15 +81,18 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
     const rendered = renderValue(task.args, vars, { ...where, field: 'arguments' });
     const args = dropOmitted(rendered, omit) as Record<string, unknown>;
     checkArgs(inp.def, args, where);
-    const become = frame.become ?? vars.ansible_become === true;
+    // become / no_log templates were rendered for this host before the item ran (flags.ts).
+    const become = frame.become === undefined ? vars.ansible_become === true : frame.become === true;
     const becomeUser =
       frame.becomeUser ?? (typeof vars.ansible_become_user === 'string' ? vars.ansible_become_user : undefined);
     const env = renderEnv(frame, vars, where);
     const target = delegatedTo ?? host;
     const offline = run.opts.check && run.opts.offline === true ? new OfflineGuard() : undefined;
+    const local = isLocal(frame.connection, vars, where);
     // The connection variables (ansible_host, ansible_user, …) are rendered lazily, in the target's own variables.
     const varsOf = (h: string): Vars => (h === host ? vars : hostVars(pc, h, undefined));
-    const conn = lazyConnection(run.opts.connections, target, offline, () => varsOf(target));
+    // connection: local — the task runs on the controller, with the host's vars (Ansible's local connection).
+    const conn = local ? localConnection(target, vars) : lazyConnection(run.opts.connections, target, offline, () => varsOf(target));
     const checkOnly = run.opts.check || frame.checkMode === true;
     const ctx: ModuleContext = {
       host,
@@ -227,10 +232,33 @@ function numberKeyword(v: number | string | undefined, fallback: number, vars: V
   return n;
 }
 
+function isLocal(connection: string | undefined, vars: Vars, where: TaskWhere): boolean {
+  if (connection === undefined) return false;
+  const c = String(renderValue(connection, vars, { ...where, field: 'connection' }));
+  if (c === 'local' || c === 'ansible.builtin.local') return true;
+  if (CONNECTIONS.includes(c)) return false;
+  throw new LifeboatError('E_TEMPLATE', `connection: ${JSON.stringify(c)} is not supported`, { ...where, hint: `use one of ${CONNECTIONS.join(', ')}` });
+}
+
+/** The controller, as this host's connection: become settings and the login user come from the host's vars. */
+function localConnection(host: string, vars: Vars): LocalConnection {
+  return new LocalConnection(connectionSpecFor(host, { ...vars, ansible_connection: 'local' }));
+}
+
 function renderEnv(frame: Frame, vars: Vars, where: TaskWhere): Record<string, string> | undefined {
   if (frame.environment.length === 0) return undefined;
-  const merged: Record<string, unknown> = Object.assign({}, ...frame.environment);
-  const rendered = renderValue(merged, vars, { ...where, field: 'environment' }) as Record<string, unknown>;
+  const rendered: Record<string, unknown> = {};
+  for (const e of frame.environment) {
+    const r = renderValue(e, vars, { ...where, field: 'environment' });
+    if (r === null || r === undefined || r === '') continue;
+    if (typeof r !== 'object' || Array.isArray(r)) {
+      throw new LifeboatError('E_TEMPLATE', `environment: ${JSON.stringify(e)} gave ${Array.isArray(r) ? 'a list' : JSON.stringify(r)}, not a mapping`, {
+        ...where,
+        hint: 'an environment template must give a mapping of variable names to values',
+      });
+    }
+    Object.assign(rendered, r);
+  }
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(rendered)) {
     if (v === undefined || v === null) continue;

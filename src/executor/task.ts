@@ -2,11 +2,13 @@ import { getModule } from '../modules/registry.js';
 import { SETUP_FACT_NAMES } from '../modules/setup.js';
 import type { ModuleDef } from '../modules/types.js';
 import type { ActionTask } from '../playbook/types.js';
-import { makeUnknown } from '../vars/index.js';
+import { makeUnknown, renderValue } from '../vars/index.js';
 import { type EventBody, type PlayCtx, isHostActive, taskIdFor } from './context.js';
 import { mapLimit } from './forks.js';
 import { type Frame, childFrame } from './frame.js';
+import { fatalFor, flagValue } from './flags.js';
 import { type HostOutcome, runHostTask } from './host-task.js';
+import { hostVars } from './host-vars.js';
 import { sleep } from './lazy-conn.js';
 import { type Scope, checkMaxFail, hostFailed } from './scope.js';
 import { shouldRun } from './tags.js';
@@ -69,11 +71,20 @@ export async function runAction(pc: PlayCtx, task: ActionTask, parent: Frame, ho
     ...(o.handler ? { handler: true } : {}),
   });
   const def = getModule(task.module) as ModuleDef | undefined;
-  const runHosts = frame.runOnce ? live.slice(0, 1) : live;
+  // A templated run_once is rendered with the first host's vars (Ansible decides it once for the batch).
+  const first = live[0] as string;
+  let runOnce = false;
+  try {
+    runOnce = flagValue(frame.runOnce, hostVars(pc, first, frame), { src: task.src, host: first, task: taskName, field: 'run_once' }) === true;
+  } catch {
+    // the error is reported by each host's run of the task (flags.ts renders it again there)
+  }
+  const runHosts = runOnce ? live.slice(0, 1) : live;
   // A templated delegate_to is known only per host, when the task runs (host_result carries it).
   const staticDelegate = frame.delegateTo !== undefined && !frame.delegateTo.includes('{{') ? frame.delegateTo : undefined;
   const ordered = new Ordered(runHosts.length, run.emit);
-  const outcomes = await mapLimit(runHosts, run.forks, async (host, i) => {
+  const limit = throttleOf(pc, frame, first, taskName, run.forks);
+  const outcomes = await mapLimit(runHosts, limit, async (host, i) => {
     run.emit({ type: 'host_start', taskId, task: taskName, host, ...(staticDelegate ? { delegatedTo: staticDelegate } : {}) });
     let out: HostOutcome;
     try {
@@ -85,11 +96,11 @@ export async function runAction(pc: PlayCtx, task: ActionTask, parent: Frame, ho
       out = failedOutcome(pc, host, taskId, taskName, `internal error (a bug in Lifeboat): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     }
     if (o.handler?.maybe.has(host)) markMaybe(out);
-    if (frame.runOnce) for (const e of out.events) if (e.type === 'host_plan') e.runOn ??= host;
+    if (runOnce) for (const e of out.events) if (e.type === 'host_plan') e.runOn ??= host;
     ordered.done(i, out.events);
     return out;
   });
-  const all = frame.runOnce ? copyRunOnce(pc, outcomes[0], live, taskId, taskName) : outcomes;
+  const all = runOnce ? copyRunOnce(pc, outcomes[0], live, taskId, taskName) : outcomes;
   let flush = false;
   let pauseS = 0;
   for (const out of all) {
@@ -141,13 +152,28 @@ function record(pc: PlayCtx, task: ActionTask, taskName: string, frame: Frame, o
       else if (out.ignored) st.count(h, 'ignored');
       if (out.ignored) break;
       const info = { kind: out.status, task: { name: taskName, module: task.module }, result: out.result } as const;
-      hostFailed(pc, h, info, scope, frame.anyErrorsFatal === true);
+      hostFailed(pc, h, info, scope, fatalFor(pc, frame, h));
       return;
     }
   }
   if (task.notify.length && (out.status === 'changed' || (check && out.status === 'unknown'))) {
     notifyHandlers(pc, task, h, out.status === 'changed' ? 'yes' : 'maybe');
   }
+}
+
+/** `throttle`: at most N hosts at once (never above forks; 0 or an unreadable value: forks). */
+function throttleOf(pc: PlayCtx, frame: Frame, host: string, taskName: string, forks: number): number {
+  const t = frame.throttle;
+  if (t === undefined) return forks;
+  let n = typeof t === 'number' ? t : Number.NaN;
+  if (typeof t === 'string') {
+    try {
+      n = Number(renderValue(t, hostVars(pc, host, frame), { src: pc.play.src, host, task: taskName, field: 'throttle' }));
+    } catch {
+      n = Number.NaN;
+    }
+  }
+  return Number.isInteger(n) && n > 0 ? Math.min(n, forks) : forks;
 }
 
 function failedVars(pc: PlayCtx, host: string): Record<string, unknown> {

@@ -1,3 +1,4 @@
+import { fatalFor } from './flags.js';
 import type { BlockTask, TaskNode } from '../playbook/types.js';
 import { type PlayCtx, isHostActive, mayContinue } from './context.js';
 import { type Frame, childFrame } from './frame.js';
@@ -55,7 +56,7 @@ export async function runBlock(pc: PlayCtx, block: BlockTask, parent: Frame, hos
   }
   for (const h of hosts) {
     const f = pending.get(h);
-    if (f) hostFailed(pc, h, f, scope, frame.anyErrorsFatal === true);
+    if (f) hostFailed(pc, h, f, scope, fatalFor(pc, frame, h));
   }
 }
 

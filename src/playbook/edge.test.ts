@@ -55,11 +55,13 @@ describe('task keywords', () => {
     ]);
   });
 
-  it('needs literal booleans where the model holds booleans', async () => {
-    const site = project({ 'site.yml': play('    - command: echo\n      become: "{{ b }}"\n') });
+  it('takes a boolean or a template for become / run_once / no_log / any_errors_fatal, and refuses other strings', async () => {
+    const ok = project({ 'site.yml': play('    - command: echo\n      become: "{{ b }}"\n      run_once: "{{ r }}"\n      no_log: "{{ not x }}"\n      any_errors_fatal: "{{ f | default(true) }}"\n') });
+    expect(await errorsOf(ok)).toEqual([]);
+    const site = project({ 'site.yml': play('    - command: echo\n      become: sometimes\n') });
     const [e] = await errorsOf(site);
     expect(e?.[0]).toBe(4);
-    expect(e?.[1]).toMatch(/^`become` must be a boolean \(true\/false\) or one of "yes", "no", .*got the string "\{\{ b \}\}"$/);
+    expect(e?.[1]).toBe('`become` must be a boolean ("yes"/"no"/true/false…) or a template, got the string "sometimes"');
   });
 
   it('says when a task names no module', async () => {

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { yamlPortErrors } from '../inventory/port-check.js';
 import type { Vars } from '../inventory/types.js';
-import { defined, toBool, toTags, toVars } from './coerce.js';
+import { defined, toBool, toBoolOrTemplate, toTags, toVars } from './coerce.js';
 import { hostsSources, type ListCtx, type LoadCtx } from './context.js';
 import { checkKeywords } from './keywords.js';
 import { applyRoleKeywords, parseRoleEntry } from './role-entry.js';
@@ -60,13 +60,16 @@ export async function loadPlay(raw: Record<string, unknown>, loc: Loc, ctx: Load
     postTasks,
     handlers: [...roleHandlers, ...ctx.sink.handlers, ...handlers],
     gatherFacts: toBool(raw.gather_facts) ?? false,
-    anyErrorsFatal: toBool(raw.any_errors_fatal) ?? false,
+    anyErrorsFatal: toBoolOrTemplate(raw.any_errors_fatal) ?? false,
     tags: toTags(raw.tags),
-    environment: isMapping(raw.environment) ? raw.environment : {},
+    environment: isMapping(raw.environment) ? raw.environment : typeof raw.environment === 'string' ? raw.environment : {},
     roles: [...roles, ...ctx.sink.roles],
     ...defined({
       serial: toSerial(raw.serial),
-      become: toBool(raw.become),
+      become: toBoolOrTemplate(raw.become),
+      runOnce: toBoolOrTemplate(raw.run_once),
+      connection: typeof raw.connection === 'string' ? raw.connection : undefined,
+      noLog: toBoolOrTemplate(raw.no_log),
       becomeUser: typeof raw.become_user === 'string' ? raw.become_user : undefined,
       maxFailPercentage: typeof raw.max_fail_percentage === 'number' ? raw.max_fail_percentage : undefined,
     }),

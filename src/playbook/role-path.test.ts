@@ -31,3 +31,19 @@ describe('role search path', () => {
     expect(splitRolesPath(undefined)).toEqual([]);
   });
 });
+
+describe('findRole', () => {
+  it('looks a role name with a `/` up on the search path (roles grouped in sub-directories)', async () => {
+    const { mkdtempSync, mkdirSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { findRole } = await import('./role-path.js');
+    const d = mkdtempSync(join(tmpdir(), 'lb-roles-'));
+    mkdirSync(join(d, 'roles/kubernetes/node'), { recursive: true });
+    mkdirSync(join(d, 'pb'), { recursive: true });
+    expect(findRole('kubernetes/node', join(d, 'pb'), [join(d, 'roles')])).toBe(join(d, 'roles/kubernetes/node'));
+    expect(findRole('kubernetes/nope', join(d, 'pb'), [join(d, 'roles')])).toBeUndefined();
+    // An explicit relative path is a path only.
+    expect(findRole('./kubernetes/node', join(d, 'pb'), [join(d, 'roles')])).toBeUndefined();
+    expect(findRole('../roles/kubernetes/node', join(d, 'pb'), [])).toBe(join(d, 'roles/kubernetes/node'));
+  });
+});

@@ -57,13 +57,15 @@ function isDir(p: string): boolean {
 }
 
 /**
- * The directory of role `name`: a path (`./x`, `/x`, `a/b`) relative to `baseDir`, or a name looked up in
- * `extraDirs` (the depending role's parent) then `searchPath`.
+ * The directory of role `name`: a path (`./x`, `/x`) relative to `baseDir`, or a name looked up in
+ * `extraDirs` (the depending role's parent) then `searchPath`. A name with a `/` in it (`kubernetes/node`,
+ * `etcd3/backups/cron`) is first a path relative to `baseDir`, then looked up on the search path like any
+ * other name, as Ansible does (roles grouped in sub-directories of a roles directory).
  */
 export function findRole(name: string, baseDir: string, searchPath: readonly string[], extraDirs: string[] = []): string | undefined {
   if (name.includes('/')) {
     const p = isAbsolute(name) ? name : resolve(baseDir, name);
-    return isDir(p) ? p : undefined;
+    if (isDir(p) || isAbsolute(name) || name.startsWith('./') || name.startsWith('../')) return isDir(p) ? p : undefined;
   }
   const [first, ...rest] = searchPath;
   for (const d of [...(first ? [first] : []), ...extraDirs, ...rest]) {

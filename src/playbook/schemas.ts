@@ -10,6 +10,13 @@ export const BOOL_STRINGS = ['yes', 'no', 'true', 'false', 'on', 'off', 'Yes', '
 const str = { type: 'string' };
 const bool = { anyOf: [{ type: 'boolean' }, { type: 'string', enum: BOOL_STRINGS }] };
 const boolOrTemplate = { anyOf: [{ type: 'boolean' }, { type: 'string' }] };
+/** A boolean, one of Ansible's boolean strings, or a template rendered per host when the task runs. */
+const boolOrTpl = { anyOf: [{ type: 'boolean' }, { type: 'string', enum: BOOL_STRINGS }, { type: 'string', pattern: '\\{\\{' }] };
+/** `connection`: how the task reaches its host; `local` runs it on the controller. */
+export const CONNECTIONS = ['local', 'ssh', 'smart', 'paramiko', 'ansible.builtin.local', 'ansible.builtin.ssh', 'ansible.builtin.paramiko_ssh'];
+const connectionValue = { anyOf: [{ type: 'string', enum: CONNECTIONS }, { type: 'string', pattern: '\\{\\{' }] };
+/** `environment`: a mapping, or a template giving one (`environment: "{{ proxy_env }}"`). */
+const envValue = { anyOf: [{ type: 'object' }, { type: 'string', pattern: '\\{\\{' }] };
 const cond = {
   anyOf: [{ type: 'boolean' }, { type: 'string' }, { type: 'array', items: { type: ['string', 'boolean'] } }],
 };
@@ -40,16 +47,19 @@ export const COMMON_KEYWORDS = {
   when: cond,
   tags,
   vars: nullableMapping,
-  become: bool,
+  become: boolOrTpl,
   become_user: str,
-  environment: mapping,
+  environment: envValue,
   ignore_errors: boolOrTemplate,
   ignore_unreachable: bool,
   delegate_to: str,
-  run_once: bool,
-  no_log: bool,
+  connection: connectionValue,
+  /** At most this many hosts run the task at once (below forks). */
+  throttle: { anyOf: [{ type: 'integer', minimum: 0 }, templateOrNumber] },
+  run_once: boolOrTpl,
+  no_log: boolOrTpl,
   check_mode: bool,
-  any_errors_fatal: bool,
+  any_errors_fatal: boolOrTpl,
 };
 
 const LOOPS = {
@@ -134,13 +144,18 @@ export const PLAY_KEYWORDS = {
       { type: 'array', minItems: 1, items: { anyOf: [{ type: 'integer', minimum: 1 }, { type: 'string' }] } },
     ],
   },
-  become: bool,
+  become: boolOrTpl,
   become_user: str,
   gather_facts: bool,
-  any_errors_fatal: bool,
+  any_errors_fatal: boolOrTpl,
+  run_once: boolOrTpl,
+  no_log: boolOrTpl,
+  connection: connectionValue,
+  /** free runs as linear (docs/playbook-language.md says why). */
+  strategy: { type: 'string', enum: ['linear', 'free', 'ansible.builtin.linear', 'ansible.builtin.free'] },
   max_fail_percentage: { type: 'number', minimum: 0, maximum: 100 },
   tags,
-  environment: mapping,
+  environment: envValue,
 };
 
 export const PLAY_SCHEMA = objectSchema(PLAY_KEYWORDS, ['hosts']);
@@ -178,4 +193,12 @@ export const KEYWORD_WORDS: Record<string, string> = {
   max_fail_percentage: 'a number from 0 to 100',
   vars_files: 'a list of file paths (an entry may be a list: the first file that exists)',
   ignore_errors: 'a boolean or a template',
+  become: 'a boolean ("yes"/"no"/true/false…) or a template',
+  run_once: 'a boolean ("yes"/"no"/true/false…) or a template',
+  no_log: 'a boolean ("yes"/"no"/true/false…) or a template',
+  any_errors_fatal: 'a boolean ("yes"/"no"/true/false…) or a template',
+  throttle: 'a whole number ≥ 0 (0: no limit), or a template giving one',
+  strategy: 'linear or free (free runs as linear in Lifeboat)',
+  connection: `one of ${CONNECTIONS.join(', ')} (or a template)`,
+  environment: 'a mapping of variable names to values, or a template giving one',
 };

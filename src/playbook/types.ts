@@ -37,13 +37,18 @@ export interface Play {
   postTasks: TaskNode[];
   handlers: TaskNode[];
   serial?: Serial;
-  become?: boolean;
+  /** A boolean, or a template (rendered per host when a task runs): become, any_errors_fatal, run_once, no_log. */
+  become?: boolean | string;
   becomeUser?: string;
   gatherFacts: boolean;
-  anyErrorsFatal: boolean;
+  anyErrorsFatal: boolean | string;
+  runOnce?: boolean | string;
+  noLog?: boolean | string;
+  connection?: string;
   maxFailPercentage?: number;
   tags: string[];
-  environment: Record<string, unknown>;
+  /** A mapping, or a template giving one (rendered per host). */
+  environment: Record<string, unknown> | string;
   /** Roles applied by this play, in order (dependencies first), for `role_path` and defaults. */
   roles: RoleRef[];
 }
@@ -64,16 +69,22 @@ export interface TaskCommon {
   when: string[]; // all must hold; raw expressions
   tags: string[];
   vars: Vars;
-  become?: boolean;
+  /** become, run_once, no_log, any_errors_fatal: a boolean or a template rendered per host. */
+  become?: boolean | string;
   becomeUser?: string;
-  environment?: Record<string, unknown>;
+  /** A mapping, or a template giving one. */
+  environment?: Record<string, unknown> | string;
   ignoreErrors?: boolean | string;
   ignoreUnreachable?: boolean;
   delegateTo?: string;
-  runOnce?: boolean;
-  noLog?: boolean;
+  /** `connection:` (added field): `local` runs the task on the controller; ssh/smart/paramiko: the inventory's. */
+  connection?: string;
+  /** `throttle:` (added field): at most this many hosts at once; a number or a template. */
+  throttle?: number | string;
+  runOnce?: boolean | string;
+  noLog?: boolean | string;
   checkMode?: boolean;
-  anyErrorsFatal?: boolean;
+  anyErrorsFatal?: boolean | string;
   /** The role this task came from (for role vars/defaults and role_path). */
   role?: RoleRef;
 }

@@ -8,7 +8,7 @@ import { applyStorePrune, planStorePrune, type SnapshotStore, verifyInStore } fr
 import { openStore, parseStoreUrl } from '../../modules/etcd/store-open.js';
 import type { RetentionPolicy } from '../../modules/etcd/retention.js';
 import { PASSWORD_VARS } from '../../vars/index.js';
-import { EXIT } from '../exit-codes.js';
+import { EXIT } from '../../executor/exit-code.js';
 import { parseExtraVars } from './../extra-vars.js';
 import type { Io } from '../io.js';
 import { resolveInventoryArg } from '../session.js';

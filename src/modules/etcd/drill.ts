@@ -83,7 +83,7 @@ export const etcdDrillModule: ModuleDef<EtcdDrillArgs> = {
     // the drill host's etcd facts: gathered by the play's etcd_facts task, or here (read only) for a host outside
     // the etcd play — `drill_host=localhost`, the controller itself
     const known = factsOf(hostVarsOf(ctx.vars, ctx.host, on));
-    const facts = known?.etcd?.path && known.etcdctl?.path ? known : await gatherFacts(ctx.conn, {}, on, ctx.become);
+    const facts = known?.etcd?.path && known.etcdctl?.path ? known : await gatherFacts({ conn: ctx.conn, host: on, become: ctx.become, ...(ctx.signal ? { signal: ctx.signal } : {}) });
     const tool = { ...requireOfflineTool(facts ?? {}, on), bump: false }; // the drill keeps the snapshot's revisions
     const etcd = facts?.etcd?.path;
     const etcdctl = facts?.etcdctl?.path;
