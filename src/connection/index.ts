@@ -4,3 +4,4 @@ export { LocalConnection } from './local-connection.js';
 export { fingerprintSha256 } from './known-hosts.js';
 export { shellJoin, shellQuote } from './quote.js';
 export type { Connection, ConnectionSpec, ExecOptions, ExecResult, PutOptions } from './types.js';
+export { putVerified, type VerifiedPut } from './put-verified.js';
