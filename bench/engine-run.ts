@@ -1,25 +1,26 @@
 /**
- * `npm run bench` — engine overhead on the lab (bench/engine.ts): Lifeboat vs the raw-ssh2 floor vs Ansible.
- *   npm run bench -- --tasks 20 --hosts 10 --repeat 5 [--no-ansible]
+ * `npm run bench -- engine` — engine overhead on the lab (bench/engine.ts): Lifeboat vs the raw-ssh2 floor, the
+ * OpenSSH ControlMaster floor and Ansible.
+ *   npm run bench -- engine --tasks 20 --hosts 10 --repeat 5 [--no-ansible]
  * Needs root and the lab's packages (test/lab); says why and exits 0 where the lab cannot run.
  */
 import { parseArgs } from 'node:util';
 import { labSupport, startLab } from '../test/lab/index.js';
 import { benchEngine } from './engine.js';
 
-const { values } = parseArgs({
-  options: {
-    tasks: { type: 'string', default: '20' },
-    hosts: { type: 'string', default: '10' },
-    repeat: { type: 'string', default: '5' },
-    'no-ansible': { type: 'boolean', default: false },
-  },
-});
-const tasks = Number(values.tasks);
-const hosts = Number(values.hosts);
-const repeat = Number(values.repeat);
-
-async function main(): Promise<void> {
+export async function run(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      tasks: { type: 'string', default: '20' },
+      hosts: { type: 'string', default: '10' },
+      repeat: { type: 'string', default: '5' },
+      'no-ansible': { type: 'boolean', default: false },
+    },
+  });
+  const tasks = Number(values.tasks);
+  const hosts = Number(values.hosts);
+  const repeat = Number(values.repeat);
   const support = labSupport();
   if (!support.ok) {
     console.log(`bench skipped: the lab cannot run here (${support.why})`);
@@ -35,9 +36,12 @@ async function main(): Promise<void> {
     console.log(line('SshConnection.exec, hosts apart', r.connectionMs));
     console.log(line('SshConnection.exec, hosts in lockstep', r.lockstepMs));
     console.log(line('lifeboat (engine, linear strategy)', r.lifeboatMs));
+    console.log(line('OpenSSH ControlMaster, one ssh per command', r.controlMasterMs));
     console.log(`engine overhead over lockstep: ${(((r.lifeboatMs - r.lockstepMs) / n) * 1000).toFixed(0)} µs per host-task`);
     const ratio = r.lifeboatMs / r.floorMs;
     console.log(`lifeboat / floor: ${ratio.toFixed(2)}× (target ≤ 1.5×)${ratio <= 1.5 ? '' : '  ← over target'}`);
+    const cm = r.lifeboatMs / r.controlMasterMs;
+    console.log(`lifeboat / ControlMaster floor: ${cm.toFixed(2)}× (target ≤ 0.5×)${cm <= 0.5 ? '' : '  ← over target'}`);
     if (r.ansibleMs !== undefined) {
       console.log(line('ansible-playbook (pipelining, 1 run)', r.ansibleMs));
       console.log(`ansible / lifeboat: ${(r.ansibleMs / r.lifeboatMs).toFixed(1)}×`);
@@ -48,4 +52,3 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
