@@ -1,6 +1,5 @@
 import { JumpHosts } from './jump-hosts.js';
 import { LocalConnection } from './local-connection.js';
-import { SshConnection } from './ssh-connection.js';
 import type { Vars } from '../inventory/types.js';
 import type { Connection, ConnectionSpec } from './types.js';
 
@@ -33,6 +32,8 @@ export function createConnectionPool(opts: ConnectionPoolOptions): ConnectionPoo
   const open = async (host: string, vars: Vars | undefined): Promise<Connection> => {
     const spec = opts.specFor(host, vars);
     if (spec.kind === 'local') return new LocalConnection(spec);
+    // ssh2 is loaded only when a host is contacted over SSH (a local run never loads it).
+    const { SshConnection } = await import('./ssh-connection.js');
     const c = new SshConnection(spec, {
       ...(opts.maxChannelsPerHost !== undefined ? { maxChannels: opts.maxChannelsPerHost } : {}),
       ...(opts.onWarning ? { onWarning: opts.onWarning } : {}),

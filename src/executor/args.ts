@@ -1,19 +1,19 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { LifeboatError } from '../errors.js';
 import type { ModuleDef } from '../modules/types.js';
+import { compileSchema } from '../schema-validators.js';
 import type { TaskWhere } from '../vars/index.js';
 
 /**
  * Checks rendered module arguments against the module's JSON schema. Schemas are compiled once per module
  * (not per task or host). `omit` placeholders are dropped before the check.
  */
-const ajv = new Ajv({ allErrors: true, strict: false });
 const compiled = new WeakMap<object, ValidateFunction>();
 
 function validator(def: ModuleDef): ValidateFunction {
   let v = compiled.get(def.schema);
   if (!v) {
-    v = ajv.compile(def.schema);
+    v = compileSchema(def.schema);
     compiled.set(def.schema, v);
   }
   return v;

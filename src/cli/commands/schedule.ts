@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { LifeboatError } from '../../errors.js';
+import { packageRoot } from '../../playbook/role-path.js';
 import { writeFileMasked } from '../../secrets.js';
 import { EXIT } from '../../executor/exit-code.js';
 import type { Io } from '../io.js';
@@ -35,7 +35,8 @@ export const scheduleSpec: CommandSpec = {
   footer: 'Installed units are enabled with systemctl (when systemd runs); runs log to the journal: journalctl -t lifeboat-NAME.',
 };
 
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/lifeboat.js');
+// From the package root, not this file: the bundle (dist/bundle/) sits at another depth than dist/cli/commands/.
+const BIN = path.join(packageRoot(), 'bin', 'lifeboat.js');
 const abs = (p: string) => path.resolve(process.cwd(), p);
 
 function systemctl(args: string[]): void {
