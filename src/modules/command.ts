@@ -1,7 +1,7 @@
 import { shellQuote } from '../connection/quote.js';
 import { argError } from './common.js';
 import { registerModule } from './registry.js';
-import { decideByFiles, freeForm, type RunArgs, runArgsSchema, runFinish, runStep } from './run-common.js';
+import { decideByFiles, freeForm, type RunArgs, runArgsSchema, runFinish, runStep } from './lib/run-common.js';
 import { shlexSplit } from './shlex.js';
 import type { ModuleDef, Operation } from './types.js';
 

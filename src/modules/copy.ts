@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { argError, failedOp, probe } from './common.js';
-import { planCopyTree } from './copy-tree.js';
+import { planCopyTree } from './lib/copy-tree.js';
 import { asText, digestBuffer, digestFile, findLocalFile } from './local-files.js';
 import { parseMode } from './mode.js';
 import { registerModule } from './registry.js';
-import { parseStat, statCommand } from './remote-stat.js';
+import { parseStat, statCommand } from './lib/remote-stat.js';
 import type { ModuleContext, ModuleDef, Operation } from './types.js';
-import { DIFF_LIMIT, planWrite, probeDest, type WriteSpec } from './write-file.js';
+import { DIFF_LIMIT, planWrite, probeDest, type WriteSpec } from './lib/write-file.js';
 
 /**
  * copy — put a file on the host: `content` (text) or `src` (a controller file: the role's files/, then the

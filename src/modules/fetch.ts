@@ -3,7 +3,7 @@ import { dirname, isAbsolute, join, posix } from 'node:path';
 import { argError, failedOp, missingNow, probe } from './common.js';
 import { digestFile } from './local-files.js';
 import { registerModule } from './registry.js';
-import { parseStat, statCommand } from './remote-stat.js';
+import { parseStat, statCommand } from './lib/remote-stat.js';
 import type { ModuleDef, Operation } from './types.js';
 
 /**

@@ -4,7 +4,7 @@ import { modeArg } from './copy.js';
 import { recursiveDiffers, symbolicDiffers } from './file-recurse.js';
 import { formatMode, targetMode } from './mode.js';
 import { registerModule } from './registry.js';
-import { parseStat, type RemoteStat, sameOwner, statCommand } from './remote-stat.js';
+import { parseStat, type RemoteStat, sameOwner, statCommand } from './lib/remote-stat.js';
 import type { ModuleDef, Operation, Step } from './types.js';
 
 /**

@@ -4,9 +4,9 @@ import { modeArg } from './copy.js';
 import { absent, type EditSpec, present, readLines } from './lineinfile-edit.js';
 import { digestBuffer } from './local-files.js';
 import { registerModule } from './registry.js';
-import { parseStat, statCommand } from './remote-stat.js';
+import { parseStat, statCommand } from './lib/remote-stat.js';
 import type { ModuleDef, Operation } from './types.js';
-import { destExtrasCommand, parseDestExtras, planWrite } from './write-file.js';
+import { destExtrasCommand, parseDestExtras, planWrite } from './lib/write-file.js';
 
 /**
  * lineinfile — make sure one line is in a file (or, state: absent, that no line matches). Reads the file with one

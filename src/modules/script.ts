@@ -3,7 +3,7 @@ import { shellJoin, shellQuote } from '../connection/quote.js';
 import { argError } from './common.js';
 import { digestFile, findLocalFile } from './local-files.js';
 import { registerModule } from './registry.js';
-import { decideByFiles, freeForm, type RunArgs, runFinish, runStep, runWithExecutableSchema } from './run-common.js';
+import { decideByFiles, freeForm, type RunArgs, runFinish, runStep, runWithExecutableSchema } from './lib/run-common.js';
 import { shlexSplit } from './shlex.js';
 import type { ModuleDef, Operation } from './types.js';
 

@@ -1,7 +1,7 @@
 import { shellJoin } from '../connection/quote.js';
 import { argError } from './common.js';
 import { registerModule } from './registry.js';
-import { decideByFiles, freeForm, type RunArgs, runFinish, runStep, runWithExecutableSchema } from './run-common.js';
+import { decideByFiles, freeForm, type RunArgs, runFinish, runStep, runWithExecutableSchema } from './lib/run-common.js';
 import type { ModuleDef, Operation } from './types.js';
 
 /**

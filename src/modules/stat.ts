@@ -1,7 +1,7 @@
 import { failedOp, pathArg, probe } from './common.js';
 import { formatMode } from './mode.js';
 import { registerModule } from './registry.js';
-import { parseStat, type RemoteStat, statCommand } from './remote-stat.js';
+import { parseStat, type RemoteStat, statCommand } from './lib/remote-stat.js';
 import type { ModuleDef, Operation } from './types.js';
 
 /**

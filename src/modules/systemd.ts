@@ -1,6 +1,6 @@
 import { argError } from './common.js';
 import { registerModule } from './registry.js';
-import { planService, type ServiceState } from './service-common.js';
+import { planService, type ServiceState } from './lib/service-common.js';
 import type { ModuleDef } from './types.js';
 
 /**

@@ -7,7 +7,7 @@ import { attrSpec, type CopyArgs, fileAttrSchema, modeArg, resolveDest, writeOpt
 import { digestBuffer, findLocalFile } from './local-files.js';
 import { registerModule } from './registry.js';
 import type { ModuleDef, Operation } from './types.js';
-import { planWrite } from './write-file.js';
+import { planWrite } from './lib/write-file.js';
 
 /**
  * template — render a controller Jinja2 file (the role's templates/, then the playbook dir) with the task's

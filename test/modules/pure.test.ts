@@ -3,9 +3,9 @@ import { applySymbolic, formatMode, parseMode } from '../../src/modules/mode.js'
 import { absent, present, readLines } from '../../src/modules/lineinfile-edit.js';
 import { extractFreeFormKv, shlexSplit } from '../../src/modules/shlex.js';
 import { commandWord } from '../../src/modules/command.js';
-import { globWord } from '../../src/modules/run-common.js';
-import { parseStat } from '../../src/modules/remote-stat.js';
-import { parseFacts as serviceFacts } from '../../src/modules/service-common.js';
+import { globWord } from '../../src/modules/lib/run-common.js';
+import { parseStat } from '../../src/modules/lib/remote-stat.js';
+import { parseFacts as serviceFacts } from '../../src/modules/lib/service-common.js';
 import { parseFacts as setupFacts } from '../../src/modules/setup.js';
 import { conditionCommand } from '../../src/modules/wait_for.js';
 import { fetchDest } from '../../src/modules/fetch.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runDate, runStamp } from '../../src/modules/etcd/run-ts.js';
-import { plannedRunning } from '../../src/modules/service-planned.js';
+import { plannedRunning } from '../../src/modules/lib/service-planned.js';
 import type { Step } from '../../src/modules/types.js';
 import { runStamp as planStamp, withRunStamp } from '../../src/planner/stamp.js';
 

@@ -1,7 +1,7 @@
 import { shellQuote } from '../../connection/quote.js';
 import { LifeboatError } from '../../errors.js';
 import { probe } from '../common.js';
-import { planService } from '../service-common.js';
+import { planService } from '../lib/service-common.js';
 import type { ModuleDef, Operation, Step } from '../types.js';
 
 /**

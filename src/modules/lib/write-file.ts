@@ -1,9 +1,9 @@
 import { posix } from 'node:path';
-import { shellJoin, shellQuote } from '../connection/quote.js';
-import { argError, failedOp, parseKeyValues, probe } from './common.js';
-import { formatMode, type Mode, targetMode } from './mode.js';
+import { shellJoin, shellQuote } from '../../connection/quote.js';
+import { argError, failedOp, parseKeyValues, probe } from '../common.js';
+import { formatMode, type Mode, targetMode } from '../mode.js';
 import { parseStat, type RemoteStat, sameOwner, statCommand } from './remote-stat.js';
-import type { FileDiff, ModuleContext, ModuleResult, Operation, Step, StepOutcome } from './types.js';
+import type { FileDiff, ModuleContext, ModuleResult, Operation, Step, StepOutcome } from '../types.js';
 
 /**
  * Writing a whole file, shared by copy, template and lineinfile. One probe (stat + checksums of dest, parent

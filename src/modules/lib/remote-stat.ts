@@ -1,5 +1,5 @@
-import { shellQuote } from '../connection/quote.js';
-import { parseKeyValues } from './common.js';
+import { shellQuote } from '../../connection/quote.js';
+import { parseKeyValues } from '../common.js';
 
 /** What one probe tells about a remote path (GNU stat; every Linux the project targets has it). */
 export interface RemoteStat {

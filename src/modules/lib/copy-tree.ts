@@ -1,11 +1,11 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, posix } from 'node:path';
-import { shellQuote } from '../connection/quote.js';
-import { argError, probe } from './common.js';
-import { digestFile } from './local-files.js';
-import { formatMode, type Mode, targetMode } from './mode.js';
+import { shellQuote } from '../../connection/quote.js';
+import { argError, probe } from '../common.js';
+import { digestFile } from '../local-files.js';
+import { formatMode, type Mode, targetMode } from '../mode.js';
 import { sameOwner } from './remote-stat.js';
-import type { ModuleContext, Operation, Step } from './types.js';
+import type { ModuleContext, Operation, Step } from '../types.js';
 
 /**
  * copy of a controller directory: `src: dir/` copies what is inside dir into dest, `src: dir` copies dir itself

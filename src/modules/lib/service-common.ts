@@ -1,7 +1,7 @@
-import { shellJoin, shellQuote } from '../connection/quote.js';
-import { argError, parseKeyValues, probe } from './common.js';
+import { shellJoin, shellQuote } from '../../connection/quote.js';
+import { argError, parseKeyValues, probe } from '../common.js';
 import { plannedRunning } from './service-planned.js';
-import type { ModuleContext, ModuleResult, Operation, Step } from './types.js';
+import type { ModuleContext, ModuleResult, Operation, Step } from '../types.js';
 
 /**
  * What service and systemd share: one probe finds the service manager (systemd when /run/systemd/system exists,

@@ -1,5 +1,5 @@
-import { shellQuote } from '../connection/quote.js';
-import type { Step } from './types.js';
+import { shellQuote } from '../../connection/quote.js';
+import type { Step } from '../types.js';
 
 /**
  * Plan mode: whether steps that earlier tasks of the plan will run on this host leave the service running

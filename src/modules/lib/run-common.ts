@@ -1,7 +1,7 @@
-import { shellQuote } from '../connection/quote.js';
-import { probe, splitLines, stripEnds } from './common.js';
-import { extractFreeFormKv } from './shlex.js';
-import type { ModuleContext, ModuleResult, Operation, Step, StepOutcome } from './types.js';
+import { shellQuote } from '../../connection/quote.js';
+import { probe, splitLines, stripEnds } from '../common.js';
+import { extractFreeFormKv } from '../shlex.js';
+import type { ModuleContext, ModuleResult, Operation, Step, StepOutcome } from '../types.js';
 
 /** Arguments command, shell and script share (Ansible's names). */
 export interface RunArgs {
