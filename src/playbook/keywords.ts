@@ -35,12 +35,9 @@ export const UNSUPPORTED: Record<string, string> = {
   with_together: 'use `loop` with the `zip` filter',
   with_sequence: 'use `loop` with `range()`',
   with_subelements: 'use `loop` with the `subelements` filter',
-  with_fileglob: 'use `loop` with the `fileglob` lookup',
-  with_first_found: 'not available',
   with_indexed_items: 'use `loop` with `loop_control: { index_var: i }`',
   with_random_choice: 'not available',
   with_lines: 'register the output of a command and loop over its `stdout_lines`',
-  with_flattened: 'use `loop` with the `flatten` filter',
 };
 
 /** Record an unsupported keyword; true when `key` was one. */

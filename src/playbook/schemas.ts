@@ -67,6 +67,9 @@ const LOOPS = {
   with_items: loopValue,
   with_list: loopValue,
   with_dict: { type: ['string', 'object'] },
+  with_first_found: { type: ['string', 'array', 'object'] },
+  with_fileglob: loopValue,
+  with_flattened: loopValue,
   loop_control: LOOP_CONTROL_SCHEMA,
 };
 
