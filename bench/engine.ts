@@ -14,7 +14,7 @@ import { runPlaybooks } from '../src/executor/index.js';
 import { hostInventoryVars, loadInventory } from '../src/inventory/index.js';
 import { loadPlaybook } from '../src/playbook/index.js';
 import type { Lab } from '../test/lab/index.js';
-import { connectionFloor, floorOnLab, labSpecs } from './ssh-floor.js';
+import { connectionFloor, controlMasterFloor, floorOnLab, labSpecs } from './ssh-floor.js';
 import { SecretSet } from '../src/secrets.js';
 
 export interface EngineBenchOptions {
@@ -37,6 +37,8 @@ export interface EngineBenchResult {
   floorMs: number;
   /** bench/ssh-floor.ts: the same through Lifeboat's SshConnection, each host on its own. */
   connectionMs: number;
+  /** bench/ssh-floor.ts: one `ssh` per command over an OpenSSH ControlMaster per host, hosts in parallel. */
+  controlMasterMs: number;
   ansibleMs?: number;
   /** Failures seen in the Lifeboat runs (a benchmark of failing tasks would measure nothing). */
   failures: string[];
@@ -99,11 +101,13 @@ export async function benchEngine(lab: Lab, o: EngineBenchOptions): Promise<Engi
     const ls: number[] = [];
     const fl: number[] = [];
     const cf: number[] = [];
+    const cm: number[] = [];
     for (let r = 0; r < o.repeat; r++) {
       lb.push(await once());
       ls.push(await lockstep());
       fl.push(await floorOnLab(lab, '/bin/true', o.tasks));
       cf.push(await connectionFloor(labSpecs(lab), '/bin/true', o.tasks));
+      cm.push(await controlMasterFloor(lab, '/bin/true', o.tasks));
     }
     const result: EngineBenchResult = {
       tasks: o.tasks,
@@ -112,6 +116,7 @@ export async function benchEngine(lab: Lab, o: EngineBenchOptions): Promise<Engi
       lockstepMs: median(ls),
       floorMs: median(fl),
       connectionMs: median(cf),
+      controlMasterMs: median(cm),
       failures,
     };
     if (o.ansible) {

@@ -1,51 +1,34 @@
 /**
- * `npm run bench` — engine overhead on the lab (bench/engine.ts): Lifeboat vs the raw-ssh2 floor vs Ansible.
- *   npm run bench -- --tasks 20 --hosts 10 --repeat 5 [--no-ansible]
- * Needs root and the lab's packages (test/lab); says why and exits 0 where the lab cannot run.
+ * `npm run bench` runs every bench below in turn; `npm run bench -- NAME [options]` runs one (its options are
+ * in its file). Each needs `npm run build` first where it runs the CLI, and root + the lab (test/lab) where it
+ * contacts hosts; a bench that cannot run here says why and goes on. Benches report; nothing is asserted.
+ *   startup  bench/startup.ts     `lifeboat --version` and a one-task local run, median of 10 processes
+ *   engine   bench/engine-run.ts  20 × /bin/true on 10 hosts: Lifeboat vs raw ssh2, ControlMaster, Ansible
+ *   scale    bench/scale.ts       100 hosts × 20 tasks vs 10 hosts: wall, controller CPU and peak RSS
+ *   copy     bench/copy.ts        a 1 GiB snapshot to 3 hosts, sha256 while streaming, vs `ssh … cat >`
  */
-import { parseArgs } from 'node:util';
-import { labSupport, startLab } from '../test/lab/index.js';
-import { benchEngine } from './engine.js';
+const BENCHES: Record<string, () => Promise<{ run: (args: string[]) => Promise<void> }>> = {
+  startup: () => import('./startup.js'),
+  engine: () => import('./engine-run.js'),
+  scale: () => import('./scale.js'),
+  copy: () => import('./copy.js'),
+};
 
-const { values } = parseArgs({
-  options: {
-    tasks: { type: 'string', default: '20' },
-    hosts: { type: 'string', default: '10' },
-    repeat: { type: 'string', default: '5' },
-    'no-ansible': { type: 'boolean', default: false },
-  },
-});
-const tasks = Number(values.tasks);
-const hosts = Number(values.hosts);
-const repeat = Number(values.repeat);
-
-async function main(): Promise<void> {
-  const support = labSupport();
-  if (!support.ok) {
-    console.log(`bench skipped: the lab cannot run here (${support.why})`);
-    return;
+const argv = process.argv.slice(2);
+const [name, ...rest] = argv;
+if (name?.startsWith('-')) {
+  // options without a name: the engine bench's (its command line before there were several benches)
+  await (await BENCHES.engine?.())?.run(argv);
+} else if (name) {
+  const load = BENCHES[name];
+  if (!load) {
+    console.error(`unknown bench "${name}"; one of: ${Object.keys(BENCHES).join(', ')}`);
+    process.exit(2);
   }
-  const lab = await startLab({ hosts, etcd: 0, masters: 0, tls: false });
-  try {
-    const r = await benchEngine(lab, { tasks, repeat, ansible: !values['no-ansible'] });
-    const n = r.tasks * r.hosts;
-    const line = (name: string, ms: number) => `${name.padEnd(40)} ${ms.toFixed(0).padStart(7)} ms  ${(ms / r.tasks).toFixed(1).padStart(6)} ms/task`;
-    console.log(`engine: ${r.tasks} × command: /bin/true on ${r.hosts} lab hosts (${n} host-tasks), median of ${repeat}`);
-    console.log(line('floor: raw ssh2 exec, hosts apart', r.floorMs));
-    console.log(line('SshConnection.exec, hosts apart', r.connectionMs));
-    console.log(line('SshConnection.exec, hosts in lockstep', r.lockstepMs));
-    console.log(line('lifeboat (engine, linear strategy)', r.lifeboatMs));
-    console.log(`engine overhead over lockstep: ${(((r.lifeboatMs - r.lockstepMs) / n) * 1000).toFixed(0)} µs per host-task`);
-    const ratio = r.lifeboatMs / r.floorMs;
-    console.log(`lifeboat / floor: ${ratio.toFixed(2)}× (target ≤ 1.5×)${ratio <= 1.5 ? '' : '  ← over target'}`);
-    if (r.ansibleMs !== undefined) {
-      console.log(line('ansible-playbook (pipelining, 1 run)', r.ansibleMs));
-      console.log(`ansible / lifeboat: ${(r.ansibleMs / r.lifeboatMs).toFixed(1)}×`);
-    } else if (!values['no-ansible']) console.log('ansible-playbook: not installed; skipped');
-    if (r.failures.length) console.log(`WARNING: ${r.failures.length} task results were not "changed", e.g. ${r.failures[0]}`);
-  } finally {
-    await lab.stop();
+  await (await load()).run(rest);
+} else {
+  for (const [n, load] of Object.entries(BENCHES)) {
+    console.log(`\n== bench ${n}`);
+    await (await load()).run([]);
   }
 }
-
-await main();

@@ -9,6 +9,10 @@
  * Runs on the lab (test/lab) by default; `--sshd` (or a machine where the lab cannot run but sshd can) uses
  * throwaway sshds on 127.0.0.1 instead (test/connection/sshd.ts). Prints milliseconds.
  */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type ssh2 from 'ssh2';
 import { connectionSpecFor } from '../src/connection/spec.js';
@@ -81,6 +85,42 @@ export function labSpecs(lab: Lab): ConnectionSpec[] {
       { sshConfigFile: lab.sshConfig },
     ),
   );
+}
+
+function sshRun(args: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const p = spawn('ssh', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    p.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    p.on('error', reject);
+    p.on('close', (code) => (code === 0 ? resolve(0) : reject(new Error(`ssh ${args.join(' ')} exited ${code}: ${err}`))));
+  });
+}
+
+/**
+ * OpenSSH's own floor for a tool that runs one `ssh` per command (Ansible's way): a ControlMaster per host
+ * opened before the clock starts, then `perHost` sequential `ssh -o ControlPath=… HOST cmd` per host, hosts in
+ * parallel. Each command still starts an ssh client and a new session on the shared connection.
+ */
+export async function controlMasterFloor(lab: Lab, cmd: string, perHost: number): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'lb-cm-'));
+  const base = (h: string) => ['-F', lab.sshConfig, '-o', `ControlPath=${dir}/${h}`, '-o', 'BatchMode=yes'];
+  const names = lab.hosts.map((h) => h.name);
+  try {
+    await Promise.all(names.map((h) => sshRun([...base(h), '-o', 'ControlMaster=yes', '-o', 'ControlPersist=yes', '-f', '-N', h])));
+    return await timed(async () => {
+      await Promise.all(
+        names.map(async (h) => {
+          for (let i = 0; i < perHost; i++) await sshRun([...base(h), h, cmd]);
+        }),
+      );
+    });
+  } finally {
+    for (const h of names) spawnSync('ssh', [...base(h), '-O', 'exit', h], { stdio: 'ignore' });
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** The floor bench/engine.ts compares against: raw exec requests over open connections, on the lab's hosts. */

@@ -3,11 +3,17 @@ import { dirname, join, normalize, relative, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /**
- * The layer map (docs/architecture.md), top first. This table is its single source: a file under `src/<layer>/`
- * may import from its own layer, from any layer after it, and from the leaf files at the top of `src/`
- * (errors.ts, yamlpos.ts, …), which import only each other and packages.
+ * The layer map, top first, read from the drawing in docs/architecture.md (its first fenced block: one
+ * `folder/` per line), so the documented order and the checked one are the same list. A file under
+ * `src/<layer>/` may import from its own layer, from any layer after it, and from the leaf files at the top
+ * of `src/` (errors.ts, yamlpos.ts, …), which import only each other and packages.
  */
-const LAYERS = ['cli', 'planner', 'reporters', 'executor', 'playbook', 'modules', 'vars', 'connection', 'inventory'] as const;
+function layersOf(markdown: string): string[] {
+  const block = /```[^\n]*\n([\s\S]*?)```/.exec(markdown)?.[1] ?? '';
+  return [...block.matchAll(/^([a-z][\w-]*)\/\s/gm)].map((m) => m[1] as string);
+}
+
+const LAYERS = layersOf(readFileSync(join(import.meta.dirname, '..', 'docs', 'architecture.md'), 'utf8'));
 const LEAF = '(src leaf)';
 
 const SRC = join(import.meta.dirname);
@@ -38,8 +44,8 @@ function layerOf(file: string): string {
 function allowed(from: string, to: string): boolean {
   if (to === LEAF || from === to) return true;
   if (from === LEAF) return false;
-  const a = LAYERS.indexOf(from as (typeof LAYERS)[number]);
-  const b = LAYERS.indexOf(to as (typeof LAYERS)[number]);
+  const a = LAYERS.indexOf(from);
+  const b = LAYERS.indexOf(to);
   return a >= 0 && b >= 0 && b > a;
 }
 
@@ -57,6 +63,11 @@ function violations(): string[] {
 }
 
 describe('layer map', () => {
+  it('reads the order from the drawing in docs/architecture.md', () => {
+    expect(LAYERS.length).toBeGreaterThan(1);
+    expect(layersOf('text\n```\na/          x\n ↓\nb/  y\n```\n```\nc/ z\n```\n')).toEqual(['a', 'b']);
+  });
+
   it('names every folder under src/', () => {
     const folders = readdirSync(SRC, { withFileTypes: true })
       .filter((e) => e.isDirectory())

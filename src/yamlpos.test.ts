@@ -29,6 +29,36 @@ describe('parseYamlFile', () => {
     expect(y.value).toBeNull();
   });
 
+  it('reads a quoted scalar whose continuation lines start with a tab, as PyYAML does', () => {
+    // kubeasz's cluster-restore tasks: a double-quoted `shell:` continued with `\` and tab-led lines.
+    const t = [
+      '- name: restore', // 1
+      '  shell: "cd /b && \\', // 2
+      '\tetcdutl snapshot restore \\', // 3
+      '\t--name etcd-{{ inventory_hostname }}"', // 4
+      "  args: {chdir: 'a", // 5
+      "\t \tb'}", // 6
+      '  register: out', // 7
+      '',
+    ].join('\n');
+    const y = parseYamlFile('t.yml', t, { version: '1.1' });
+    expect(y.errors).toEqual([]);
+    expect(y.value).toEqual([
+      {
+        name: 'restore',
+        shell: 'cd /b && etcdutl snapshot restore --name etcd-{{ inventory_hostname }}',
+        args: { chdir: 'a b' },
+        register: 'out',
+      },
+    ]);
+    expect(positionOf(y, [0, 'register'])).toEqual({ file: 't.yml', line: 7, col: 13 });
+  });
+
+  it('still refuses a tab that indents a key after a quoted scalar spanning lines', () => {
+    const y = parseYamlFile('t.yml', 'a: "x\n\ty"\nb:\n\tc: 1\n', { version: '1.1' });
+    expect(y.errors.map((e) => [e.src?.line, e.message])).toEqual([[4, expect.stringMatching(/tab/i)]]);
+  });
+
   it('reports a tab used as indentation with its line and column', () => {
     const y = parseYamlFile('tab.yml', 'all:\n  hosts:\n\ta: 1\n');
     expect(y.errors.length).toBeGreaterThan(0);

@@ -13,6 +13,7 @@ import {
   isSeq,
   LineCounter,
   type Node,
+  Parser,
   parseDocument,
   type Tags,
 } from 'yaml';
@@ -92,15 +93,80 @@ function asPyYaml(tags: Tags): Tags {
   return out;
 }
 
+/** Where the quoted scalar opened at `open` really ends (the closing quote's offset), as the yaml lexer seeks it. */
+function quoteEnd(text: string, open: number): number {
+  const quote = text[open] as string;
+  let end = text.indexOf(quote, open + 1);
+  if (quote === "'") {
+    while (end !== -1 && text[end + 1] === "'") end = text.indexOf("'", end + 2);
+    return end;
+  }
+  while (end !== -1) {
+    let n = 0;
+    while (text[end - 1 - n] === '\\') n++;
+    if (n % 2 === 0) break;
+    end = text.indexOf('"', end + 1);
+  }
+  return end;
+}
+
+function quotedScalars(node: unknown, out: Array<{ offset: number; source: string }>): void {
+  if (Array.isArray(node)) {
+    for (const n of node) quotedScalars(n, out);
+  } else if (node && typeof node === 'object') {
+    const t = node as { type?: unknown; offset?: unknown; source?: unknown };
+    if ((t.type === 'double-quoted-scalar' || t.type === 'single-quoted-scalar') && typeof t.offset === 'number') {
+      out.push({ offset: t.offset, source: String(t.source) });
+      return;
+    }
+    for (const v of Object.values(node)) if (v && typeof v === 'object') quotedScalars(v, out);
+  }
+}
+
+/**
+ * PyYAML (so Ansible) lets a line of a quoted scalar that spans lines begin with tabs: they are only the
+ * white space that line folding drops (kubeasz indents `shell: "… \` continuations with a tab). The yaml
+ * package ends the quoted scalar at such a line ("tabs are not allowed as indentation"). So, for each quoted
+ * scalar that its lexer cut short where a continuation line starts with a tab, the white space leading that
+ * line is written as spaces, as many as the scalar's opening column + 1 (never fewer than it had): the
+ * scalar's value is the same (folding drops that white space), and every line keeps its number (only columns
+ * on those continuation lines move). Tabs that indent anything else are still refused.
+ */
+function spaceTabbedContinuations(text: string): string {
+  if (!text.includes('\t')) return text;
+  let out = text;
+  for (let round = 0; round < 100; round++) {
+    const found: Array<{ offset: number; source: string }> = [];
+    for (const tok of new Parser().parse(out)) quotedScalars(tok, found);
+    // The first scalar cut short decides: text after it was lexed out of step, so re-parse after each fix.
+    const cut = found.sort((a, b) => a.offset - b.offset).find(({ offset, source }) => {
+      const end = quoteEnd(out, offset);
+      return end !== -1 && end > offset + source.length - 1;
+    });
+    if (!cut) break;
+    const end = quoteEnd(out, cut.offset);
+    const col = cut.offset - (out.lastIndexOf('\n', cut.offset) + 1);
+    let changed = false;
+    const body = out.slice(cut.offset, end).replace(/\n([ \t]*\t[ \t]*)/g, (_m, ws: string) => {
+      changed = true;
+      return `\n${' '.repeat(Math.max(ws.length, col + 1))}`;
+    });
+    if (!changed) break;
+    out = out.slice(0, cut.offset) + body + out.slice(end);
+  }
+  return out;
+}
+
 /**
  * Parse one YAML file. Duplicate keys are errors (as they should be: the later silently wins otherwise).
  * Never throws for bad YAML: look at `errors`. `opts.version: '1.1'` for Ansible-compatible files (playbooks).
  */
 export function parseYamlFile(file: string, text: string, opts: { version?: '1.1' | '1.2' } = {}): YamlFile {
   const lines = new LineCounter();
+  const source = spaceTabbedContinuations(text);
   // version '1.1' reads files as Ansible (PyYAML) does: `yes`/`no`/`on`/`off` are booleans, `0644` is octal
   // (see asPyYaml for the details).
-  const doc = parseDocument(text, {
+  const doc = parseDocument(source, {
     uniqueKeys: true,
     lineCounter: lines,
     prettyErrors: true,
@@ -113,7 +179,7 @@ export function parseYamlFile(file: string, text: string, opts: { version?: '1.1
   for (const e of doc.errors) {
     // The yaml package may point at the blank end of the line before the culprit (a duplicate key, a
     // badly indented key): move to the next thing written.
-    const lp = lines.linePos(skipBlank(text, e.pos[0]));
+    const lp = lines.linePos(skipBlank(source, e.pos[0]));
     const at = `${lp.line}:${lp.col}`;
     if (seen.has(at)) continue; // one error per position: the first is the most telling
     seen.add(at);

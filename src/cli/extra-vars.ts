@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { LifeboatError } from '../errors.js';
+import { LifeboatError, LifeboatErrors } from '../errors.js';
+import { badPort, PORT_VARS, yamlPortErrors } from '../inventory/port-check.js';
 import type { Vars } from '../inventory/types.js';
+import { parseYamlFile } from '../yamlpos.js';
 
 /**
  * `-e` values, merged left to right: `key=value key2=value2` (values stay strings, as Ansible),
@@ -23,9 +25,13 @@ function parseOne(item: string): Vars {
     } catch (err) {
       throw new LifeboatError('E_USAGE', `-e @${file}: cannot read the file (${(err as Error).message})`);
     }
-    return asMapping(parseYaml(text, `-e @${file}`), `-e @${file}`);
+    const vars = asMapping(parseYaml(text, `-e @${file}`), `-e @${file}`);
+    // A port variable that is no port number, named with its file and line.
+    const ports = yamlPortErrors(parseYamlFile(file, text), 'E_USAGE');
+    if (ports.length) throw new LifeboatErrors(ports);
+    return vars;
   }
-  if (s.startsWith('{')) return asMapping(parseYaml(s, '-e'), '-e');
+  if (s.startsWith('{')) return checkPorts(asMapping(parseYaml(s, '-e'), '-e'), item);
   const out: Vars = {};
   for (const tok of splitWords(s)) {
     const eq = tok.indexOf('=');
@@ -36,7 +42,16 @@ function parseOne(item: string): Vars {
     }
     out[tok.slice(0, eq)] = tok.slice(eq + 1);
   }
-  return out;
+  return checkPorts(out, item);
+}
+
+/** `-e ansible_port=twenty-two` is refused before anything runs, naming the argument. */
+function checkPorts(vars: Vars, item: string): Vars {
+  for (const name of PORT_VARS) {
+    const why = name in vars ? badPort(vars[name]) : undefined;
+    if (why) throw new LifeboatError('E_USAGE', `-e "${item}": ${name} ${why}`, { hint: 'use a number from 1 to 65535' });
+  }
+  return vars;
 }
 
 function parseYaml(text: string, what: string): unknown {

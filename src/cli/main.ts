@@ -1,5 +1,5 @@
 import { LifeboatError, LifeboatErrors, nearest } from '../errors.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT } from '../executor/exit-code.js';
 import { type Io, processIo } from './io.js';
 import { version } from './version.js';
 import { type CommandSpec, helpText, type Parsed, parseCommand } from './spec.js';

@@ -26,6 +26,7 @@ describe('schedule units', () => {
       'ExecStart=/usr/bin/flock -n -E 75 /run/lock/lifeboat-prod.lock /usr/bin/node /opt/lifeboat/bin/lifeboat.js run /ops/playbooks/etcd-backup.yml -i /ops/inventories/prod -e "etcd_backup_dir=/srv/backups 100%%" -e "x=$$HOME" --output plain\n',
     );
     expect(timerUnit(s)).toContain('OnCalendar=hourly\nRandomizedDelaySec=5m\nPersistent=true\nUnit=lifeboat-prod.service\n');
+    expect(timerUnit({ ...s, accuracy: '1s' })).toContain('RandomizedDelaySec=5m\nAccuracySec=1s\nPersistent=true\n');
   });
   it('the same run as a CronJob that never overlaps', () => {
     const doc = parse(cronJob({ ...s, playbook: 'playbooks/etcd-backup.yml', inventories: ['inventories/prod'] }, { cron: '0 * * * *', image: 'registry.example/lifeboat:1', namespace: 'ops' }));

@@ -14,6 +14,8 @@ export interface Schedule {
   onCalendar: string;
   /** RandomizedDelaySec (e.g. `10m`). */
   randomizedDelay?: string;
+  /** AccuracySec (systemd's default is 1min: a timer may fire up to a minute late). */
+  accuracy?: string;
   workingDirectory: string;
   /** node and the lifeboat entry point. */
   node: string;
@@ -58,7 +60,7 @@ Description=Lifeboat schedule ${s.name}: ${s.onCalendar}
 
 [Timer]
 OnCalendar=${s.onCalendar}
-${s.randomizedDelay ? `RandomizedDelaySec=${s.randomizedDelay}\n` : ''}Persistent=true
+${s.randomizedDelay ? `RandomizedDelaySec=${s.randomizedDelay}\n` : ''}${s.accuracy ? `AccuracySec=${s.accuracy}\n` : ''}Persistent=true
 Unit=${unitName(s.name)}.service
 
 [Install]

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { connectionSpecFor, createConnectionPool } from '../connection/index.js';
 import type { ConnectionPool } from '../connection/index.js';
 import { LifeboatError } from '../errors.js';
-import { hostInventoryVars, loadInventory, resolvePattern } from '../inventory/index.js';
+import { loadInventory, resolvePattern } from '../inventory/index.js';
 import type { Inventory, Vars } from '../inventory/types.js';
 import { loadPlaybook } from '../playbook/index.js';
 import type { Playbook } from '../playbook/types.js';
@@ -11,7 +11,8 @@ import type { RunOptions } from '../executor/index.js';
 import type { Reporter } from '../executor/events.js';
 import { splitCsv } from './commands/split.js';
 import type { MaskedWriter, SecretSet } from '../secrets.js';
-import { PASSWORD_VARS, renderValue } from '../vars/index.js';
+import { PASSWORD_VARS } from '../vars/index.js';
+import { connectionContext, renderConnectionVars } from './connection-vars.js';
 import { parseExtraVars } from './extra-vars.js';
 import type { Io } from './io.js';
 import { promptHidden } from './prompt.js';
@@ -63,6 +64,7 @@ export async function openSession(v: Values, playbookArgs: string[], io: Io): Pr
   const rolesPath = rolesPathOf(v);
   const playbookFiles = playbookArgs.map((p) => resolve(p));
   const playbooks: Playbook[] = [];
+  const playbookDir = dirname(playbookFiles[0] as string);
   for (const f of playbookFiles) playbooks.push(await loadPlaybook(f, { rolesPath }));
   const extraVars = parseExtraVars(strs(v, 'extra-vars'));
   // A --limit naming no host or group is a typo: refuse before anything runs.
@@ -88,9 +90,8 @@ export async function openSession(v: Values, playbookArgs: string[], io: Io): Pr
   const session = { onWarning: (msg: string) => io.err.write(`[WARNING] ${msg}\n`) } as Pick<Session, 'onWarning'>;
   const pool = createConnectionPool({
     onWarning: (msg: string) => session.onWarning(msg),
-    specFor: (host: string) => {
-      const raw = { ...hostInventoryVars(inventory, host), ...extraVars };
-      const vars = renderValue(raw, { ...raw, inventory_hostname: host }, { host }) as Vars;
+    specFor: (host: string, ctx?: Vars) => {
+      const vars = renderConnectionVars(ctx ?? connectionContext(inventory, extraVars, host, playbookDir), host);
       for (const name of PASSWORD_VARS) {
         const pass = vars[name];
         if (typeof pass === 'string') secrets.add(pass);

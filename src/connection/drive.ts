@@ -1,5 +1,5 @@
 import { constants } from 'node:os';
-import type { Writable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
 import { LifeboatError } from '../errors.js';
 import type { BecomeSetup } from './command.js';
 import type { ConnectionSpec, ExecOptions, ExecResult } from './types.js';
@@ -22,7 +22,7 @@ export interface ProcHandle {
 
 export interface DriveOptions {
   host: string;
-  stdin?: string | Buffer;
+  stdin?: string | Buffer | Readable;
   timeoutMs?: number;
   signal?: AbortSignal;
   onStdout?: (chunk: Buffer) => void;
@@ -118,6 +118,11 @@ export function drive(proc: ProcHandle, o: DriveOptions): Promise<ExecResult> {
     };
     const sendStdin = () => {
       proc.stdin.on('error', () => {}); // the command may exit without reading its stdin
+      if (o.stdin instanceof Readable) {
+        o.stdin.once('error', (e) => stop(e));
+        o.stdin.pipe(proc.stdin);
+        return;
+      }
       if (o.stdin !== undefined && o.stdin.length > 0) proc.stdin.write(o.stdin);
       proc.stdin.end();
     };

@@ -1,18 +1,26 @@
 import { JumpHosts } from './jump-hosts.js';
 import { LocalConnection } from './local-connection.js';
-import { SshConnection } from './ssh-connection.js';
+import type { Vars } from '../inventory/types.js';
 import type { Connection, ConnectionSpec } from './types.js';
 
 export interface ConnectionPoolOptions {
-  specFor: (host: string) => ConnectionSpec;
+  /**
+   * The host's connection spec. `vars`: the variables of the task that first needs the host (every layer:
+   * groups, hostvars, role vars, facts), for rendering the `ansible_*` connection variables in; absent when
+   * the caller has none (the spec is then made from the inventory and `-e` alone).
+   */
+  specFor: (host: string, vars?: Vars) => ConnectionSpec;
   /** Channels open at once per host (below sshd's MaxSessions, 10). Default 8. */
   maxChannelsPerHost?: number;
   onWarning?: (msg: string) => void;
 }
 
 export interface ConnectionPool {
-  /** The host's connection: opened on first use, then shared (concurrent gets share one connect). */
-  get(host: string): Promise<Connection>;
+  /**
+   * The host's connection: opened on first use, then shared (concurrent gets share one connect). `vars` is
+   * the context its connection variables are rendered in, used by the get that opens it.
+   */
+  get(host: string, vars?: Vars): Promise<Connection>;
   closeAll(): Promise<void>;
 }
 
@@ -21,9 +29,11 @@ export function createConnectionPool(opts: ConnectionPoolOptions): ConnectionPoo
   // Targets behind the same bastion share one connection to it.
   const jumps = new JumpHosts();
 
-  const open = async (host: string): Promise<Connection> => {
-    const spec = opts.specFor(host);
+  const open = async (host: string, vars: Vars | undefined): Promise<Connection> => {
+    const spec = opts.specFor(host, vars);
     if (spec.kind === 'local') return new LocalConnection(spec);
+    // ssh2 is loaded only when a host is contacted over SSH (a local run never loads it).
+    const { SshConnection } = await import('./ssh-connection.js');
     const c = new SshConnection(spec, {
       ...(opts.maxChannelsPerHost !== undefined ? { maxChannels: opts.maxChannelsPerHost } : {}),
       ...(opts.onWarning ? { onWarning: opts.onWarning } : {}),
@@ -34,10 +44,10 @@ export function createConnectionPool(opts: ConnectionPoolOptions): ConnectionPoo
   };
 
   return {
-    get(host) {
+    get(host, vars) {
       let p = conns.get(host);
       if (!p) {
-        p = open(host);
+        p = open(host, vars);
         conns.set(host, p);
         // A failed connect is not cached: a later get tries again.
         p.catch(() => {

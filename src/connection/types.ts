@@ -7,8 +7,8 @@ export interface ExecOptions {
   becomeUser?: string;
   /** Extra environment variables, exported in the remote shell before the command. */
   env?: Record<string, string>;
-  /** Text written to the command's stdin. */
-  stdin?: string | Buffer;
+  /** Written to the command's stdin: text, or a stream piped with back-pressure (a file that is never held whole). */
+  stdin?: string | Buffer | Readable;
   /** Kill the command (signal the channel) after this many ms. */
   timeoutMs?: number;
   /** Cancel on this signal (Ctrl-C). */

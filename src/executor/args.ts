@@ -1,18 +1,19 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { LifeboatError, type SourceRef } from '../errors.js';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { LifeboatError } from '../errors.js';
 import type { ModuleDef } from '../modules/types.js';
+import { compileSchema } from '../schema-validators.js';
+import type { TaskWhere } from '../vars/index.js';
 
 /**
  * Checks rendered module arguments against the module's JSON schema. Schemas are compiled once per module
  * (not per task or host). `omit` placeholders are dropped before the check.
  */
-const ajv = new Ajv({ allErrors: true, strict: false });
 const compiled = new WeakMap<object, ValidateFunction>();
 
 function validator(def: ModuleDef): ValidateFunction {
   let v = compiled.get(def.schema);
   if (!v) {
-    v = ajv.compile(def.schema);
+    v = compileSchema(def.schema);
     compiled.set(def.schema, v);
   }
   return v;
@@ -33,7 +34,7 @@ export function dropOmitted(value: unknown, omit: string | undefined): unknown {
 export function checkArgs(
   def: ModuleDef,
   args: Record<string, unknown>,
-  where: { src: SourceRef; host: string; task: string },
+  where: TaskWhere,
 ): void {
   const v = validator(def);
   if (v(args)) return;
@@ -42,7 +43,7 @@ export function checkArgs(
     src: where.src,
     host: where.host,
     task: where.task,
-    hint: `check the rendered values of the task's arguments (lifeboat modules shows ${def.name}'s arguments)`,
+    hint: `check the rendered values of the task's arguments (docs/modules.md lists ${def.name}'s arguments)`,
   });
 }
 

@@ -1,18 +1,31 @@
 import type { RunState } from './state.js';
 
 /**
- * Exit codes (docs/execution.md): 130 interrupted; 70 a bug; 4 invalid input; 5 apply refused steps the
- * plan did not show; 3 a host ended the run
- * unreachable; 2 a host ended the run failed; 0 otherwise. Ignored and rescued failures do not count.
+ * The documented exit codes (docs/execution.md), the one table of them: the executor's run ends with one, and
+ * the CLI's commands return them for what they refuse before a run.
  */
-export const EXIT_CODES = { ok: 0, failed: 2, unreachable: 3, invalid: 4, stale: 5, internal: 70, interrupted: 130 } as const;
+export const EXIT = {
+  OK: 0,
+  /** One or more tasks failed (a host ended the run failed; ignored and rescued failures do not count). */
+  TASK_FAILED: 2,
+  /** One or more hosts were unreachable. */
+  UNREACHABLE: 3,
+  /** Input problem reported before anything ran: usage, inventory, playbook, validation. */
+  USAGE: 4,
+  /** The plan given to `apply` no longer matches the present (inputs, probed facts, or steps it did not show). */
+  PLAN_STALE: 5,
+  /** A bug in Lifeboat. */
+  INTERNAL: 70,
+  /** Interrupted (Ctrl-C). */
+  INTERRUPTED: 130,
+} as const;
 
 export function exitCodeOf(state: RunState, o: { interrupted: boolean; internal: boolean }): number {
-  if (o.interrupted) return EXIT_CODES.interrupted;
-  if (o.internal) return EXIT_CODES.internal;
-  if (state.invalidInput) return EXIT_CODES.invalid;
-  if (state.stale) return EXIT_CODES.stale;
-  if (state.unreachable.size > 0) return EXIT_CODES.unreachable;
-  if (state.failed.size > 0) return EXIT_CODES.failed;
-  return EXIT_CODES.ok;
+  if (o.interrupted) return EXIT.INTERRUPTED;
+  if (o.internal) return EXIT.INTERNAL;
+  if (state.invalidInput) return EXIT.USAGE;
+  if (state.stale) return EXIT.PLAN_STALE;
+  if (state.unreachable.size > 0) return EXIT.UNREACHABLE;
+  if (state.failed.size > 0) return EXIT.TASK_FAILED;
+  return EXIT.OK;
 }

@@ -1,6 +1,7 @@
 import type { SourceRef } from '../errors.js';
 import type { Vars } from '../inventory/types.js';
 import type { TaskCommon } from '../playbook/types.js';
+import { evalCondition, type TaskWhere } from '../vars/index.js';
 
 /** Settings where the innermost block, include or task that sets one wins (the task's own TaskCommon fields). */
 const SCALARS = [
@@ -67,4 +68,18 @@ export function childFrame(parent: Frame, node: TaskCommon, params?: Vars): Fram
   };
   for (const k of SCALARS) if (node[k] !== undefined) (f as unknown as Record<string, unknown>)[k] = node[k];
   return f;
+}
+
+/**
+ * The one place `when` is evaluated: the first of the frame's conditions (outer blocks and includes first, the
+ * task's own last) that is false for `vars`, or undefined when all hold. Throws what evalCondition throws.
+ */
+export function falseWhen(frame: Frame, vars: Vars, where: TaskWhere): string | undefined {
+  for (const w of frame.whens) if (!evalCondition(w.expr, vars, { ...where, src: w.src, field: 'when' })) return w.expr;
+  return undefined;
+}
+
+/** Ansible's skip reason for a false `when`. */
+export function whenSkipReason(expr: string): string {
+  return `Conditional result was False: ${expr}`;
 }

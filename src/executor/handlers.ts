@@ -1,4 +1,3 @@
-import { LifeboatError, nearest } from '../errors.js';
 import type { ActionTask, Play, TaskNode } from '../playbook/types.js';
 import { type PlayCtx, isHostActive, mayContinue } from './context.js';
 import { rootFrame } from './frame.js';
@@ -63,30 +62,4 @@ export async function flushHandlers(pc: PlayCtx): Promise<void> {
       await runAction(pc, h, rootFrame(pc.play), hosts, undefined, { handler: { maybe } });
     }
   }
-}
-
-/** Every `notify` of the play's own tasks must name a handler (checked before the play runs). */
-export function checkNotifyNames(play: Play): LifeboatError[] {
-  const handlers = flatHandlers(play);
-  const known = new Set(handlers.flatMap((h) => [...(h.name ? [h.name] : []), ...(h.listen ?? []), ...(h.role && h.name ? [`${h.role.name} : ${h.name}`] : [])]));
-  const errs: LifeboatError[] = [];
-  const walk = (nodes: TaskNode[]): void => {
-    for (const n of nodes) {
-      if (n.kind === 'block') walk([...n.block, ...n.rescue, ...n.always]);
-      if (n.kind !== 'action') continue;
-      for (const name of n.notify) {
-        if (known.has(name) || name.includes('{{')) continue;
-        const near = nearest(name, known);
-        errs.push(
-          new LifeboatError('E_PLAYBOOK', `notify: no handler named or listening to "${name}"`, {
-            src: n.src,
-            ...(n.name ? { task: n.name } : {}),
-            hint: near ? `did you mean "${near}"?` : 'add a handler with this name (or `listen: <name>`) to the play',
-          }),
-        );
-      }
-    }
-  };
-  walk([...play.preTasks, ...play.tasks, ...play.postTasks, ...play.handlers]);
-  return errs;
 }

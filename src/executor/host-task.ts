@@ -2,9 +2,9 @@ import { LifeboatError } from '../errors.js';
 import type { Vars } from '../inventory/types.js';
 import type { ControlAction, ModuleDef, ModuleResult } from '../modules/types.js';
 import type { ActionTask } from '../playbook/types.js';
-import { UnknownValueError, evalCondition, renderValue, withDataVars } from '../vars/index.js';
+import { type TaskWhere, UnknownValueError, evalCondition, renderValue, withDataVars } from '../vars/index.js';
 import type { EventBody, PlayCtx } from './context.js';
-import type { Frame } from './frame.js';
+import { type Frame, falseWhen, whenSkipReason } from './frame.js';
 import { type EventTarget, planEvent, resultEvent } from './host-events.js';
 import { resolveFlags } from './flags.js';
 import { hostVars } from './host-vars.js';
@@ -67,9 +67,9 @@ export async function runHostTask(inp: HostTaskInput): Promise<HostOutcome> {
     items = loopItems(task.loop, vars0, where);
   } catch (e) {
     // A false `when` that guards the loop expression skips the task, as it would without the loop.
-    const falseWhen = firstFalseWhen(frame, vars0, where);
-    if (falseWhen !== undefined) {
-      const reason = `Conditional result was False: ${falseWhen}`;
+    const unmet = firstFalseWhen(frame, vars0, where);
+    if (unmet !== undefined) {
+      const reason = whenSkipReason(unmet);
       const o: ItemOutcome = {
         status: 'skipped',
         result: { changed: false, skipped: true, skip_reason: reason },
@@ -142,7 +142,7 @@ export async function runHostTask(inp: HostTaskInput): Promise<HostOutcome> {
   return finish(inp, status, result, known, events, last, true);
 }
 
-function loopItems(loop: unknown, vars: Vars, where: { src: ActionTask['src']; host: string; task: string }): unknown[] {
+function loopItems(loop: unknown, vars: Vars, where: TaskWhere): unknown[] {
   const v = renderLoop(loop, vars, where);
   if (Array.isArray(v)) return v;
   throw new LifeboatError('E_TEMPLATE', `loop: expected a list, got ${v === null ? 'null' : typeof v}`, {
@@ -151,9 +151,9 @@ function loopItems(loop: unknown, vars: Vars, where: { src: ActionTask['src']; h
   });
 }
 
-function firstFalseWhen(frame: Frame, vars: Vars, where: { src: ActionTask['src']; host: string; task: string }): string | undefined {
+function firstFalseWhen(frame: Frame, vars: Vars, where: TaskWhere): string | undefined {
   try {
-    return frame.whens.find((w) => !evalCondition(w.expr, vars, { ...where, src: w.src, field: 'when' }))?.expr;
+    return falseWhen(frame, vars, where);
   } catch {
     return undefined;
   }

@@ -50,6 +50,11 @@ function factsLayer(run: RunCtx, host: string): Vars | undefined {
   return out;
 }
 
+function inventoryFileOf(run: RunCtx, host: string): { inventoryFile?: string } {
+  const file = run.opts.inventory.hosts.get(host)?.src?.file;
+  return file ? { inventoryFile: file } : {};
+}
+
 export interface VarsExtra {
   taskVars?: Vars;
   /** Loop variables, ansible_failed_* in rescue: above every layer. */
@@ -72,6 +77,7 @@ export function hostVars(pc: PlayCtx, host: string, frame: Frame | undefined, ex
     checkMode: run.opts.check || frame?.checkMode === true,
     playbookDir: pc.playbook.dir,
     ...(own ? { rolePath: own.path } : {}),
+    ...inventoryFileOf(run, host),
   });
   const top = own ? { ...magic, role_name: own.name, ...(extra.top ?? {}) } : { ...magic, ...(extra.top ?? {}) };
   const facts = factsLayer(run, host);

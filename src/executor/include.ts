@@ -4,9 +4,9 @@ import { LifeboatError, LifeboatErrors } from '../errors.js';
 import type { Vars } from '../inventory/types.js';
 import { loadRole, loadTasksFile } from '../playbook/index.js';
 import type { IncludeTask, RoleRef, TaskNode } from '../playbook/types.js';
-import { UnknownValueError, evalCondition, renderValue, withDataVars } from '../vars/index.js';
+import { UnknownValueError, renderValue, withDataVars } from '../vars/index.js';
 import { type EventBody, type PlayCtx, isHostActive, taskIdFor } from './context.js';
-import { type Frame, childFrame } from './frame.js';
+import { type Frame, childFrame, falseWhen, whenSkipReason } from './frame.js';
 import { hostVars } from './host-vars.js';
 import { type Scope, checkMaxFail, hostFailed } from './scope.js';
 import { taskLabel } from './task-name.js';
@@ -82,9 +82,8 @@ function decide(pc: PlayCtx, inc: IncludeTask, frame: Frame, host: string, label
   const vars = hostVars(pc, host, frame);
   const where = { src: inc.src, host, task: label };
   try {
-    for (const w of frame.whens) {
-      if (!evalCondition(w.expr, vars, { ...where, src: w.src, field: 'when' })) return { kind: 'skip', reason: `Conditional result was False: ${w.expr}` };
-    }
+    const unmet = falseWhen(frame, vars, where);
+    if (unmet !== undefined) return { kind: 'skip', reason: whenSkipReason(unmet) };
     const one = (v: Vars): { target: string; params: Vars } => ({
       target: String(renderValue(inc.target, v, { ...where, field: `include_${inc.what}` })),
       params: renderValue(inc.params, v, { ...where, field: 'vars' }) as Vars,

@@ -5,12 +5,13 @@ import type { ControlAction, FileDiff, ModuleContext, ModuleDef, ModuleResult, O
 import { LocalConnection, connectionSpecFor } from '../connection/index.js';
 import { CONNECTIONS } from '../playbook/schemas.js';
 import type { ActionTask } from '../playbook/types.js';
-import { UnknownValueError, evalCondition, renderValue } from '../vars/index.js';
+import { type TaskWhere, UnknownValueError, evalCondition, renderValue } from '../vars/index.js';
 import { checkArgs, dropOmitted } from './args.js';
 import type { PlayCtx } from './context.js';
 import type { PlannedStep } from './events.js';
-import type { Frame } from './frame.js';
+import { type Frame, falseWhen, whenSkipReason } from './frame.js';
 import { unplannedSteps } from './expect.js';
+import { hostVars } from './host-vars.js';
 import { OfflineError, OfflineGuard, isInterrupted, isUnreachableError, lazyConnection, sleep } from './lazy-conn.js';
 import { NO_LOG_TEXT, plannedStep } from './output.js';
 import { applyResultConditions, planOutcome } from './result.js';
@@ -62,11 +63,10 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
   });
   let delegatedTo: string | undefined;
   try {
-    for (const w of frame.whens) {
-      if (!evalCondition(w.expr, vars, { ...where, src: w.src, field: 'when' })) {
-        const reason = `Conditional result was False: ${w.expr}`;
-        return { ...base(), status: 'skipped', reason, result: { changed: false, skipped: true, skip_reason: reason } };
-      }
+    const unmet = falseWhen(frame, vars, where);
+    if (unmet !== undefined) {
+      const reason = whenSkipReason(unmet);
+      return { ...base(), status: 'skipped', reason, result: { changed: false, skipped: true, skip_reason: reason } };
     }
     if (frame.delegateTo !== undefined) {
       delegatedTo = String(renderValue(frame.delegateTo, vars, { ...where, field: 'delegate_to' }));
@@ -83,13 +83,16 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
     checkArgs(inp.def, args, where);
     // become / no_log templates were rendered for this host before the item ran (flags.ts).
     const become = frame.become === undefined ? vars.ansible_become === true : frame.become === true;
-    const becomeUser = frame.becomeUser ?? (typeof vars.ansible_become_user === 'string' ? vars.ansible_become_user : undefined);
+    const becomeUser =
+      frame.becomeUser ?? (typeof vars.ansible_become_user === 'string' ? vars.ansible_become_user : undefined);
     const env = renderEnv(frame, vars, where);
     const target = delegatedTo ?? host;
     const offline = run.opts.check && run.opts.offline === true ? new OfflineGuard() : undefined;
     const local = isLocal(frame.connection, vars, where);
+    // The connection variables (ansible_host, ansible_user, …) are rendered lazily, in the target's own variables.
+    const varsOf = (h: string): Vars => (h === host ? vars : hostVars(pc, h, undefined));
     // connection: local — the task runs on the controller, with the host's vars (Ansible's local connection).
-    const conn = local ? localConnection(target, vars) : lazyConnection(run.opts.connections, target, offline);
+    const conn = local ? localConnection(target, vars) : lazyConnection(run.opts.connections, target, offline, () => varsOf(target));
     const checkOnly = run.opts.check || frame.checkMode === true;
     const ctx: ModuleContext = {
       host,
@@ -100,7 +103,7 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
       become,
       playbookDir: pc.playbook.dir,
       ...(frame.role ? { roleDir: frame.role.path } : {}),
-      connect: (h: string) => (offline ? offline.refuse(h) : run.opts.connections.get(h)),
+      connect: (h: string) => (offline ? offline.refuse(h) : run.opts.connections.get(h, varsOf(h))),
       ...(run.opts.signal ? { signal: run.opts.signal } : {}),
     };
     const stepsOf = (op: Operation): PlannedStep[] =>
@@ -132,13 +135,19 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
       let result: ModuleResult;
       if (checkOnly) result = { ...(op.result ?? {}), changed: op.changed === true };
       else {
-        const shownItem = inp.label === undefined ? undefined : frame.noLog ? NO_LOG_TEXT : run.secrets.maskDeep(inp.label);
+        const shownItem =
+          inp.label === undefined ? undefined : frame.noLog ? NO_LOG_TEXT : run.secrets.maskDeep(inp.label);
         const stale = unplannedSteps(pc, inp.taskId, host, shownItem, stepsOf(op));
         if (stale !== undefined) {
           run.state.stale = true;
           run.state.stopped = true;
           run.emit({ type: 'warning', msg: `plan stale: ${stale}; nothing more starts`, host });
-          return { ...base(), ...extras(op), status: 'failed', result: { changed: false, failed: true, msg: `plan stale: ${stale}` } };
+          return {
+            ...base(),
+            ...extras(op),
+            status: 'failed',
+            result: { changed: false, failed: true, msg: `plan stale: ${stale}` },
+          };
         }
         result = await applyOperation(op, conn, {
           become,
@@ -151,7 +160,12 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
       // a hint (or its clearing) counts once its steps ran: a lock that was not taken leaves nothing to resume
       if (op.resume !== undefined && !checkOnly && !result.failed) run.state.resume = op.resume ?? undefined;
       if (run.opts.signal?.aborted && !checkOnly) {
-        return { ...base(), ...extras(op), status: 'interrupted', result: { ...result, failed: true, msg: 'interrupted' } };
+        return {
+          ...base(),
+          ...extras(op),
+          status: 'interrupted',
+          result: { ...result, failed: true, msg: 'interrupted' },
+        };
       }
       applyResultConditions(result, task, vars, where);
       if (task.until !== undefined) {
@@ -167,40 +181,58 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
           result.msg = `Retries exhausted: "until: ${task.until}" still false after ${attempt} attempts${result.msg ? ` (${result.msg})` : ''}`;
         }
       }
-      const status: ItemStatus = result.failed ? 'failed' : result.skipped ? 'skipped' : result.changed ? 'changed' : 'ok';
+      const status: ItemStatus = result.failed
+        ? 'failed'
+        : result.skipped
+          ? 'skipped'
+          : result.changed
+            ? 'changed'
+            : 'ok';
       return { ...base(), ...extras(op), status, result };
     }
   } catch (e) {
     const out = { ...base(), ...(delegatedTo ? { delegatedTo } : {}) };
     if (e instanceof OfflineError) {
-      return { ...out, status: 'unknown', known: false, reason: 'offline: the module needs to look at the host', result: { changed: false } };
+      return {
+        ...out,
+        status: 'unknown',
+        known: false,
+        reason: 'offline: the module needs to look at the host',
+        result: { changed: false },
+      };
     }
     if (e instanceof UnknownValueError && run.opts.check) {
-      const reason = `depends on register \`${e.variable}\`, unknown until run`;
+      const reason = `depends on ${e.variable.startsWith('ansible_') ? 'fact' : 'register'} \`${e.variable}\`, unknown until run`;
       return { ...out, status: 'unknown', known: false, reason, result: { changed: false } };
     }
-    if (isInterrupted(e, run.opts.signal)) return { ...out, status: 'interrupted', result: { changed: false, failed: true, msg: 'interrupted' } };
+    if (isInterrupted(e, run.opts.signal))
+      return { ...out, status: 'interrupted', result: { changed: false, failed: true, msg: 'interrupted' } };
     const msg = e instanceof LifeboatError ? e.format() : e instanceof Error ? e.message : String(e);
-    if (isUnreachableError(e)) return { ...out, status: 'unreachable', result: { changed: false, unreachable: true, msg } };
+    if (isUnreachableError(e))
+      return { ...out, status: 'unreachable', result: { changed: false, unreachable: true, msg } };
     return { ...out, status: 'failed', result: { changed: false, failed: true, msg } };
   }
 }
 
 /** `retries` / `delay`: a number, or a template rendered with the host's variables (as Ansible allows). */
-function numberKeyword(v: number | string | undefined, fallback: number, vars: Vars, where: { src: ActionTask['src']; host: string; task: string }, field: 'retries' | 'delay'): number {
+function numberKeyword(v: number | string | undefined, fallback: number, vars: Vars, where: TaskWhere, field: 'retries' | 'delay'): number {
   if (v === undefined) return fallback;
   const raw = typeof v === 'number' ? v : renderValue(v, vars, { ...where, field });
   const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
   if (!Number.isFinite(n) || n < 0 || (field === 'retries' && !Number.isInteger(n))) {
-    throw new LifeboatError('E_TEMPLATE', `${field}: ${JSON.stringify(raw)} is not ${field === 'retries' ? 'a whole number' : 'a number of seconds'} ≥ 0`, {
-      ...where,
-      hint: `make \`${field}\` (or the variable it names) a number`,
-    });
+    throw new LifeboatError(
+      'E_TEMPLATE',
+      `${field}: ${JSON.stringify(raw)} is not ${field === 'retries' ? 'a whole number' : 'a number of seconds'} ≥ 0`,
+      {
+        ...where,
+        hint: `make \`${field}\` (or the variable it names) a number`,
+      },
+    );
   }
   return n;
 }
 
-function isLocal(connection: string | undefined, vars: Vars, where: { src: ActionTask['src']; host: string; task: string }): boolean {
+function isLocal(connection: string | undefined, vars: Vars, where: TaskWhere): boolean {
   if (connection === undefined) return false;
   const c = String(renderValue(connection, vars, { ...where, field: 'connection' }));
   if (c === 'local' || c === 'ansible.builtin.local') return true;
@@ -213,7 +245,7 @@ function localConnection(host: string, vars: Vars): LocalConnection {
   return new LocalConnection(connectionSpecFor(host, { ...vars, ansible_connection: 'local' }));
 }
 
-function renderEnv(frame: Frame, vars: Vars, where: { src: ActionTask['src']; host: string; task: string }): Record<string, string> | undefined {
+function renderEnv(frame: Frame, vars: Vars, where: TaskWhere): Record<string, string> | undefined {
   if (frame.environment.length === 0) return undefined;
   const rendered: Record<string, unknown> = {};
   for (const e of frame.environment) {

@@ -1,16 +1,18 @@
 import type { Connection } from '../connection/types.js';
+import type { Vars } from '../inventory/types.js';
 import type { ConnectionPool } from './options.js';
 
 /**
  * A connection that opens (through the pool, which reuses one per host) only when a module first uses it,
  * so controller-only modules (debug, set_fact, assert, meta) never connect, and a connect failure surfaces
- * as the host being unreachable in the task that needed it.
+ * as the host being unreachable in the task that needed it. `vars` gives the task's variables for the host
+ * (its connection variables are rendered in them when this opens the host's connection).
  */
-export function lazyConnection(pool: ConnectionPool, host: string, offline?: OfflineGuard): Connection {
+export function lazyConnection(pool: ConnectionPool, host: string, offline?: OfflineGuard, vars?: () => Vars): Connection {
   let conn: Promise<Connection> | undefined;
   const open = (): Promise<Connection> => {
     if (offline) return offline.refuse(host);
-    conn ??= pool.get(host);
+    conn ??= pool.get(host, vars?.());
     return conn;
   };
   return {

@@ -8,7 +8,8 @@ import type { HostCounts, Reporter } from './events.js';
 
 /** The pool the executor takes connections from (src/connection's createConnectionPool fits it). */
 export interface ConnectionPool {
-  get(host: string): Promise<Connection>;
+  /** `vars`: the variables (of the task that needs the host) its `ansible_*` connection variables are rendered with. */
+  get(host: string, vars?: Vars): Promise<Connection>;
   closeAll(): Promise<void>;
 }
 

@@ -1,11 +1,12 @@
 import { LifeboatError, LifeboatErrors } from '../errors.js';
 import { resolvePattern } from '../inventory/index.js';
+import { checkNotify, walkTasks } from '../playbook/index.js';
 import type { ActionTask, Play, Playbook, TaskNode } from '../playbook/types.js';
 import { PASSWORD_VARS, renderValue } from '../vars/index.js';
 import { batchesFor } from './batches.js';
 import { type PlayCtx, type RunCtx, mayContinue } from './context.js';
 import { rootFrame } from './frame.js';
-import { checkNotifyNames, flushHandlers } from './handlers.js';
+import { flushHandlers } from './handlers.js';
 import { hostVars } from './host-vars.js';
 import { runAction } from './task.js';
 import { loadDeferredVarsFiles } from './vars-files.js';
@@ -30,7 +31,7 @@ export function playHosts(run: RunCtx, play: Play): string[] {
 
 /** A play: serial batches, each through gather_facts, pre_tasks, roles + tasks, post_tasks (handlers after each). */
 export async function runPlay(run: RunCtx, playbook: Playbook, play: Play, playIndex: number): Promise<void> {
-  const errs = checkNotifyNames(play);
+  const errs = checkNotify(walkTasks([...play.preTasks, ...play.tasks, ...play.postTasks, ...play.handlers]), play.handlers);
   if (errs.length) throw new LifeboatErrors(errs);
   const hosts = playHosts(run, play);
   run.emit({ type: 'play_start', play: play.name, playIndex, hosts });

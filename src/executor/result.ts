@@ -1,10 +1,8 @@
-import type { SourceRef } from '../errors.js';
 import type { Vars } from '../inventory/types.js';
 import type { ModuleResult, Operation } from '../modules/types.js';
 import type { ActionTask } from '../playbook/types.js';
-import { UnknownValueError, evalCondition, makeUnknown } from '../vars/index.js';
+import { type TaskWhere as Where, UnknownValueError, evalCondition, makeUnknown } from '../vars/index.js';
 
-type Where = { src: SourceRef; host: string; task: string };
 
 /** `changed_when` then `failed_when`, with the task's `register` name bound to the result (as Ansible). */
 export function applyResultConditions(result: ModuleResult, task: ActionTask, vars: Vars, where: Where): void {

@@ -1,4 +1,5 @@
 import { getModule } from '../modules/registry.js';
+import { SETUP_FACT_NAMES } from '../modules/setup.js';
 import type { ModuleDef } from '../modules/types.js';
 import type { ActionTask } from '../playbook/types.js';
 import { makeUnknown, renderValue } from '../vars/index.js';
@@ -13,6 +14,7 @@ import { type Scope, checkMaxFail, hostFailed } from './scope.js';
 import { shouldRun } from './tags.js';
 import { taskLabel, startMatches } from './task-name.js';
 import { flushHandlers, notifyHandlers } from './handlers.js';
+import { addRunGroup, groupByResults } from './run-groups.js';
 
 export interface ActionOpts {
   /** Running as a handler: no tag filter, no start-at-task; hosts notified only maybe (plan mode). */
@@ -123,10 +125,16 @@ function record(pc: PlayCtx, task: ActionTask, taskName: string, frame: Frame, o
   if (task.register) st.hostRegistered(h)[task.register] = check && !out.known ? makeUnknown(task.register) : out.result;
   const facts = out.result.ansible_facts;
   if (facts && typeof facts === 'object' && (!check || out.known)) {
-    Object.assign(task.module === 'set_fact' ? st.hostRegistered(h) : st.hostGathered(h), facts);
+    // include_vars sits with set_fact (above play and role vars), as in Ansible
+    Object.assign(task.module === 'set_fact' || task.module === 'include_vars' ? st.hostRegistered(h) : st.hostGathered(h), facts);
   } else if (check && !out.known && task.module === 'set_fact') {
     for (const k of Object.keys(task.args)) if (k !== 'cacheable') st.hostRegistered(h)[k] = makeUnknown(k);
+  } else if (check && !out.known && task.module === 'setup') {
+    // facts not gathered (an offline plan): what reads them is unknown until run, not a failure
+    const g = st.hostGathered(h);
+    for (const k of SETUP_FACT_NAMES) g[k] ??= makeUnknown(k);
   }
+  if (task.module === 'group_by') for (const g of groupByResults(out.result)) addRunGroup(pc.run, h, g.name, g.parents);
   switch (out.status) {
     case 'ok':
     case 'unknown':

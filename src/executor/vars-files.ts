@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { LifeboatError, LifeboatErrors } from '../errors.js';
+import { yamlPortErrors } from '../inventory/port-check.js';
 import type { Vars } from '../inventory/types.js';
 import { renderValue } from '../vars/index.js';
 import { parseYamlFile } from '../yamlpos.js';
@@ -62,6 +63,8 @@ async function readVarsFile(pc: PlayCtx, file: string): Promise<Vars> {
       if (typeof y.value !== 'object' || Array.isArray(y.value)) {
         throw new LifeboatError('E_PLAYBOOK', `vars_files: ${file} must be a mapping of variables`, { src: { file, line: 1, col: 1 } });
       }
+      const ports = yamlPortErrors(y, 'E_SCHEMA');
+      if (ports.length) throw new LifeboatErrors(ports);
       return y.value as Vars;
     })();
     pc.varsFileCache.set(file, loading);

@@ -2,7 +2,7 @@
  * `ansible_port` / `ansible_ssh_port` must be a port number (1–65535) or a template to render later: any other
  * value (`twenty-two`, `22.5`, `0`) is refused when the inventory is loaded, naming its file and line.
  */
-import { LifeboatError, type SourceRef } from '../errors.js';
+import { type ErrorCode, LifeboatError, type SourceRef } from '../errors.js';
 import { type DataPath, positionOf, type YamlFile } from '../yamlpos.js';
 
 export const PORT_VARS = new Set(['ansible_port', 'ansible_ssh_port']);
@@ -17,23 +17,23 @@ export function badPort(value: unknown): string | undefined {
   return `${JSON.stringify(value)} is not a port number`;
 }
 
-export function portError(name: string, value: unknown, src: SourceRef): LifeboatError | undefined {
+export function portError(name: string, value: unknown, src: SourceRef, code: ErrorCode = 'E_INVENTORY'): LifeboatError | undefined {
   if (!PORT_VARS.has(name)) return undefined;
   const why = badPort(value);
   return why
-    ? new LifeboatError('E_INVENTORY', `${name} ${why}`, { src, hint: 'use a number from 1 to 65535' })
+    ? new LifeboatError(code, `${name} ${why}`, { src, hint: 'use a number from 1 to 65535' })
     : undefined;
 }
 
-/** Every port variable anywhere in a parsed YAML inventory or vars file. */
-export function yamlPortErrors(y: YamlFile): LifeboatError[] {
+/** Every port variable anywhere in a parsed YAML inventory or vars file (`code`: whose input it is). */
+export function yamlPortErrors(y: YamlFile, code: ErrorCode = 'E_INVENTORY'): LifeboatError[] {
   const out: LifeboatError[] = [];
   const walk = (v: unknown, path: DataPath): void => {
     if (Array.isArray(v)) {
       for (const [i, x] of v.entries()) walk(x, [...path, i]);
     } else if (v && typeof v === 'object') {
       for (const [k, x] of Object.entries(v)) {
-        const e = portError(k, x, positionOf(y, [...path, k]));
+        const e = portError(k, x, positionOf(y, [...path, k]), code);
         if (e) out.push(e);
         else walk(x, [...path, k]);
       }

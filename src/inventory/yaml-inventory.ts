@@ -11,8 +11,8 @@
  * file. Unlike Ansible (which warns and skips), an unknown key in a group is an error: it is almost always
  * a host written one level too high, which would otherwise silently leave the group empty.
  */
-import type { ErrorObject } from 'ajv';
-import { Ajv } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { compileSchema } from '../schema-validators.js';
 import type { LifeboatError } from '../errors.js';
 import { LifeboatError as LE } from '../errors.js';
 import { yamlPortErrors } from './port-check.js';
@@ -21,7 +21,7 @@ import type { InventoryBuilder } from './builder.js';
 import { parseHostEntry } from './hostrange.js';
 import type { Vars } from './types.js';
 
-const schema = {
+export const YAML_INVENTORY_SCHEMA = {
   type: 'object',
   additionalProperties: { $ref: '#/definitions/group' },
   definitions: {
@@ -37,7 +37,12 @@ const schema = {
   },
 };
 
-const validate = new Ajv({ allErrors: true, allowUnionTypes: true }).compile(schema);
+let compiled: ValidateFunction | undefined;
+/** Compiled (or taken from the generated validators) on the first YAML inventory read. */
+function inventoryValidator(): ValidateFunction {
+  compiled ??= compileSchema(YAML_INVENTORY_SCHEMA);
+  return compiled;
+}
 
 /** The group a data path is in: the key after the last `children` (or the top-level key). */
 function groupOf(path: ReadonlyArray<string>, end = path.length): string {
@@ -112,6 +117,7 @@ export function parseYamlInventory(file: string, text: string, b: InventoryBuild
   if (y.errors.length) return y.errors;
   if (y.value === null || y.value === undefined) return []; // an empty file declares nothing
   const errors: LifeboatError[] = [];
+  const validate = inventoryValidator();
   if (!validate(y.value)) {
     errors.push(...schemaErrors(y, validate.errors, (e, path) => describe(e, path, valueAt(y.value, path))));
   }

@@ -1,6 +1,12 @@
 import type { ExecResult } from '../connection/types.js';
 import { LifeboatError } from '../errors.js';
-import type { ModuleContext, Operation } from './types.js';
+import type { Connection } from '../connection/types.js';
+import type { Operation, Probe } from './types.js';
+
+/** The task's probe, or one on another host's connection (same become and cancel signal). */
+export function probeOf(ctx: Probe, conn: Connection = ctx.conn, host: string = ctx.host): Probe {
+  return { conn, host, become: ctx.become, ...(ctx.signal ? { signal: ctx.signal } : {}) };
+}
 
 /** A module-argument error: names the module, the host and what to do. */
 export function argError(module: string, ctx: { host: string }, message: string, hint?: string): LifeboatError {
@@ -14,7 +20,7 @@ export function argError(module: string, ctx: { host: string }, message: string,
  * A read-only probe on the task's host (plan and run alike). Runs with the task's become so root-only files can
  * be looked at. The caller decides what a non-zero rc means.
  */
-export async function probe(ctx: ModuleContext<unknown>, cmd: string, stdin?: string): Promise<ExecResult> {
+export async function probe(ctx: Probe, cmd: string, stdin?: string): Promise<ExecResult> {
   return ctx.conn.exec(cmd, {
     become: ctx.become,
     ...(ctx.signal ? { signal: ctx.signal } : {}),
@@ -23,7 +29,7 @@ export async function probe(ctx: ModuleContext<unknown>, cmd: string, stdin?: st
 }
 
 /** Probe that must succeed: a non-zero rc is an E_MODULE error naming the probe. */
-export async function probeOk(ctx: ModuleContext<unknown>, module: string, what: string, cmd: string): Promise<string> {
+export async function probeOk(ctx: Probe, module: string, what: string, cmd: string): Promise<string> {
   const r = await probe(ctx, cmd);
   if (r.rc !== 0) {
     const detail = (r.stderr || r.stdout).trim().split('\n').slice(-1)[0] ?? '';

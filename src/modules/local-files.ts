@@ -12,7 +12,7 @@ import type { ModuleContext } from './types.js';
 export async function findLocalFile(
   ctx: Pick<ModuleContext<unknown>, 'roleDir' | 'playbookDir' | 'host'>,
   module: string,
-  sub: 'files' | 'templates',
+  sub: 'files' | 'templates' | 'vars',
   src: string,
 ): Promise<{ path: string; isDir: boolean }> {
   const candidates = isAbsolute(src)

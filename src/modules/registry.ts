@@ -12,7 +12,7 @@ export function registerModule<A>(def: ModuleDef<A>): void {
   registry.set(def.name, def as unknown as ModuleDef<never>);
 }
 
-const FQCN_PREFIXES = ['ansible.builtin.', 'ansible.legacy.', 'ansible.posix.', 'lifeboat.builtin.', 'lifeboat.etcd.'];
+const FQCN_PREFIXES = ['ansible.builtin.', 'ansible.legacy.', 'ansible.posix.', 'community.general.', 'lifeboat.builtin.', 'lifeboat.etcd.'];
 
 export function canonicalModuleName(name: string): string {
   for (const p of FQCN_PREFIXES) if (name.startsWith(p)) return name.slice(p.length);

@@ -18,6 +18,7 @@ export interface ServiceArgs {
   arguments?: string;
   args?: string;
   use?: 'auto' | 'systemd' | 'sysvinit' | 'service';
+  daemon_reload?: boolean;
 }
 
 export const serviceSchema = {
@@ -32,6 +33,7 @@ export const serviceSchema = {
     arguments: { type: 'string' },
     args: { type: 'string' },
     use: { type: 'string', enum: ['auto', 'systemd', 'sysvinit', 'service'] },
+    daemon_reload: { type: 'boolean', description: 'systemd hosts: systemctl daemon-reload first' },
   },
 };
 
@@ -51,6 +53,7 @@ export const serviceModule: ModuleDef<ServiceArgs> = {
       ...(a.sleep !== undefined ? { sleep: a.sleep } : {}),
       ...(args !== undefined ? { arguments: args } : {}),
       ...(use ? { use } : {}),
+      ...(a.daemon_reload ? { daemonReload: true } : {}),
     });
   },
 };

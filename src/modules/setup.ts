@@ -11,6 +11,33 @@ import type { ModuleDef, Operation } from './types.js';
  * ansible_memfree_mb, ansible_kernel, ansible_architecture, ansible_system, ansible_user_id, ansible_nodename,
  * ansible_domain, ansible_machine_id). `filter` keeps only facts whose names match its globs.
  */
+/** The facts setup gathers (what a plan that could not gather them treats as "unknown until run"). */
+export const SETUP_FACT_NAMES: readonly string[] = [
+  'ansible_hostname',
+  'ansible_nodename',
+  'ansible_fqdn',
+  'ansible_domain',
+  'ansible_distribution',
+  'ansible_distribution_version',
+  'ansible_distribution_major_version',
+  'ansible_distribution_release',
+  'ansible_os_family',
+  'ansible_system',
+  'ansible_kernel',
+  'ansible_architecture',
+  'ansible_user_id',
+  'ansible_service_mgr',
+  'ansible_processor_vcpus',
+  'ansible_memtotal_mb',
+  'ansible_memfree_mb',
+  'ansible_swaptotal_mb',
+  'ansible_default_ipv4',
+  'ansible_all_ipv4_addresses',
+  'ansible_interfaces',
+  'ansible_machine_id',
+  'ansible_date_time',
+];
+
 export interface SetupArgs {
   filter?: string | string[];
   gather_subset?: string | string[];

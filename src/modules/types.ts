@@ -119,6 +119,17 @@ export type ControlAction =
   | { kind: 'end_host' }
   | { kind: 'pause'; seconds: number };
 
+/**
+ * What every fact read needs: the connection, the inventory host it is for, become, and the run's cancel signal
+ * (Ctrl-C kills a probe as it kills a step). A ModuleContext is one; `probeOf` makes one for another host.
+ */
+export interface Probe {
+  conn: Connection;
+  host: string;
+  become: boolean;
+  signal?: AbortSignal;
+}
+
 export interface ModuleContext<A = Record<string, unknown>> {
   /** Inventory name of the host the task runs for. */
   host: string;
@@ -151,7 +162,7 @@ export interface ModuleContext<A = Record<string, unknown>> {
 
 export interface ModuleDef<A = Record<string, unknown>> {
   name: string;
-  /** One-line description for `lifeboat modules` and docs. */
+  /** One-line description, for the docs. */
   summary: string;
   /** JSON Schema (ajv) of the arguments. */
   schema: Record<string, unknown>;

@@ -2,18 +2,18 @@
  * ajv errors → positioned, one-line LifeboatErrors. Shared by the play, task-envelope and module-argument
  * checks. Values holding templates are skipped: they are type-checked after rendering, at run time.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { type ErrorCode, LifeboatError, nearest, type SourceRef } from '../errors.js';
 import { pointerToPath } from '../yamlpos.js';
 import { isTemplated } from './source.js';
+import { compileSchema } from '../schema-validators.js';
 
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
 const compiled = new WeakMap<object, ValidateFunction>();
 
 export function compile(schema: Record<string, unknown>): ValidateFunction {
   let v = compiled.get(schema);
   if (!v) {
-    v = ajv.compile(schema);
+    v = compileSchema(schema);
     compiled.set(schema, v);
   }
   return v;

@@ -310,8 +310,77 @@ describe('refused at load, with the place', () => {
     }
   });
 
+  it('a port that is no number in task, block and include vars, vars_files and role vars, naming file and line', async () => {
+    const site = project({
+      'site.yml': [
+        '- hosts: all',
+        '  vars_files: [vf.yml]',
+        '  roles: [r]',
+        '  tasks:',
+        '    - command: echo',
+        '      vars:',
+        '        ansible_port: twenty-two',
+        '    - block:',
+        '        - command: echo',
+        '      vars: { ansible_ssh_port: 0 }',
+        '    - include_tasks: t.yml',
+        '      vars:',
+        '        ansible_port: 22.5',
+        '',
+      ].join('\n'),
+      'vf.yml': 'x: 1\nansible_port: "twenty-two"\n',
+      't.yml': '- command: echo\n',
+      'roles/r/tasks/main.yml': '- command: echo\n',
+      'roles/r/defaults/main.yml': 'ansible_port: none\n',
+    });
+    let got: string[] = [];
+    try {
+      await loadPlaybook(site);
+    } catch (e) {
+      if (!(e instanceof LifeboatErrors)) throw e;
+      got = e.errors.map((x) => `${x.src?.file.slice(dirname(site).length)}:${x.src?.line} ${x.message}`);
+    }
+    expect(got.sort()).toEqual([
+      '/roles/r/defaults/main.yml:1 ansible_port "none" is not a port number',
+      '/site.yml:10 ansible_ssh_port 0 is not a port number',
+      '/site.yml:13 ansible_port 22.5 is not a port number',
+      '/site.yml:7 ansible_port "twenty-two" is not a port number',
+      '/vf.yml:2 ansible_port "twenty-two" is not a port number',
+    ]);
+  });
+
   it('accepts well-formed templates and expressions', async () => {
     const site = project({ 'site.yml': play('    - command: echo {{ a | default("x") }}\n      when: [a is defined, "{{ b }}"]\n      changed_when: false\n') });
     expect(await errorsOf(site)).toEqual([]);
+  });
+});
+
+describe('role vars directories', () => {
+  it('reads every file of defaults/main/ and vars/main/, sorted by name, later files winning (as Ansible)', async () => {
+    const site = project({
+      'site.yml': '- hosts: all\n  roles: [r]\n',
+      'roles/r/tasks/main.yml': '- debug: msg=hi\n',
+      'roles/r/defaults/main/10-base.yml': 'a: base\nb: base\n',
+      'roles/r/defaults/main/20-over.yaml': 'b: over\n',
+      'roles/r/defaults/main/sub/30-deep.yml': 'd: deep\n',
+      'roles/r/defaults/main/.hidden.yml': 'a: hidden\n',
+      'roles/r/defaults/main/notes.txt': 'a: text\n',
+      'roles/r/defaults/main/old.yml~': 'a: backup\n',
+      'roles/r/vars/main/x.json': '{"c": "json"}\n',
+    });
+    const pb = await loadPlaybook(site);
+    const role = pb.plays[0]?.roles[0];
+    expect(role?.defaults).toEqual({ a: 'base', b: 'over', d: 'deep' });
+    expect(role?.vars).toEqual({ c: 'json' });
+  });
+
+  it('prefers defaults/main.yml to a defaults/main/ directory, as Ansible does', async () => {
+    const site = project({
+      'site.yml': '- hosts: all\n  roles: [r]\n',
+      'roles/r/tasks/main.yml': '- debug: msg=hi\n',
+      'roles/r/defaults/main.yml': 'a: file\n',
+      'roles/r/defaults/main/x.yml': 'a: dir\n',
+    });
+    expect((await loadPlaybook(site)).plays[0]?.roles[0]?.defaults).toEqual({ a: 'file' });
   });
 });

@@ -42,7 +42,7 @@ describe('malformed playbooks: every error with its message and position', () =>
     expect(rows(errs)).toEqual([['unknown-module.yml', 4, 7, 'unknown module `comand` — did you mean `command`?']]);
     expect(errs[0]?.code).toBe('E_MODULE');
     expect(errs[0]?.format()).toBe(
-      `${join(BAD, 'unknown-module.yml')}:4:7: unknown module \`comand\` — did you mean \`command\`?\n  hint: run \`lifeboat modules\` for the list of modules`,
+      `${join(BAD, 'unknown-module.yml')}:4:7: unknown module \`comand\` — did you mean \`command\`?\n  hint: docs/modules.md lists the modules`,
     );
   });
 

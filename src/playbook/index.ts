@@ -14,6 +14,7 @@ export {
   readPlaybook,
   type RunTimeLoadOptions,
 } from './load.js';
+export { checkNotify, handlerNames, walkTasks } from './notify.js';
 export { packageRoot, roleSearchPath } from './role-path.js';
 export type * from './types.js';
 export { type ValidateOptions, validate } from './validate.js';

@@ -67,3 +67,28 @@ describe('unquote', () => {
     expect(unquote('a')).toBe('a');
   });
 });
+
+describe('parseFreeForm matches Ansible\'s parse_kv(check_raw=True)', () => {
+  const opts = new Set(['creates', 'removes', 'chdir']);
+  it('on what ansible-core 2.14 gave for each line (lone `\\` words dropped, spacing kept)', () => {
+    // Each expected value is what ansible.parsing.splitter.parse_kv returned for the input (run on this machine).
+    const cases: Array<[string, string, Record<string, string>]> = [
+      ["for s in a b; do \\\n echo $s; done", "for s in a b; do echo $s; done", {}],
+      ["for ip in 1 2;do \\ ETCDCTL_API=3 etcdctl \\ --endpoints=https://\"$ip\":2379 \\ endpoint health; \\ done", "for ip in 1 2;do ETCDCTL_API=3 etcdctl --endpoints=https://\"$ip\":2379 endpoint health; done", {}],
+      ["echo \"a \\ b\" 'c \\\nd'", "echo \"a \\ b\" 'c \\\nd'", {}],
+      ["set -e\nif true; then\n  echo   spaced  \nfi\n", "set -e\nif true; then\n  echo   spaced  \nfi\n", {}],
+      ["ls -l /x creates=/x chdir=/y", "ls -l /x", {"creates": "/x", "chdir": "/y"}],
+      ["chdir=/y ls -l", "ls -l", {"chdir": "/y"}],
+      ["echo \"creates=/x\" {{ 'chdir=/y' }}", "echo \"creates=/x\" {{ 'chdir=/y' }}", {}],
+      ["echo {{ a \\ b }} x", "echo {{ a b }} x", {}],
+      ["cmd\\\n\\\nnext", "cmd\\\nnext", {}],
+      ["a  \\  b", "a   b", {}],
+      ["echo hi \\", "echo hi", {}],
+    ];
+    for (const [input, raw, options] of cases) expect(parseFreeForm(input, opts), input).toEqual({ raw, options });
+  });
+
+  it('keeps text Ansible cannot split (an unbalanced quote) whole', () => {
+    expect(parseFreeForm("echo don't \\\n  stop", opts)).toEqual({ raw: "echo don't \\\n  stop", options: {} });
+  });
+});

@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { yamlPortErrors } from '../inventory/port-check.js';
 import type { Vars } from '../inventory/types.js';
 import { defined, toBool, toBoolOrTemplate, toTags, toVars } from './coerce.js';
 import { hostsSources, type ListCtx, type LoadCtx } from './context.js';
@@ -115,6 +116,7 @@ async function loadVarsFiles(v: unknown, loc: Loc, ctx: LoadCtx): Promise<Play['
       ctx.problems.add('E_SCHEMA', { y, path: [] }, 'a vars file must be a mapping of variables');
       continue;
     }
+    ctx.problems.push(...yamlPortErrors(y, 'E_SCHEMA'));
     out.push({ path: file, vars: (y.value ?? {}) as Vars });
   }
   return out;

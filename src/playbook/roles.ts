@@ -1,11 +1,13 @@
 /**
- * Roles: `roles/<name>/{tasks,handlers,defaults,vars,meta}/main.yml` (or `.yaml`). Expanding a role reads
+ * Roles: `roles/<name>/{tasks,handlers,defaults,vars,meta}/main.yml` (or `.yaml`; `defaults/main/` and
+ * `vars/main/` may be directories of files, as in Ansible). Expanding a role reads
  * its meta dependencies first (a cycle is an error naming the chain), then its defaults, vars, tasks and
  * handlers. Within one play a role with the same parameters is expanded once (Ansible's rule, unless its
  * meta says `allow_duplicates: true`).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
+import { yamlPortErrors } from '../inventory/port-check.js';
 import type { Vars } from '../inventory/types.js';
 import { didYouMean } from './ajv-errors.js';
 import { toBool } from './coerce.js';
@@ -24,6 +26,41 @@ export function roleFile(dir: string, name: string): string | undefined {
   return candidates.map((c) => join(dir, c)).find((p) => existsSync(p));
 }
 
+/** Every file of a vars directory, as Ansible's `_get_dir_vars_files`: sorted by name, recursing into
+ * directories without an extension, skipping hidden and `~` files; `.yml`, `.yaml`, `.json` or no extension. */
+function dirVarsFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    if (name.startsWith('.') || name.endsWith('~')) continue;
+    const full = join(dir, name);
+    const ext = extname(name);
+    const st = statSync(full);
+    if (st.isDirectory() && !ext) out.push(...dirVarsFiles(full));
+    else if (st.isFile() && ['', '.yml', '.yaml', '.json'].includes(ext)) out.push(full);
+  }
+  return out;
+}
+
+/**
+ * The files of a role's `defaults/` or `vars/`, as Ansible finds them: the first of `main.yml`, `main.yaml`,
+ * `main.json`, `main` — and when `main` is a directory (kubespray's `defaults/main/*.yml`), every file in it.
+ */
+export function roleVarsFiles(dir: string): string[] {
+  for (const name of ['main.yml', 'main.yaml', 'main.json', 'main']) {
+    const p = join(dir, name);
+    if (!existsSync(p)) continue;
+    return statSync(p).isDirectory() ? dirVarsFiles(p) : [p];
+  }
+  return [];
+}
+
+/** A role's defaults or vars: its files' mappings merged in order, a later file's top-level keys winning. */
+async function loadRoleVars(dir: string, ctx: LoadCtx): Promise<Vars> {
+  const out: Vars = {};
+  for (const f of roleVarsFiles(dir)) Object.assign(out, await loadVarsFile(f, ctx));
+  return out;
+}
+
 /** A role's vars/defaults file as a mapping (an absent file is {}). */
 async function loadVarsFile(file: string | undefined, ctx: LoadCtx): Promise<Vars> {
   if (!file) return {};
@@ -33,6 +70,7 @@ async function loadVarsFile(file: string | undefined, ctx: LoadCtx): Promise<Var
     ctx.problems.add('E_ROLE', { y, path: [] }, `${basename(dirname(file))}/${basename(file)} must be a mapping of variables`);
     return {};
   }
+  ctx.problems.push(...yamlPortErrors(y, 'E_SCHEMA'));
   return y.value;
 }
 
@@ -81,8 +119,8 @@ export async function expandRole(use: RoleUse, ctx: LoadCtx, stack: string[]): P
     name,
     path,
     params: use.params,
-    defaults: await loadVarsFile(roleFile(join(path, 'defaults'), 'main'), ctx),
-    vars: await loadVarsFile(roleFile(join(path, 'vars'), 'main'), ctx),
+    defaults: await loadRoleVars(join(path, 'defaults'), ctx),
+    vars: await loadRoleVars(join(path, 'vars'), ctx),
   };
   roles.push(role);
   if (duplicate) return { role, tasks, handlers, roles };

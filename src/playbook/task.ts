@@ -9,6 +9,7 @@ import { commonFields, loopFields } from './common.js';
 import { type ListCtx, type LoadCtx, notifySources } from './context.js';
 import { loadBlock, loadInclude } from './include.js';
 import { checkKeywords, reportUnsupported } from './keywords.js';
+import { checkVarsPorts } from './play-vars.js';
 import { moduleArgs } from './module-args.js';
 import { ACTION_KEYWORDS, ALL_TASK_KEYWORDS } from './schemas.js';
 import { at, isMapping, type Loc, srcOf } from './source.js';
@@ -46,6 +47,7 @@ export async function loadTask(raw: unknown, loc: Loc, ctx: LoadCtx, lctx: ListC
     keyOf.set(short, k);
   }
   const tloc = { y: loc.y, path: loc.path, keyOf };
+  checkVarsPorts(t.vars, keyLoc(tloc, 'vars'), ctx.problems);
   if ('block' in t) return loadBlock(t, tloc, ctx, lctx);
   const inc = Object.keys(t).find((k) => INCLUDES.has(k));
   if (inc) return loadInclude(inc, t, tloc, ctx, lctx);
@@ -75,7 +77,7 @@ function loadAction(t: Record<string, unknown>, loc: TaskLoc, ctx: LoadCtx, lctx
       modules.length || (kw && !mod)
         ? `unknown task keyword \`${k}\`${kw ? ` — did you mean \`${kw}\`?` : ''}`
         : `unknown module \`${k}\`${mod ? ` — did you mean \`${mod}\`?` : ''}`;
-    problems.add('E_MODULE', at(loc, k), message, modules.length ? `task keywords: ${Object.keys(ACTION_KEYWORDS).join(', ')}` : 'run `lifeboat modules` for the list of modules', { key: true });
+    problems.add('E_MODULE', at(loc, k), message, modules.length ? `task keywords: ${Object.keys(ACTION_KEYWORDS).join(', ')}` : 'docs/modules.md lists the modules', { key: true });
   }
   if (modules.length > 1) {
     problems.add(

@@ -5,9 +5,9 @@
  */
 import { LifeboatError, LifeboatErrors, nearest, type SourceRef } from '../errors.js';
 import type { Inventory } from '../inventory/types.js';
-import { didYouMean } from './ajv-errors.js';
-import { hostsSources, notifySources } from './context.js';
+import { hostsSources } from './context.js';
 import { type LoadOptions, loadRole, loadTasksFile, readPlaybook } from './load.js';
+import { checkNotify, walkTasks } from './notify.js';
 import { isTemplated } from './source.js';
 import type { Play, TaskNode } from './types.js';
 
@@ -51,13 +51,6 @@ function sortByPlace(errors: LifeboatError[]): LifeboatError[] {
     .map((x) => x.e);
 }
 
-function* walk(nodes: TaskNode[]): Generator<TaskNode> {
-  for (const n of nodes) {
-    yield n;
-    if (n.kind === 'block') yield* walk([...n.block, ...n.rescue, ...n.always]);
-  }
-}
-
 /** Every task including those of statically named include files/roles, and the included roles' handlers. */
 async function expandIncludes(
   nodes: TaskNode[],
@@ -68,7 +61,7 @@ async function expandIncludes(
 ): Promise<{ tasks: TaskNode[]; handlers: TaskNode[] }> {
   const tasks: TaskNode[] = [];
   const handlers: TaskNode[] = [];
-  for (const n of walk(nodes)) {
+  for (const n of walkTasks(nodes)) {
     tasks.push(n);
     if (n.kind !== 'include' || isTemplated(n.target) || depth > 8) continue;
     let more: TaskNode[] = [];
@@ -90,34 +83,6 @@ async function expandIncludes(
     handlers.push(...inner.handlers);
   }
   return { tasks, handlers };
-}
-
-function checkNotify(tasks: TaskNode[], handlers: TaskNode[]): LifeboatError[] {
-  const names = new Set<string>();
-  for (const h of walk(handlers)) {
-    if (h.kind !== 'action') continue;
-    if (h.name) {
-      names.add(h.name);
-      if (h.role) names.add(`${h.role.name} : ${h.name}`);
-    }
-    for (const l of h.listen ?? []) names.add(l);
-  }
-  const out: LifeboatError[] = [];
-  for (const t of tasks) {
-    if (t.kind !== 'action') continue;
-    const srcs = notifySources.get(t) ?? [];
-    t.notify.forEach((name, i) => {
-      if (isTemplated(name) || names.has(name)) return;
-      const dym = didYouMean(name, names);
-      out.push(
-        new LifeboatError('E_PLAYBOOK', `\`notify\` names no handler of this play: \`${name}\`${dym ? ` — ${dym}` : ''}`, {
-          src: srcs[i] ?? t.src,
-          hint: names.size ? `handlers and listen topics: ${[...names].join(', ')}` : 'this play has no handlers',
-        }),
-      );
-    });
-  }
-  return out;
 }
 
 /** Ansible's implicit localhost needs no inventory entry. */

@@ -1,4 +1,4 @@
-import { Listr, ListrLogger, ProcessOutput, type ListrTaskWrapper } from 'listr2';
+import type { ListrTaskWrapper, ProcessOutput } from 'listr2';
 import type { RunEvent, Reporter } from '../executor/events.js';
 import { painter, type Paint } from './color.js';
 import { failureDetail, fmtDuration, recapLines, statusWord } from './format.js';
@@ -25,8 +25,10 @@ interface HostSlot {
 export class ListrReporter implements Reporter {
   private readonly paint: Paint;
   private readonly mask: (t: string) => string;
-  private readonly output: ProcessOutput;
-  private chain: Promise<void> = Promise.resolve();
+  /** listr2 is loaded only when this view is used (a plain, NDJSON or non-terminal run never loads it). */
+  private readonly lib: Promise<typeof import('listr2')>;
+  private output: ProcessOutput | undefined;
+  private chain: Promise<void>;
   private slots = new Map<string, HostSlot>();
   private top: TopRef = {};
 
@@ -37,8 +39,11 @@ export class ListrReporter implements Reporter {
   ) {
     this.paint = painter(color);
     this.mask = (t) => out.secrets.mask(t);
-    const stream = out.rendererStream();
-    this.output = new ProcessOutput(stream, stream, { dump: [], leaveEmptyLine: false });
+    this.lib = import('listr2');
+    this.chain = this.lib.then((l) => {
+      const stream = out.rendererStream();
+      this.output = new l.ProcessOutput(stream, stream, { dump: [], leaveEmptyLine: false });
+    });
   }
 
   private write(text: string): void {
@@ -96,39 +101,47 @@ export class ListrReporter implements Reporter {
     const mask = this.mask;
     const paint = this.paint;
     const heading = mask(`${handler ? 'HANDLER' : 'TASK'} [${title}]`);
-    const list = new Listr(
-      [
-        {
-          title: heading,
-          task: (_ctx, task) => {
-            top.task = task;
-            return task.newListr(
-              hosts.map((h) => ({
-                title: mask(h),
-                task: async (_c: unknown, t: ListrTaskWrapper<unknown, never, never>) => {
-                  const slot = slots.get(h) as HostSlot;
-                  await slot.finished;
-                  // The task's real wall time (the view may draw a little after the work is done).
-                  if (top.task && top.durationMs !== undefined) top.task.title = `${heading} ${paint('gray', fmtDuration(top.durationMs))}`;
-                  settleHost(t, h, slot.results, mask, paint);
-                },
-              })),
-              { concurrent: true, exitOnError: false },
-            );
+    this.chain = this.chain
+      .then(() => this.lib)
+      .then(({ Listr, ListrLogger }) => {
+        const list = new Listr(
+          [
+            {
+              title: heading,
+              task: (_ctx, task) => {
+                top.task = task;
+                return task.newListr(
+                  hosts.map((h) => ({
+                    title: mask(h),
+                    task: async (_c: unknown, t: ListrTaskWrapper<unknown, never, never>) => {
+                      const slot = slots.get(h) as HostSlot;
+                      await slot.finished;
+                      // The task's real wall time (the view may draw a little after the work is done).
+                      if (top.task && top.durationMs !== undefined)
+                        top.task.title = `${heading} ${paint('gray', fmtDuration(top.durationMs))}`;
+                      settleHost(t, h, slot.results, mask, paint);
+                    },
+                  })),
+                  { concurrent: true, exitOnError: false },
+                );
+              },
+            },
+          ],
+          {
+            exitOnError: false,
+            registerSignalListeners: false,
+            renderer: 'default',
+            rendererOptions: {
+              collapseSubtasks: true,
+              logger: new ListrLogger({ processOutput: this.output as ProcessOutput }),
+            },
           },
-        },
-      ],
-      {
-        exitOnError: false,
-        registerSignalListeners: false,
-        renderer: 'default',
-        rendererOptions: {
-          collapseSubtasks: true,
-          logger: new ListrLogger({ processOutput: this.output }),
-        },
-      },
-    );
-    this.chain = this.chain.then(() => list.run().then(() => undefined, () => undefined));
+        );
+        return list.run().then(
+          () => undefined,
+          () => undefined,
+        );
+      });
   }
 
   async close(): Promise<void> {

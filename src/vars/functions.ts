@@ -20,7 +20,7 @@ function fileCandidates(env: CallEnv, path: string): string[] {
   return dirs.map((d) => join(d, path));
 }
 
-const LOOKUPS: Record<string, LookupFn> = {
+export const LOOKUPS: Record<string, LookupFn> = {
   env: (terms, kw) =>
     terms.map((t) => {
       const v = process.env[String(t)];

@@ -19,6 +19,7 @@ export { OMIT, isOmit } from './omit.js';
 export { PASSWORD_VARS } from './secrets.js';
 export { hasTemplate } from './scope.js';
 export type {
+  TaskWhere,
   Where,
   RenderOptions,
   LayeredVarsInput,

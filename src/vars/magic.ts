@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { LifeboatError } from '../errors.js';
 import type { Vars } from '../inventory/types.js';
 import { OMIT } from './omit.js';
@@ -80,5 +81,8 @@ export function buildMagicVars(input: MagicVarsInput): Vars {
     omit: OMIT,
   };
   if (input.rolePath !== undefined) out.role_path = input.rolePath;
+  // As Ansible: null for a host not read from a file (a host list, the implicit localhost).
+  out.inventory_file = input.inventoryFile ?? null;
+  out.inventory_dir = input.inventoryFile === undefined ? null : dirname(input.inventoryFile);
   return out;
 }

@@ -1,4 +1,4 @@
-import nunjucks from 'nunjucks';
+import { createRequire } from 'node:module';
 import { LifeboatError } from '../errors.js';
 import { PY_SIMPLE_ESCAPES } from '../pystring.js';
 import type { Node } from './ast.js';
@@ -33,7 +33,12 @@ interface NunjucksInternals {
   parser: { Parser: new (tokens: Tokenizer) => ParserLike & { parseAsRoot(): Node } };
   nodes: Parameters<typeof extendParser>[1];
 }
-const nj = nunjucks as unknown as NunjucksInternals;
+let loaded: NunjucksInternals | undefined;
+/** nunjucks (CommonJS) is loaded by the first template parsed: a run whose values hold no template never loads it. */
+function nunjucksLib(): NunjucksInternals {
+  loaded ??= createRequire(import.meta.url)('nunjucks') as NunjucksInternals;
+  return loaded;
+}
 
 const SIMPLE = PY_SIMPLE_ESCAPES;
 
@@ -104,6 +109,7 @@ export interface ParseOptions {
 }
 
 export function parseTemplate(src: string, opts: ParseOptions): Node {
+  const nj = nunjucksLib();
   const tokens = nj.lexer.lex(src, opts);
   tokens._parseString = pythonString;
   jinjaTokens(tokens, opts.trimBlocks);

@@ -9,6 +9,9 @@ export interface Where {
   field?: string;
 }
 
+/** The `Where` of one task on one host: what the executor passes down, before adding a field. */
+export type TaskWhere = { src: SourceRef; host: string; task: string };
+
 /** Options of renderString (the `template` module). */
 export interface RenderOptions {
   /** Directories searched for `{% include %}` (no filesystem access when absent). */
@@ -60,4 +63,6 @@ export interface MagicVarsInput {
   checkMode: boolean;
   playbookDir: string;
   rolePath?: string;
+  /** The inventory file the host was first declared in (`inventory_file`; its directory is `inventory_dir`). */
+  inventoryFile?: string;
 }

@@ -123,6 +123,33 @@ describe.skipIf(!BUILT)('the lifeboat command', () => {
     expect(b.stderr + b.stdout).toMatch(/bad\.yml:3:\d+: template syntax error/);
   });
 
+  it('run refuses an empty playbook; a port that is no number in -e or a templated vars_files file is refused (exit 4)', () => {
+    const dir = scratch({
+      'inv.yml': LOCAL_INVENTORY,
+      'empty.yml': '',
+      'pb.yml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - debug: msg=hi\n',
+      'ev.yml': 'a: 1\nansible_port: twenty-two\n',
+      'deferred.yml': '- hosts: all\n  gather_facts: false\n  vars: { f: ev }\n  vars_files: ["{{ f }}.yml"]\n  tasks:\n    - debug: msg=hi\n',
+    });
+    const run = (...a: string[]) => lifeboat(['run', '--output', 'plain', '-i', join(dir, 'inv.yml'), ...a]);
+    const e = run(join(dir, 'empty.yml'));
+    expect(e.code).toBe(4);
+    expect(e.stderr).toContain('empty.yml:1:1: the playbook is empty');
+    for (const arg of ['ansible_port=twenty-two', '{"ansible_ssh_port": 0}']) {
+      const r = run('-e', arg, join(dir, 'pb.yml'));
+      expect(r.code).toBe(4);
+      expect(r.stderr).toMatch(/-e ".*": ansible(_ssh)?_port .* is not a port number/);
+      expect(r.stdout).not.toContain('hi');
+    }
+    const f = run('-e', `@${join(dir, 'ev.yml')}`, join(dir, 'pb.yml'));
+    expect(f.code).toBe(4);
+    expect(f.stderr).toContain('ev.yml:2:15: ansible_port "twenty-two" is not a port number');
+    const d = run(join(dir, 'deferred.yml'));
+    expect(d.code).toBe(4);
+    expect(d.stdout + d.stderr).toContain('ev.yml:2:15: ansible_port "twenty-two" is not a port number');
+    expect(d.stdout).not.toMatch(/ok\s+ctl/);
+  });
+
   it('a plan that shows WILL FAIL exits 2, even when the failure is ignored', () => {
     const dir = scratch({
       'inv.yml': LOCAL_INVENTORY,

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { scratchDir } from '../support/scratch.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const BIN = join(ROOT, 'bin', 'lifeboat.js');
@@ -26,7 +26,7 @@ export function lifeboat(args: string[], env: Record<string, string> = {}): CliR
 
 /** A scratch directory with the given files (name → content). */
 export function scratch(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'lb-cli-'));
+  const dir = scratchDir('lb-cli-');
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
   return dir;
 }

@@ -4,6 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { putVerified } from '../../src/connection/put-verified.js';
 import { SshConnection } from '../../src/connection/ssh-connection.js';
 import { type Bench, sshdSkipReason, startBench, sudoSkipReason } from './setup.js';
 import { TEST_PASSWORD, TEST_USER } from './sshd.js';
@@ -111,5 +112,53 @@ describe.skipIf(skip)('put/get over SFTP against a real sshd', () => {
     } finally {
       await u.close();
     }
+  });
+});
+
+describe.skipIf(skip)('putVerified: one exec channel, sha256 on both sides while streaming', () => {
+  let b: Bench;
+  let c: SshConnection;
+  let remote: string;
+  beforeAll(async () => {
+    b = await startBench();
+    c = new SshConnection(b.spec());
+    remote = join(b.dir, 'remote-v');
+    await mkdir(remote, { mode: 0o755 });
+  });
+  afterAll(async () => {
+    await c?.close();
+    await b?.cleanup();
+  });
+
+  it('copies a 20 MB file into place with its mode when the host saw the expected sha256 and size', async () => {
+    const local = join(b.dir, 'v.bin');
+    await writeFile(local, randomBytes(20 * 1024 * 1024 + 7));
+    const want = await sha256File(local);
+    const r = await putVerified(c, local, join(remote, 'v.bin'), { sha256: want, size: 20 * 1024 * 1024 + 7 }, { mode: 0o640 });
+    expect(r).toEqual({ sentSha256: want, bytes: 20 * 1024 * 1024 + 7 });
+    expect(await sha256File(join(remote, 'v.bin'))).toBe(want);
+    expect((await c.exec(`stat -c %a ${join(remote, 'v.bin')}`)).stdout.trim()).toBe('640');
+    expect((await c.exec(`ls -A ${remote}`)).stdout.trim()).not.toMatch(/lifeboat-/); // no temporary file left
+  });
+
+  it('refuses (and leaves nothing) when the bytes differ from the expected sha256 or size, keeping the old file', async () => {
+    const local = join(b.dir, 'w.bin');
+    await writeFile(local, 'new content\n');
+    await writeFile(join(remote, 'w.bin'), 'old\n');
+    const sha = createHash('sha256').update('new content\n').digest('hex');
+    const other = createHash('sha256').update('other\n').digest('hex');
+    await expect(putVerified(c, local, join(remote, 'w.bin'), { sha256: other, size: 12 })).rejects.toThrow(/arrived: sha256 [0-9a-f]{64}, 12 bytes/);
+    await expect(putVerified(c, local, join(remote, 'w.bin'), { sha256: sha, size: 13 })).rejects.toThrow(/failed/);
+    expect(await readFile(join(remote, 'w.bin'), 'utf8')).toBe('old\n');
+    expect((await c.exec(`ls -A ${remote}`)).stdout.trim()).not.toMatch(/lifeboat-/);
+  });
+
+  it('streams a Readable given as exec stdin with back-pressure (a command reading it whole)', async () => {
+    const chunks = Array.from({ length: 64 }, (_, i) => Buffer.alloc(256 * 1024, i));
+    const r = await c.exec('sha256sum', { stdin: Readable.from(chunks) });
+    const h = createHash('sha256');
+    for (const ch of chunks) h.update(ch);
+    expect(r.rc).toBe(0);
+    expect(r.stdout.split(' ')[0]).toBe(h.digest('hex'));
   });
 });

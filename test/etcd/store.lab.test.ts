@@ -9,6 +9,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { labSkipReason } from '../lab/fixture.js';
 import { startLab } from '../lab/index.js';
+import { SftpStore } from '../../src/modules/etcd/sftp-store.js';
+import { verifyInStore } from '../../src/modules/etcd/store.js';
+import { LabConnection } from './lab-conn.js';
 import { dataKeys } from './lab-keys.js';
 import { runPlaybook } from './playbook-run.js';
 
@@ -32,6 +35,14 @@ describe.skipIf(SKIP !== undefined)('a backup store on another host (sftp://)', 
       expect(inStore[0]).toMatch(/^etcd-etcd-node\d-\d{8}T\d{6}Z\.db$/);
       expect(inStore[1]).toBe(inStore[0]?.replace(/\.db$/, '.json'));
 
+      // what an upload cut halfway leaves (a .partial) and a run that died before publishing its manifest (a
+      // snapshot alone): never listed, so never restored from, never pruned
+      const store = new SftpStore(new LabConnection(lab, 'node4'), { host: 'node4', dir: '/var/backups/etcd', url: 'sftp://node4/var/backups/etcd' });
+      const strays = ['etcd-etcd-node9-20991231T000000Z.db.partial', 'etcd-etcd-node9-20991231T000001Z.db'];
+      await lab.sh('node4', `cd /var/backups/etcd && for f in ${strays.join(' ')}; do head -c 5000 /dev/urandom > $f; done`);
+      const listed = await store.list();
+      expect(listed.map((e) => path.basename(e.file))).toEqual([inStore[0]]);
+
       // the controller loses its copies; the cluster loses data; the restore takes the store's newest
       await rm(dir, { recursive: true, force: true });
       await lab.disaster({ fraction: 0.5 });
@@ -48,6 +59,8 @@ describe.skipIf(SKIP !== undefined)('a backup store on another host (sftp://)', 
       expect(bad.ev.failures()[0]?.msg).toMatch(new RegExp(`sftp://node4/var/backups/etcd: .*the fetched ${inStore[0]?.replace(/\./g, '\\.')} has sha256 [0-9a-f]{64}, its manifest says`));
       expect(bad.ev.events.filter((e) => e.type === 'host_result' && e.status === 'changed')).toEqual([]);
       expect(await dataKeys(lab)).toEqual(lab.expectedSeed());
+      // the store's own check (sha256sum on node4) names it too, as `lifeboat snapshots verify` and prune use it
+      expect(await verifyInStore(store, listed[0] as never)).toEqual([expect.stringMatching(/^sha256 [0-9a-f]{64} in sftp:\/\/node4\/var\/backups\/etcd differs from the manifest's [0-9a-f]{64}$/)]);
 
       // a good one again (a new backup), then the drill from the store
       const again = await runPlaybook('etcd-backup.yml', [lab.inventoryYaml], lab.sshConfig, vars);
@@ -56,6 +69,11 @@ describe.skipIf(SKIP !== undefined)('a backup store on another host (sftp://)', 
       const d = await runPlaybook('etcd-drill.yml', [lab.inventoryYaml], lab.sshConfig, vars);
       expect(d.ev.failures().map((f) => f.msg)).toEqual([]);
       expect(d.ev.results('Report the drill')[0]?.msg).toMatch(/etcd-etcd-node\d-\d{8}T\d{6}Z\.db passed on node1/);
+      // retention removed the damaged copy and left what has no manifest alone
+      const after = (await lab.sh('node4', 'ls /var/backups/etcd')).stdout.trim().split('\n');
+      expect(after).toEqual(expect.arrayContaining(strays));
+      expect(after).not.toContain(inStore[0]);
+      expect(after).toHaveLength(4);
     } finally {
       await rm(dir, { recursive: true, force: true });
       await lab.stop();

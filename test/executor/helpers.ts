@@ -1,5 +1,4 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Connection } from '../../src/connection/types.js';
 import { LifeboatError } from '../../src/errors.js';
@@ -12,6 +11,7 @@ import type { ModuleDef } from '../../src/modules/types.js';
 import { loadPlaybook } from '../../src/playbook/index.js';
 import { FakeConnection } from '../modules/fake.js';
 import { SecretSet } from '../../src/secrets.js';
+import { scratchDir } from '../support/scratch.js';
 
 /** Collects every event. */
 export class Collect implements Reporter {
@@ -52,7 +52,7 @@ export class FakePool {
 }
 
 export function tmpTree(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'lifeboat-exec-'));
+  const dir = scratchDir('lifeboat-exec-');
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, name)), { recursive: true });
     writeFileSync(join(dir, name), text);

@@ -7,7 +7,9 @@ export const LAB_ROOT = process.env.LIFEBOAT_LAB_ROOT ?? '/tmp/lifeboat-lab';
 /** Lab indexes 1..MAX_LABS; each owns 10.251.<id>.0/24. */
 export const MAX_LABS = 200;
 /** Hosts per lab: addresses 10.251.<id>.11 … .(10+MAX_HOSTS). */
-export const MAX_HOSTS = 60;
+// 100: addresses .11 … .110 of the lab's /24 (.1 is the controller), 100 of a bridge's 1024 ports, one sshd each;
+// the neighbour table (gc_thresh3, 1024 by default) holds every lab's hosts at once for several such labs.
+export const MAX_HOSTS = 100;
 
 export const LAB_SRC_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const BOOT_SCRIPT = path.join(LAB_SRC_DIR, 'host-boot.sh');

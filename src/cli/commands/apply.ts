@@ -5,7 +5,7 @@ import { computeInputs, diffInputs, diffPlans, type Plan, PLAN_SCHEMA, withRunSt
 import { createReporter } from '../../reporters/index.js';
 import { MASK } from '../../secrets.js';
 import { CONNECT_OPTS, ENV_FOOTER, OUTPUT_OPTS } from '../common.js';
-import { EXIT } from '../exit-codes.js';
+import { EXIT } from '../../executor/exit-code.js';
 import type { Io } from '../io.js';
 import { parseExtraVars } from '../extra-vars.js';
 import { interruptSignal, openSession, runOptionsFor, type Session } from '../session.js';

@@ -6,7 +6,7 @@ import { CollectReporter, createReporter, TeeReporter } from '../../reporters/in
 import { writeFileMasked } from '../../secrets.js';
 import { LifeboatError } from '../../errors.js';
 import { CONNECT_OPTS, ENV_FOOTER, INVENTORY_OPTS, RUN_OPTS } from '../common.js';
-import { EXIT } from '../exit-codes.js';
+import { EXIT } from '../../executor/exit-code.js';
 import type { Io } from '../io.js';
 import { version } from '../version.js';
 import { interruptSignal, openSession, runOptionsFor, type Session } from '../session.js';

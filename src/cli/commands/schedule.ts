@@ -2,10 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { LifeboatError } from '../../errors.js';
+import { packageRoot } from '../../playbook/role-path.js';
 import { writeFileMasked } from '../../secrets.js';
-import { EXIT } from '../exit-codes.js';
+import { EXIT } from '../../executor/exit-code.js';
 import type { Io } from '../io.js';
 import { cronJob, type Schedule, serviceUnit, timerUnit, unitName } from '../schedule-units.js';
 import { bool, type CommandSpec, type Parsed, str, strs } from '../spec.js';
@@ -20,6 +20,7 @@ export const scheduleSpec: CommandSpec = {
     { name: 'extra-vars', short: 'e', type: 'string', multiple: true, valueName: 'VARS', desc: 'Extra variables for the run (never put secrets here: they end up in the unit file)' },
     { name: 'on-calendar', type: 'string', valueName: 'SPEC', desc: 'systemd OnCalendar: hourly, daily, "*-*-* 02:30:00", …' },
     { name: 'randomized-delay', type: 'string', valueName: 'T', desc: 'systemd RandomizedDelaySec, e.g. 10m' },
+    { name: 'accuracy', type: 'string', valueName: 'T', desc: 'systemd AccuracySec (default 1min: runs may start up to a minute late), e.g. 1s' },
     { name: 'unit-dir', type: 'string', default: '/etc/systemd/system', valueName: 'DIR', desc: 'Where the units go' },
     { name: 'print', type: 'boolean', desc: 'Print the units instead of installing them' },
     { name: 'kubernetes', type: 'boolean', desc: 'Print a Kubernetes CronJob instead (with --cron and --image)' },
@@ -35,7 +36,8 @@ export const scheduleSpec: CommandSpec = {
   footer: 'Installed units are enabled with systemctl (when systemd runs); runs log to the journal: journalctl -t lifeboat-NAME.',
 };
 
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/lifeboat.js');
+// From the package root, not this file: the bundle (dist/bundle/) sits at another depth than dist/cli/commands/.
+const BIN = path.join(packageRoot(), 'bin', 'lifeboat.js');
 const abs = (p: string) => path.resolve(process.cwd(), p);
 
 function systemctl(args: string[]): void {
@@ -69,6 +71,7 @@ export async function scheduleCommand(p: Parsed, io: Io): Promise<number> {
     extraVars: strs(v, 'extra-vars'),
     onCalendar: str(v, 'on-calendar') ?? '',
     ...(str(v, 'randomized-delay') ? { randomizedDelay: str(v, 'randomized-delay') as string } : {}),
+    ...(str(v, 'accuracy') ? { accuracy: str(v, 'accuracy') as string } : {}),
     workingDirectory: process.cwd(),
     node: process.execPath,
     bin: BIN,

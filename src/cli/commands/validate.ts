@@ -3,7 +3,7 @@ import type { LifeboatError } from '../../errors.js';
 import { loadInventory } from '../../inventory/index.js';
 import { validate } from '../../playbook/index.js';
 import { LifeboatErrors } from '../../errors.js';
-import { EXIT } from '../exit-codes.js';
+import { EXIT } from '../../executor/exit-code.js';
 import type { Io } from '../io.js';
 import { INVENTORY_OPTS } from '../common.js';
 import { resolveInventoryArg, rolesPathOf } from '../session.js';

@@ -3,9 +3,12 @@ import { LifeboatError } from '../../errors.js';
 import type { ModuleDef, ModuleResult } from '../types.js';
 import { factsOf, hostVarsOf } from './cluster.js';
 import { ctlCmd, parseJsonExact } from './etcdctl.js';
+import { gatherFacts } from './facts.js';
 import { kvDigestScript, parseKvDigest } from './kv-digest.js';
 import { newestSnapshot, resolveLocal } from './local-snapshot.js';
-import { fetchNewest, parseStore } from './sftp-store.js';
+import type { S3Options } from './s3-store.js';
+import { fetchNewest } from './store.js';
+import { openStore, parseStoreUrl, s3SchemaProp } from './store-open.js';
 import { keyRefOf } from './snapshot-codec.js';
 import { readControllerSnapshot } from './snapshot-read.js';
 import { runStamp } from './run-ts.js';
@@ -32,6 +35,8 @@ export interface EtcdDrillArgs {
   key_env?: string;
   /** Without `snapshot`: the newest in this store (sftp://HOST/DIR), fetched into backup_dir and verified. */
   store?: string;
+  /** Settings of an s3:// store. */
+  s3?: S3Options;
 }
 
 const NAME = 'lifeboat-drill';
@@ -52,17 +57,18 @@ export const etcdDrillModule: ModuleDef<EtcdDrillArgs> = {
       key_file: { type: 'string' },
       key_env: { type: 'string' },
       store: { type: 'string' },
+      s3: s3SchemaProp,
     },
     additionalProperties: false,
   },
   async plan(ctx) {
     const a = ctx.args;
     const on = ctx.conn.host; // the drill host (the task may be delegated to it)
-    const store = parseStore(a.store ?? '');
+    const store = parseStoreUrl(a.store ?? '');
     const newest = a.snapshot
       ? undefined
       : store
-        ? await fetchNewest(await ctx.connect(store.host), store, resolveLocal(a.backup_dir ?? 'etcd-backups'))
+        ? await fetchNewest(await openStore(store, ctx.connect, a.s3), resolveLocal(a.backup_dir ?? 'etcd-backups'))
         : a.backup_dir
           ? await newestSnapshot(resolveLocal(a.backup_dir))
           : undefined;
@@ -74,7 +80,10 @@ export const etcdDrillModule: ModuleDef<EtcdDrillArgs> = {
     const { manifest, digest } = snap;
     if (!digest.trailerOk) throw new LifeboatError('E_PREFLIGHT', `etcd_drill: ${file}: its sha256 trailer does not match its content — truncated or corrupted`, { host: on });
     if (manifest && manifest.sha256 !== digest.sha256) throw new LifeboatError('E_PREFLIGHT', `etcd_drill: ${file}: sha256 ${digest.sha256} differs from its manifest's ${manifest.sha256}`, { host: on });
-    const facts = factsOf(hostVarsOf(ctx.vars, ctx.host, on));
+    // the drill host's etcd facts: gathered by the play's etcd_facts task, or here (read only) for a host outside
+    // the etcd play — `drill_host=localhost`, the controller itself
+    const known = factsOf(hostVarsOf(ctx.vars, ctx.host, on));
+    const facts = known?.etcd?.path && known.etcdctl?.path ? known : await gatherFacts({ conn: ctx.conn, host: on, become: ctx.become, ...(ctx.signal ? { signal: ctx.signal } : {}) });
     const tool = { ...requireOfflineTool(facts ?? {}, on), bump: false }; // the drill keeps the snapshot's revisions
     const etcd = facts?.etcd?.path;
     const etcdctl = facts?.etcdctl?.path;

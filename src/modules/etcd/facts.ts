@@ -1,6 +1,6 @@
-import type { Connection } from '../../connection/types.js';
 import { LifeboatError } from '../../errors.js';
-import type { ModuleDef } from '../types.js';
+import { probe } from '../common.js';
+import type { ModuleDef, Probe } from '../types.js';
 import {
   type FlagMap,
   configFromFlags,
@@ -122,7 +122,7 @@ export const etcdFactsModule: ModuleDef<EtcdFactsArgs> = {
     additionalProperties: false,
   },
   async plan(ctx) {
-    const facts = await gatherFacts(ctx.conn, ctx.args, ctx.host, ctx.become);
+    const facts = await gatherFacts(ctx, ctx.args);
     return {
       changed: false,
       steps: [],
@@ -133,8 +133,8 @@ export const etcdFactsModule: ModuleDef<EtcdFactsArgs> = {
 };
 
 /** Reads a host's etcd facts (read-only probes). */
-export async function gatherFacts(conn: Connection, args: EtcdFactsArgs, host: string, become: boolean): Promise<EtcdFacts> {
-  const ctx = { conn: { exec: (cmd: string) => conn.exec(cmd, { become }) }, args, host };
+export async function gatherFacts(p: Probe, args: EtcdFactsArgs = {}): Promise<EtcdFacts> {
+  const ctx = { conn: { exec: (cmd: string) => probe(p, cmd) }, args, host: p.host };
   {
     const pidFiles = ctx.args.pid_file ? [ctx.args.pid_file, ...DEFAULT_PID_FILES] : DEFAULT_PID_FILES;
     const cfgFiles = ctx.args.config_file ? [ctx.args.config_file, ...DEFAULT_CONFIG_FILES] : DEFAULT_CONFIG_FILES;

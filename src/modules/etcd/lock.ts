@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { probe } from '../common.js';
 import { hostname, userInfo } from 'node:os';
 import { shellQuote } from '../../connection/quote.js';
 import { LifeboatError } from '../../errors.js';
@@ -106,7 +107,7 @@ export const etcdLockModule: ModuleDef<EtcdLockArgs> = {
     const dir = ctx.args.state_dir ?? '/var/lib/lifeboat';
     const file = `${dir}/${LOCK_NAME}`;
     const me = selfOwner();
-    const r = await ctx.conn.exec(readFileCmd(file), { become: ctx.become });
+    const r = await probe(ctx, readFileCmd(file));
     const text = r.stdout.trim();
     const held = text ? parseLock(text, file, ctx.host) : undefined;
     const ours = held !== undefined && held.owner === me.owner && held.run === ctx.args.run;

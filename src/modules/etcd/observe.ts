@@ -1,6 +1,7 @@
 import type { Connection } from '../../connection/types.js';
 import { type CtlTarget, ctlCmd, idHex, parseJsonExact } from './etcdctl.js';
 import { viewOverTunnel } from './observe-tunnel.js';
+import type { Probe } from '../types.js';
 import type { PlannedMember } from './types.js';
 
 /**
@@ -135,15 +136,17 @@ export async function observeMembers(
   connect: (host: string) => Promise<Connection>,
   /** The member's etcdctl on its node; null when its facts say there is none (then the SSH tunnel, no exec). */
   etcdctlOf: (host: string) => string | null | undefined,
-  become = false,
+  /** The task's become and cancel signal (Ctrl-C kills the reads). */
+  how: Pick<Probe, 'become' | 'signal'> = { become: false },
 ): Promise<MemberView[]> {
+  const { become } = how;
   return Promise.all(
     members.map(async (m) => {
       try {
         const conn = await connect(m.host);
         const etcdctl = etcdctlOf(m.host);
         if (etcdctl === null && conn.forward) return await viewOverTunnel(m, conn, become);
-        const r = await conn.exec(viewScript(targetFor(m, etcdctl ?? undefined)), { timeoutMs: 60_000, become });
+        const r = await conn.exec(viewScript(targetFor(m, etcdctl ?? undefined)), { timeoutMs: 60_000, become, ...(how.signal ? { signal: how.signal } : {}) });
         const v = parseView(m.host, m.client_url, r.stdout);
         if (v.error && NO_ETCDCTL.test(v.error)) {
           // no etcdctl found on the node after all: ask etcd from the controller through an SSH tunnel instead

@@ -1,11 +1,14 @@
 import { LifeboatError } from '../../errors.js';
+import { probeOf } from '../common.js';
 import type { ModuleDef } from '../types.js';
 import { type ClusterArgs, clusterPlan, groupHosts, hostVarsOf } from './cluster.js';
 import { sourcesReport, sourceText } from './value-sources.js';
 import { gatherFacts } from './facts.js';
 import { newestSnapshot, resolveLocal } from './local-snapshot.js';
 import { keyRefOf } from './snapshot-codec.js';
-import { fetchNewest, parseStore } from './sftp-store.js';
+import type { S3Options } from './s3-store.js';
+import { fetchNewest } from './store.js';
+import { openStore, parseStoreUrl, s3SchemaProp } from './store-open.js';
 import { readControllerSnapshot } from './snapshot-read.js';
 import { localStatus } from './local-status.js';
 import { readLiveMembers } from './live-members.js';
@@ -36,6 +39,8 @@ export interface EtcdPreflightArgs extends ClusterArgs {
   key_env?: string;
   /** Without `snapshot`: the newest in this store (sftp://HOST/DIR), fetched into backup_dir and verified. */
   store?: string;
+  /** Settings of an s3:// store. */
+  s3?: S3Options;
 }
 
 /**
@@ -59,6 +64,7 @@ export const etcdPreflightModule: ModuleDef<EtcdPreflightArgs> = {
       key_file: { type: 'string' },
       key_env: { type: 'string' },
       store: { type: 'string' },
+      s3: s3SchemaProp,
     },
     additionalProperties: false,
   },
@@ -76,10 +82,10 @@ export const etcdPreflightModule: ModuleDef<EtcdPreflightArgs> = {
       [...etcdHosts, ...masters].map(async (h) => {
         try {
           const c = await ctx.connect(h);
-          const r = await c.exec('true', { become: ctx.become, timeoutMs: 30_000 });
+          const r = await c.exec('true', { become: ctx.become, timeoutMs: 30_000, ...(ctx.signal ? { signal: ctx.signal } : {}) });
           if (r.rc !== 0) throw new Error(`rc ${r.rc}`);
           conns.set(h, c);
-          if (etcdHosts.includes(h)) facts.set(h, await gatherFacts(c, {}, h, ctx.become));
+          if (etcdHosts.includes(h)) facts.set(h, await gatherFacts(probeOf(ctx, c, h)));
         } catch (e) {
           problems.push(`${h}: unreachable: ${e instanceof Error ? e.message : String(e)}`);
         }
@@ -90,12 +96,12 @@ export const etcdPreflightModule: ModuleDef<EtcdPreflightArgs> = {
     let snapSize = 0;
     let snapshot = ctx.args.snapshot ? resolveLocal(ctx.args.snapshot) : undefined;
     if (!snapshot && !ctx.args.fresh) {
-      const store = parseStore(ctx.args.store ?? '');
+      const store = parseStoreUrl(ctx.args.store ?? '');
       let told = false;
       if (store) {
         told = true;
         try {
-          snapshot = await fetchNewest(await ctx.connect(store.host), store, resolveLocal(ctx.args.backup_dir ?? 'etcd-backups'));
+          snapshot = await fetchNewest(await openStore(store, ctx.connect, ctx.args.s3), resolveLocal(ctx.args.backup_dir ?? 'etcd-backups'));
           if (!snapshot) problems.push(`no snapshot in ${store.url}`);
         } catch (e) {
           problems.push(`${store.url}: ${(e as Error).message}`);
@@ -125,7 +131,7 @@ export const etcdPreflightModule: ModuleDef<EtcdPreflightArgs> = {
     }
     const shapeRef = manifest?.shape && snapshot ? { file: snapshot, shape: manifest.shape } : undefined;
     // a host that cannot describe itself: what a surviving member's member list says of it comes first
-    const live = etcdHosts.some((h) => facts.get(h)?.source === 'none') ? await readLiveMembers(etcdHosts, facts, conns, ctx.vars, ctx.host, ctx.become) : undefined;
+    const live = etcdHosts.some((h) => facts.get(h)?.source === 'none') ? await readLiveMembers(etcdHosts, facts, conns, ctx.vars, ctx.host, ctx) : undefined;
     // 3. the cluster plan, and the inventory against what runs
     let plan: ReturnType<typeof clusterPlan> | undefined;
     try {
@@ -196,7 +202,7 @@ export const etcdPreflightModule: ModuleDef<EtcdPreflightArgs> = {
       // a node without etcdctl is asked through an SSH tunnel, where its connection can open one
       const all = plan.members.filter((m) => facts.get(m.host)?.running);
       const running = all.filter((m) => facts.get(m.host)?.etcdctl || conns.get(m.host)?.forward);
-      const views = running.length ? await observeMembers(running, async (h) => conns.get(h) ?? ctx.connect(h), (h) => etcdctlIn(facts.get(h)), ctx.become) : [];
+      const views = running.length ? await observeMembers(running, async (h) => conns.get(h) ?? ctx.connect(h), (h) => etcdctlIn(facts.get(h)), ctx) : [];
       const revs = views.flatMap((v) => (v.healthy && v.revision !== undefined ? [v.revision] : []));
       const unread = all.length && !running.length ? `no etcdctl on ${all.map((m) => m.host).join(', ')}, where etcd runs` : undefined;
       loss = lossText(manifest, revs.length ? Math.max(...revs) : undefined, new Date(), unread);

@@ -86,7 +86,7 @@ export const etcdRestoreModule: ModuleDef<EtcdRestoreArgs> = {
     let sha = ctx.args.sha256 ?? manifest?.sha256;
     if (!sha) sha = (await localSnapshotDigest(local)).sha256;
     const remote = `${ctx.args.remote_dir ?? '/var/lib/lifeboat/snapshots'}/${plainNameOf(local)}`;
-    const facts = withStagedTools(await gatherFacts(ctx.conn, {}, ctx.host, ctx.become), ctx.vars);
+    const facts = withStagedTools(await gatherFacts(ctx), ctx.vars);
     const tool = requireOfflineTool(facts, ctx.host);
     const notes = [...plan.notes];
     if (facts.running) {

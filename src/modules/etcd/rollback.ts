@@ -1,4 +1,5 @@
 import { shellJoin } from '../../connection/quote.js';
+import { probe } from '../common.js';
 import { LifeboatError } from '../../errors.js';
 import type { ModuleDef, Step } from '../types.js';
 import { withStagedTools } from './cluster.js';
@@ -68,7 +69,7 @@ export const etcdRollbackModule: ModuleDef<EtcdRollbackArgs> = {
   },
   async plan(ctx) {
     const markerFile = `${ctx.args.state_dir ?? '/var/lib/lifeboat'}/${MARKER_NAME}`;
-    const r = await ctx.conn.exec(readFileCmd(markerFile), { become: ctx.become });
+    const r = await probe(ctx, readFileCmd(markerFile));
     if (!r.stdout.trim()) {
       if (ctx.check) return { changed: 'unknown', steps: [], notes: [`${markerFile} does not exist yet (written by etcd_restore)`] };
       if (ctx.args.missing_ok) return { changed: false, steps: [], result: { changed: false, msg: `no restore to roll back here (${markerFile} absent)` } };
@@ -77,7 +78,7 @@ export const etcdRollbackModule: ModuleDef<EtcdRollbackArgs> = {
     const marker = parseMarker(r.stdout, markerFile, ctx.host);
     const restart = ctx.args.restart ?? true;
     const service = ctx.args.service ?? 'etcd';
-    const facts = withStagedTools(await gatherFacts(ctx.conn, {}, ctx.host, ctx.become), ctx.vars);
+    const facts = withStagedTools(await gatherFacts(ctx), ctx.vars);
     if (facts.running && !restart && !ctx.check) {
       throw new LifeboatError('E_PREFLIGHT', `etcd is running (pid ${facts.pid}); stop it before rolling back`, { host: ctx.host });
     }

@@ -1,10 +1,9 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import type { Connection } from '../../connection/types.js';
 import { shellQuote } from '../../connection/quote.js';
 import { LifeboatError } from '../../errors.js';
-import { localSnapshotDigest, manifestPathFor, readManifest } from './local-snapshot.js';
-import { keptByPolicy, type RetentionPolicy } from './retention.js';
+import { manifestPathFor } from './local-snapshot.js';
+import { byTime, type SnapshotStore, type StoreEntry } from './store.js';
 import type { SnapshotManifest } from './types.js';
 
 /**
@@ -23,7 +22,7 @@ export function parseStore(url: string): StoreRef | undefined {
   if (!url) return undefined;
   const m = /^sftp:\/\/([^/]+)(\/.+?)\/*$/.exec(url);
   if (!m?.[1] || !m[2]) {
-    throw new LifeboatError('E_MODULE', `etcd_backup_store "${url}" is not sftp://HOST/ABSOLUTE/DIR`, { hint: 'e.g. etcd_backup_store=sftp://backup1/srv/etcd-backups (a local directory is etcd_backup_dir)' });
+    throw new LifeboatError('E_MODULE', `etcd_backup_store "${url}" is not sftp://HOST/ABSOLUTE/DIR or s3://BUCKET/PREFIX`, { hint: 'e.g. etcd_backup_store=sftp://backup1/srv/etcd-backups or s3://backups/etcd (a local directory is etcd_backup_dir)' });
   }
   return { host: m[1], dir: m[2], url };
 }
@@ -51,9 +50,9 @@ export async function uploadToStore(conn: Connection, s: StoreRef, file: string,
 }
 
 /** The store's manifests (with the stored file each names). */
-export async function listStore(conn: Connection, s: StoreRef): Promise<Array<{ file: string; m: SnapshotManifest }>> {
+export async function listStore(conn: Connection, s: StoreRef): Promise<StoreEntry[]> {
   const out = await run(conn, `cd ${q(s.dir)} 2>/dev/null || exit 0; for f in *.json; do [ -f "$f" ] && printf '@@M %s\\n' "$(base64 -w0 < "$f")"; done; true`, 'listing');
-  const all: Array<{ file: string; m: SnapshotManifest }> = [];
+  const all: StoreEntry[] = [];
   for (const line of out.split('\n')) {
     const b = /^@@M (\S+)$/.exec(line)?.[1];
     if (!b) continue;
@@ -64,36 +63,35 @@ export async function listStore(conn: Connection, s: StoreRef): Promise<Array<{ 
       /* not a Lifeboat manifest */
     }
   }
-  return all.sort((a, b) => a.m.time.localeCompare(b.m.time));
+  return all.sort(byTime);
 }
 
-/** Retention on the store: only this cluster's snapshots (by their manifests), the newest always kept. */
-export async function pruneStore(conn: Connection, s: StoreRef, cluster: string, policy: RetentionPolicy): Promise<string[]> {
-  const all = (await listStore(conn, s)).filter((x) => x.m.cluster === cluster);
-  const keep = keptByPolicy(all.map((x) => ({ file: x.file, time: x.m.time })), policy);
-  const drop = all.filter((x) => !keep.has(x.file));
-  if (drop.length) await run(conn, `rm -f ${drop.flatMap((d) => [q(d.file), q(`${s.dir}/${basename(manifestPathFor(d.m.file))}`)]).join(' ')}`, 'pruning');
-  return drop.map((d) => d.file);
-}
-
-/**
- * The newest snapshot of the store (of `cluster` when given), fetched into the local backup directory unless an
- * identical copy is there, and verified against its manifest before it is used. Returns the local path.
- */
-export async function fetchNewest(conn: Connection, s: StoreRef, localDir: string, cluster?: string): Promise<string | undefined> {
-  const all = (await listStore(conn, s)).filter((x) => cluster === undefined || x.m.cluster === cluster);
-  const newest = all[all.length - 1];
-  if (!newest) return undefined;
-  await mkdir(localDir, { recursive: true });
-  const local = join(localDir, basename(newest.file));
-  const want = newest.m.stored?.sha256 ?? newest.m.sha256;
-  const have = await localSnapshotDigest(local).catch(() => undefined);
-  if (have?.sha256 !== want) {
-    await conn.get(newest.file, local);
-    const got = await localSnapshotDigest(local);
-    if (got.sha256 !== want) throw new LifeboatError('E_PREFLIGHT', `${s.url}: the fetched ${basename(local)} has sha256 ${got.sha256}, its manifest says ${want}`, { hint: 'the copy in the store is damaged: pick another (lifeboat snapshots verify)' });
+/** The sftp store as a SnapshotStore (store.ts): retention, fetch and verify are the same for every store. */
+export class SftpStore implements SnapshotStore {
+  readonly url: string;
+  constructor(
+    readonly conn: Connection,
+    readonly ref: StoreRef,
+  ) {
+    this.url = ref.url.replace(/\/+$/, '');
   }
-  if (!(await readManifest(local).catch(() => undefined))) await writeFile(manifestPathFor(local), `${JSON.stringify(newest.m, null, 2)}\n`);
-  return local;
+  list(): Promise<StoreEntry[]> {
+    return listStore(this.conn, this.ref);
+  }
+  put(localFile: string, manifest: SnapshotManifest): Promise<string> {
+    return uploadToStore(this.conn, this.ref, localFile, manifest);
+  }
+  download(file: string, dest: string): Promise<void> {
+    return this.conn.get(file, dest);
+  }
+  async digest(file: string): Promise<{ sha256: string; size: number }> {
+    const out = await run(this.conn, `sha256sum < ${q(file)} | cut -d' ' -f1 && stat -c %s ${q(file)}`, `reading ${basename(file)}`);
+    const [sha256 = '', size = ''] = out.trim().split('\n');
+    return { sha256, size: Number(size) };
+  }
+  async remove(entries: StoreEntry[]): Promise<void> {
+    if (!entries.length) return;
+    const manifests = entries.map((d) => q(`${this.ref.dir}/${basename(manifestPathFor(d.m.file))}`));
+    await run(this.conn, `rm -f ${manifests.join(' ')} && rm -f ${entries.map((d) => q(d.file)).join(' ')}`, 'pruning');
+  }
 }
-

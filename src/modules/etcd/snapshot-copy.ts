@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { probe } from '../common.js';
 import { shellJoin, shellQuote } from '../../connection/quote.js';
 import { LifeboatError } from '../../errors.js';
 import type { ModuleDef, ModuleResult, Step } from '../types.js';
@@ -43,9 +44,9 @@ export const etcdSnapshotCopyModule: ModuleDef<EtcdSnapshotCopyArgs> = {
     }
     const dir = ctx.args.remote_dir ?? '/var/lib/lifeboat/snapshots';
     const remote = `${dir}/${snap.plainName}`;
-    const have = await ctx.conn.exec(`sha256sum ${shellQuote(remote)} 2>/dev/null | cut -d' ' -f1`, { become: ctx.become });
+    const have = await probe(ctx, `sha256sum ${shellQuote(remote)} 2>/dev/null | cut -d' ' -f1`);
     const already = have.stdout.trim() === digest.sha256;
-    const facts = withStagedTools(await gatherFacts(ctx.conn, {}, ctx.host, ctx.become), ctx.vars);
+    const facts = withStagedTools(await gatherFacts(ctx), ctx.vars);
     const tool = requireOfflineTool(facts, ctx.host);
     const steps: Step[] = [];
     if (!already) {

@@ -11,7 +11,9 @@ import { withTunnelClient } from './observe-tunnel.js';
 import { buildShape, KUBE_VERSION_PROBE, STATIC_POD_PROBE } from './shape.js';
 import { applyRetention, localSnapshotDigest, manifestPathFor, resolveLocal, snapshotFileName } from './local-snapshot.js';
 import { parseSnapshotCheck, type SnapshotCheck, snapshotCheckScript, snapshotProblems } from './snapfile.js';
-import { parseStore, pruneStore, uploadToStore } from './sftp-store.js';
+import type { S3Options } from './s3-store.js';
+import { pruneStore } from './store.js';
+import { openStore, parseStoreUrl, s3SchemaProp } from './store-open.js';
 import { encodeSnapshot, loadKey } from './snapshot-codec.js';
 import { snapshotOverTunnel } from './snapshot-tunnel.js';
 import { readToolsDir } from './tools-dir.js';
@@ -48,6 +50,8 @@ export interface EtcdSnapshotArgs {
   key_env?: string;
   /** Also upload to this store (sftp://HOST/DIR), atomically, and apply the retention there. */
   store?: string;
+  /** Settings of an s3:// store (endpoint, region, path style, credentials, timeout, attempts). */
+  s3?: S3Options;
 }
 
 function timeoutMs(t: string): number {
@@ -84,6 +88,7 @@ export const etcdSnapshotModule: ModuleDef<EtcdSnapshotArgs> = {
       key_file: { type: 'string' },
       key_env: { type: 'string' },
       store: { type: 'string' },
+      s3: s3SchemaProp,
     },
     additionalProperties: false,
   },
@@ -91,7 +96,7 @@ export const etcdSnapshotModule: ModuleDef<EtcdSnapshotArgs> = {
     const plan = clusterPlan(ctx.vars, ctx.host, ctx.args);
     const me = memberFor(plan, ctx.args.member ?? ctx.host);
     // a key that cannot be read is refused before anything runs
-    const store = parseStore(ctx.args.store ?? '');
+    const store = parseStoreUrl(ctx.args.store ?? '');
     const key = await loadKey({ ...(ctx.args.key_file ? { key_file: resolveLocal(ctx.args.key_file) } : {}), ...(ctx.args.key_env ? { key_env: ctx.args.key_env } : {}) });
     const facts = factsOf(hostVarsOf(ctx.vars, ctx.host, me.host));
     // no etcdctl on the member's node (kubeadm): the snapshot is streamed to the controller through an SSH tunnel
@@ -130,11 +135,11 @@ export const etcdSnapshotModule: ModuleDef<EtcdSnapshotArgs> = {
         /** The cluster's shape for the manifest: the plan, the hosts' facts, and the member IDs as this member sees them. */
         const readShape = async () => {
           const conn = await ctx.connect(me.host);
-          const [view] = await observeMembers([me], async () => conn, () => (tunnel ? null : target.etcdctl), ctx.become);
-          const kv = await conn.exec(KUBE_VERSION_PROBE, { become: ctx.become, timeoutMs: 10_000 }).catch(() => undefined);
+          const [view] = await observeMembers([me], async () => conn, () => (tunnel ? null : target.etcdctl), ctx);
+          const kv = await conn.exec(KUBE_VERSION_PROBE, { become: ctx.become, timeoutMs: 10_000, ...(ctx.signal ? { signal: ctx.signal } : {}) }).catch(() => undefined);
           const staticPods = new Set<string>();
           await Promise.all(plan.members.map(async (m) => {
-            const r = await (await ctx.connect(m.host)).exec(STATIC_POD_PROBE, { become: ctx.become, timeoutMs: 10_000 }).catch(() => undefined);
+            const r = await (await ctx.connect(m.host)).exec(STATIC_POD_PROBE, { become: ctx.become, timeoutMs: 10_000, ...(ctx.signal ? { signal: ctx.signal } : {}) }).catch(() => undefined);
             if (r?.stdout.includes('static-pod')) staticPods.add(m.host);
           }));
           const kubernetesVersion = kv?.stdout.trim();
@@ -174,7 +179,7 @@ export const etcdSnapshotModule: ModuleDef<EtcdSnapshotArgs> = {
         // the keyspace at the snapshot's revision, for restore drills (absent if the member compacted past it)
         const kv = await (tunnel
           ? withTunnelClient(me, conn, ctx.become, (c) => kvDigestOf(c, check.status?.revision ?? 0))
-          : conn.exec(kvDigestScript(target, check.status.revision), { become: ctx.become, timeoutMs: 60_000 }).then((r) => parseKvDigest(r.stdout, check.status?.revision ?? 0))
+          : conn.exec(kvDigestScript(target, check.status.revision), { become: ctx.become, timeoutMs: 60_000, ...(ctx.signal ? { signal: ctx.signal } : {}) }).then((r) => parseKvDigest(r.stdout, check.status?.revision ?? 0))
         ).catch(() => undefined);
         if (kv) manifest.kv = kv;
         // compressed and/or encrypted at rest: the plain copy is replaced by the stored one (the manifest keeps its sha256)
@@ -191,8 +196,9 @@ export const etcdSnapshotModule: ModuleDef<EtcdSnapshotArgs> = {
         let inStore: { stored_at: string; removed_from_store: string[] } | undefined;
         if (store) {
           try {
-            const sc = await ctx.connect(store.host);
-            inStore = { stored_at: `${store.host}:${await uploadToStore(sc, store, stored, manifest)}`, removed_from_store: await pruneStore(sc, store, cluster, policy) };
+            const st = await openStore(store, ctx.connect, ctx.args.s3);
+            const at = await st.put(stored, manifest);
+            inStore = { stored_at: store.kind === 'sftp' ? `${store.ref.host}:${at}` : at, removed_from_store: await pruneStore(st, cluster, policy, at) };
           } catch (e) {
             return { changed: true, failed: true, msg: `snapshot ${name} is in ${backupDir} but not in ${store.url}: ${(e as Error).message}`, snapshot: stored, manifest };
           }

@@ -37,7 +37,7 @@ export const etcdStatusModule: ModuleDef<EtcdStatusArgs> = {
   async plan(ctx) {
     const plan = clusterPlan(ctx.vars, ctx.host, ctx.args);
     const etcdctlOf = (h: string) => etcdctlIn(factsOf(hostVarsOf(ctx.vars, ctx.host, h)));
-    const views = await observeMembers(plan.members, (h) => ctx.connect(h), etcdctlOf, ctx.become);
+    const views = await observeMembers(plan.members, (h) => ctx.connect(h), etcdctlOf, ctx);
     const source = chooseSource(views);
     const verdict = judgeCluster(views, plan);
     const sourceMember = source ? plan.members.find((m) => m.host === source.host) : undefined;

@@ -36,7 +36,7 @@ export const etcdVerifyModule: ModuleDef<EtcdVerifyArgs> = {
     let verdict: Verdict;
     let views: MemberView[];
     for (;;) {
-      views = await observeMembers(plan.members, (h) => ctx.connect(h), etcdctlOf, ctx.become);
+      views = await observeMembers(plan.members, (h) => ctx.connect(h), etcdctlOf, ctx);
       verdict = judgeCluster(views, plan, ctx.args.min_revision);
       if (verdict.ok || Date.now() >= deadline || ctx.signal?.aborted) break;
       await sleep(1000);

@@ -1,0 +1,104 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { ConnectionPool } from '../../src/connection/index.js';
+import type { Connection } from '../../src/connection/types.js';
+import { describeLab } from '../lab/fixture.js';
+import { threeRuns } from './idempotence.js';
+import { labPool } from './lab-conn.js';
+import { runModule } from './run.js';
+
+/**
+ * apt and package for real on a lab host. Lab hosts have no route out, so the repository is a local one: .deb
+ * packages built here with dpkg-deb (their files under /usr/local, which is the host's own), indexed with
+ * dpkg-scanpackages, and the host's apt sources (its own /etc) pointed at it only.
+ */
+function buildDeb(dir: string, version: string): void {
+  const root = mkdtempSync(join(tmpdir(), 'lb-deb-'));
+  mkdirSync(join(root, 'DEBIAN'));
+  mkdirSync(join(root, 'usr/local/share/lbtest'), { recursive: true });
+  writeFileSync(join(root, 'usr/local/share/lbtest/hello'), `${version}\n`);
+  writeFileSync(
+    join(root, 'DEBIAN/control'),
+    `Package: lbtest-hello\nVersion: ${version}\nArchitecture: all\nMaintainer: Lifeboat tests <tests@invalid>\nDescription: a package for Lifeboat's apt tests\n`,
+  );
+  execFileSync('dpkg-deb', ['--build', '--root-owner-group', root, join(dir, `lbtest-hello_${version}_all.deb`)], { stdio: 'ignore' });
+  rmSync(root, { recursive: true, force: true });
+  execFileSync('sh', ['-c', `cd '${dir}' && dpkg-scanpackages --multiversion . /dev/null > Packages 2>/dev/null`]);
+}
+
+describeLab('apt and package on a lab host (a local repository)', { hosts: 1, etcd: 0, masters: 0, tls: false }, (lab) => {
+  let pool: ConnectionPool;
+  let conn: Connection;
+  let repo: string;
+  const sh = async (cmd: string) => {
+    const r = await lab().sh('node1', cmd);
+    expect(r.rc, r.stderr).toBe(0);
+    return r.stdout;
+  };
+  const run = (name: string, args: Record<string, unknown>, over = {}) => runModule(name, args, conn, over);
+  const sync = async () => {
+    await sh('mkdir -p /var/lbrepo');
+    for (const f of readdirSync(repo)) await conn.put(join(repo, f), `/var/lbrepo/${f}`);
+  };
+  beforeAll(async () => {
+    pool = labPool(lab());
+    conn = await pool.get('node1');
+    repo = mkdtempSync(join(tmpdir(), 'lb-repo-'));
+    buildDeb(repo, '1.0');
+    await sync();
+    await sh('mkdir -p /etc/apt/off && mv /etc/apt/sources.list.d/* /etc/apt/off/ 2>/dev/null; : > /etc/apt/sources.list; echo "deb [trusted=yes] file:/var/lbrepo ./" > /etc/apt/sources.list.d/lb.list');
+  });
+  afterAll(async () => {
+    await pool?.closeAll();
+    if (repo) rmSync(repo, { recursive: true, force: true });
+  });
+
+  it('update_cache alone is a change; then install with cache_valid_time: plan, install, no change', async () => {
+    const up = await run('apt', { update_cache: true });
+    expect(up.result).toMatchObject({ changed: true, cache_updated: true });
+    const args = { name: 'lbtest-hello', update_cache: true, cache_valid_time: 3600 };
+    await threeRuns(conn, 'apt', args, { unchanged: async () => expect(await sh('test -e /usr/local/share/lbtest/hello || echo none')).toBe('none\n') });
+    expect(await sh('cat /usr/local/share/lbtest/hello; dpkg -s lbtest-hello | grep ^Version')).toBe('1.0\nVersion: 1.0\n');
+  });
+
+  it('latest upgrades to the repository version; a pinned version is kept', async () => {
+    buildDeb(repo, '1.1');
+    await sync();
+    await run('apt', { update_cache: true });
+    expect((await run('apt', { name: 'lbtest-hello=1.*' })).op.steps).toEqual([]);
+    await threeRuns(conn, 'apt', { name: ['lbtest-hello'], state: 'latest' }, { unchanged: async () => expect(await sh('cat /usr/local/share/lbtest/hello')).toBe('1.0\n') });
+    expect(await sh('cat /usr/local/share/lbtest/hello')).toBe('1.1\n');
+  });
+
+  it('package dispatches to apt: absent removes; deb installs a file; dnf/yum refuse on this host', async () => {
+    const gone = await threeRuns(conn, 'package', { name: 'lbtest-hello', state: 'absent' }, { unchanged: async () => expect(await sh('cat /usr/local/share/lbtest/hello')).toBe('1.1\n') });
+    expect(gone.plan.steps[0]).toMatchObject({ destructive: expect.stringContaining('lbtest-hello') });
+    expect(await sh('dpkg -l lbtest-hello 2>/dev/null | grep -c ^ii; test -e /usr/local/share/lbtest/hello || echo none')).toBe('0\nnone\n');
+    await threeRuns(conn, 'package', { name: 'lbtest-hello', update_cache: true, cache_valid_time: 3600 }, { unchanged: async () => {} });
+    expect(await sh('cat /usr/local/share/lbtest/hello')).toBe('1.1\n');
+    await run('apt', { name: 'lbtest-hello', state: 'absent' });
+    await threeRuns(conn, 'ansible.builtin.apt', { deb: '/var/lbrepo/lbtest-hello_1.0_all.deb' }, { unchanged: async () => {} });
+    expect(await sh('cat /usr/local/share/lbtest/hello')).toBe('1.0\n');
+    await expect(run('dnf', { name: 'vim' })).rejects.toThrow(/no rpm/);
+    await expect(run('package', { name: 'vim', use: 'yum' }, { check: true })).rejects.toThrow(/no rpm/);
+    await expect(run('apt', { deb: 'https://example.invalid/x.deb' })).rejects.toThrow(/URL is not supported/);
+  });
+
+  it('dpkg_selections: hold, then no change, then back to install', async () => {
+    await threeRuns(conn, 'dpkg_selections', { name: 'lbtest-hello', selection: 'hold' }, { unchanged: async () => expect(await sh('dpkg --get-selections lbtest-hello')).toMatch(/install/) });
+    expect(await sh('dpkg --get-selections lbtest-hello')).toMatch(/hold/);
+    await threeRuns(conn, 'dpkg_selections', { name: 'lbtest-hello', selection: 'install' }, { unchanged: async () => {} });
+  });
+
+  it('package_facts: installed packages from dpkg, the test package among them', async () => {
+    await run('apt', { deb: '/var/lbrepo/lbtest-hello_1.0_all.deb' });
+    const f = await run('package_facts', {});
+    const pk = (f.result.ansible_facts as { packages: Record<string, Array<Record<string, string>>> }).packages;
+    expect(pk['lbtest-hello']).toEqual([{ name: 'lbtest-hello', version: '1.0', arch: 'all', source: 'apt' }]);
+    expect(pk.dpkg?.[0]?.source).toBe('apt');
+    expect(f.op.steps).toEqual([]);
+  });
+});
