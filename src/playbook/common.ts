@@ -17,6 +17,7 @@ export function commonFields(t: Record<string, unknown>, loc: Loc, role?: RoleRe
       ignoreErrors: toBoolOrTemplate(t.ignore_errors),
       ignoreUnreachable: toBool(t.ignore_unreachable),
       delegateTo: typeof t.delegate_to === 'string' ? t.delegate_to : undefined,
+      delegateFacts: toBool(t.delegate_facts),
       connection: typeof t.connection === 'string' ? t.connection : undefined,
       throttle: typeof t.throttle === 'number' || typeof t.throttle === 'string' ? t.throttle : undefined,
       runOnce: toBoolOrTemplate(t.run_once),

@@ -23,7 +23,6 @@ export const UNSUPPORTED: Record<string, string> = {
   diff: 'plans always show diffs where a module can compute them',
   collections: 'write module names in full (`ansible.builtin.copy`) or short (`copy`)',
   module_defaults: 'give the arguments on each task',
-  delegate_facts: 'not available',
   include: 'use `include_tasks` (dynamic) or `import_tasks` (static)',
   order: 'hosts run in inventory order',
   force_handlers: 'not available',

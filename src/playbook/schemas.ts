@@ -53,6 +53,7 @@ export const COMMON_KEYWORDS = {
   ignore_errors: boolOrTemplate,
   ignore_unreachable: bool,
   delegate_to: str,
+  delegate_facts: bool,
   connection: connectionValue,
   /** At most this many hosts run the task at once (below forks). */
   throttle: { anyOf: [{ type: 'integer', minimum: 0 }, templateOrNumber] },
