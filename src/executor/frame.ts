@@ -10,6 +10,7 @@ const SCALARS = [
   'ignoreErrors',
   'ignoreUnreachable',
   'delegateTo',
+  'delegateFacts',
   'connection',
   'throttle',
   'runOnce',

@@ -10,6 +10,7 @@ import { resolveFlags } from './flags.js';
 import { hostVars } from './host-vars.js';
 import { type ItemOutcome, type ItemStatus, runItem } from './item.js';
 import { sleep } from './lazy-conn.js';
+import { renderLoop } from './loop.js';
 
 /** A task's outcome on one host: all loop items together, Ansible-shaped for `register`. */
 export interface HostOutcome {
@@ -142,7 +143,7 @@ export async function runHostTask(inp: HostTaskInput): Promise<HostOutcome> {
 }
 
 function loopItems(loop: unknown, vars: Vars, where: TaskWhere): unknown[] {
-  const v = renderValue(loop, vars, { ...where, field: 'loop' });
+  const v = renderLoop(loop, vars, where);
   if (Array.isArray(v)) return v;
   throw new LifeboatError('E_TEMPLATE', `loop: expected a list, got ${v === null ? 'null' : typeof v}`, {
     ...where,

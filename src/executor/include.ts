@@ -1,3 +1,4 @@
+import { renderLoop } from './loop.js';
 import { fatalFor } from './flags.js';
 import { LifeboatError, LifeboatErrors } from '../errors.js';
 import type { Vars } from '../inventory/types.js';
@@ -88,7 +89,7 @@ function decide(pc: PlayCtx, inc: IncludeTask, frame: Frame, host: string, label
       params: renderValue(inc.params, v, { ...where, field: 'vars' }) as Vars,
     });
     if (inc.loop === undefined) return { kind: 'include', items: [one(vars)] };
-    const items = renderValue(inc.loop, vars, { ...where, field: 'loop' });
+    const items = renderLoop(inc.loop, vars, where);
     if (!Array.isArray(items)) return { kind: 'fail', msg: `loop: expected a list, got ${typeof items}` };
     const loopVar = inc.loopControl?.loopVar ?? 'item';
     return {

@@ -124,9 +124,11 @@ function record(pc: PlayCtx, task: ActionTask, taskName: string, frame: Frame, o
   if (out.status === 'interrupted') return;
   if (task.register) st.hostRegistered(h)[task.register] = check && !out.known ? makeUnknown(task.register) : out.result;
   const facts = out.result.ansible_facts;
+  // delegate_facts: facts go to the delegated host (register stays with the task's host, as Ansible)
+  const fh = frame.delegateFacts === true && out.last?.delegatedTo ? out.last.delegatedTo : h;
   if (facts && typeof facts === 'object' && (!check || out.known)) {
     // include_vars sits with set_fact (above play and role vars), as in Ansible
-    Object.assign(task.module === 'set_fact' || task.module === 'include_vars' ? st.hostRegistered(h) : st.hostGathered(h), facts);
+    Object.assign(task.module === 'set_fact' || task.module === 'include_vars' ? st.hostRegistered(fh) : st.hostGathered(fh), facts);
   } else if (check && !out.known && task.module === 'set_fact') {
     for (const k of Object.keys(task.args)) if (k !== 'cacheable') st.hostRegistered(h)[k] = makeUnknown(k);
   } else if (check && !out.known && task.module === 'setup') {

@@ -17,6 +17,7 @@ export function commonFields(t: Record<string, unknown>, loc: Loc, role?: RoleRe
       ignoreErrors: toBoolOrTemplate(t.ignore_errors),
       ignoreUnreachable: toBool(t.ignore_unreachable),
       delegateTo: typeof t.delegate_to === 'string' ? t.delegate_to : undefined,
+      delegateFacts: toBool(t.delegate_facts),
       connection: typeof t.connection === 'string' ? t.connection : undefined,
       throttle: typeof t.throttle === 'number' || typeof t.throttle === 'string' ? t.throttle : undefined,
       runOnce: toBoolOrTemplate(t.run_once),
@@ -28,7 +29,20 @@ export function commonFields(t: Record<string, unknown>, loc: Loc, role?: RoleRe
   };
 }
 
-const LOOP_KEYS = ['loop', 'with_items', 'with_list', 'with_dict'] as const;
+const LOOP_KEYS = ['loop', 'with_items', 'with_list', 'with_dict', 'with_first_found', 'with_fileglob', 'with_flattened'] as const;
+
+/** with_<lookup>: the loop is `query('<lookup>', terms)`, terms rendered per host (host-task.ts). */
+const LOOKUP_LOOPS: Record<string, string> = { with_first_found: 'first_found', with_fileglob: 'fileglob', with_flattened: 'flattened' };
+
+/** A loop that is a lookup over terms (with_first_found, with_fileglob, with_flattened). */
+export interface LookupLoop {
+  lookup: string;
+  terms: unknown;
+}
+
+export function isLookupLoop(v: unknown): v is LookupLoop {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as LookupLoop).lookup === 'string' && 'terms' in v && Object.keys(v).length === 2;
+}
 
 /** The body of a `{{ expr }}` string, or undefined when the string is not exactly one expression. */
 function soleExpression(s: string): string | undefined {
@@ -65,7 +79,9 @@ export function loopFields(
   if (!key) return {};
   const raw = t[key];
   let loop: unknown = raw;
-  if (typeof raw === 'string' && !isTemplated(raw)) {
+  const lookup = LOOKUP_LOOPS[key];
+  if (lookup) loop = { lookup, terms: raw } satisfies LookupLoop;
+  else if (typeof raw === 'string' && !isTemplated(raw)) {
     if (key === 'with_items' || key === 'with_list') loop = [raw];
     else {
       problems.add('E_SCHEMA', { y: loc.y, path: [...loc.path, key] }, `\`${key}\` needs ${key === 'loop' ? 'a list' : 'a mapping'} or a template giving one, got the plain string ${JSON.stringify(raw)}`, `write \`${key}: "{{ ${raw} }}"\` to loop over the variable ${raw}`);

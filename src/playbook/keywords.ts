@@ -23,7 +23,6 @@ export const UNSUPPORTED: Record<string, string> = {
   diff: 'plans always show diffs where a module can compute them',
   collections: 'write module names in full (`ansible.builtin.copy`) or short (`copy`)',
   module_defaults: 'give the arguments on each task',
-  delegate_facts: 'not available',
   include: 'use `include_tasks` (dynamic) or `import_tasks` (static)',
   order: 'hosts run in inventory order',
   force_handlers: 'not available',
@@ -35,12 +34,9 @@ export const UNSUPPORTED: Record<string, string> = {
   with_together: 'use `loop` with the `zip` filter',
   with_sequence: 'use `loop` with `range()`',
   with_subelements: 'not available: loop over the outer list with `include_tasks`, and over the sub-list in the included file',
-  with_fileglob: 'not available: list the files in `loop`',
-  with_first_found: 'not available',
   with_indexed_items: 'use `loop` with `loop_control: { index_var: i }`',
   with_random_choice: 'not available',
   with_lines: 'register the output of a command and loop over its `stdout_lines`',
-  with_flattened: 'use `loop` with the `flatten` filter',
 };
 
 /** Record an unsupported keyword; true when `key` was one. */

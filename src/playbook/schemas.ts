@@ -53,6 +53,7 @@ export const COMMON_KEYWORDS = {
   ignore_errors: boolOrTemplate,
   ignore_unreachable: bool,
   delegate_to: str,
+  delegate_facts: bool,
   connection: connectionValue,
   /** At most this many hosts run the task at once (below forks). */
   throttle: { anyOf: [{ type: 'integer', minimum: 0 }, templateOrNumber] },
@@ -67,6 +68,9 @@ const LOOPS = {
   with_items: loopValue,
   with_list: loopValue,
   with_dict: { type: ['string', 'object'] },
+  with_first_found: { type: ['string', 'array', 'object'] },
+  with_fileglob: loopValue,
+  with_flattened: loopValue,
   loop_control: LOOP_CONTROL_SCHEMA,
 };
 

@@ -77,6 +77,8 @@ export interface TaskCommon {
   ignoreErrors?: boolean | string;
   ignoreUnreachable?: boolean;
   delegateTo?: string;
+  /** With delegateTo: facts the task sets (set_fact, gathered facts) go to the delegated host. */
+  delegateFacts?: boolean;
   /** `connection:` (added field): `local` runs the task on the controller; ssh/smart/paramiko: the inventory's. */
   connection?: string;
   /** `throttle:` (added field): at most this many hosts at once; a number or a template. */

@@ -3,6 +3,7 @@ import { isAbsolute, join } from 'node:path';
 import { LifeboatError } from '../errors.js';
 import { TemplateTypeError, isMapping, pyStr } from './python.js';
 import type { CallEnv, GlobalFn, Kw } from './registry.js';
+import { fileglob, firstFound, flattened } from './lookups-files.js';
 import { whereOpts } from './undefined.js';
 
 /** Global functions: range(), lookup()/query(), dict(). */
@@ -60,6 +61,9 @@ export const LOOKUPS: Record<string, LookupFn> = {
       return v;
     }),
   items: (terms) => terms.flatMap((t) => (Array.isArray(t) ? t : [t])),
+  first_found: firstFound,
+  fileglob,
+  flattened,
   list: (terms) => terms,
 };
 
