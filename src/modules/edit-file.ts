@@ -2,9 +2,9 @@ import { shellQuote } from '../connection/quote.js';
 import { argError, failedOp, missingNow, pathArg, pick, probe } from './common.js';
 import { modeArg } from './copy.js';
 import { digestBuffer } from './local-files.js';
-import { parseStat, type RemoteStat, statCommand } from './remote-stat.js';
+import { parseStat, type RemoteStat, statCommand } from './lib/remote-stat.js';
 import type { ModuleContext, Operation } from './types.js';
-import { type DestFacts, destExtrasCommand, parseDestExtras, planWrite } from './write-file.js';
+import { type DestFacts, destExtrasCommand, parseDestExtras, planWrite } from './lib/write-file.js';
 
 /**
  * What blockinfile and replace share with lineinfile: read the whole file with one probe (stat + its text), edit

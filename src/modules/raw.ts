@@ -1,7 +1,7 @@
 import { shellJoin } from '../connection/quote.js';
 import { argError } from './common.js';
 import { registerModule } from './registry.js';
-import { runFinish, runStep } from './run-common.js';
+import { runFinish, runStep } from './lib/run-common.js';
 import type { ModuleDef, Operation } from './types.js';
 
 /**
