@@ -15,6 +15,11 @@ export interface ValidateOptions {
   playbooks: string[];
   inventory?: Inventory;
   rolesPath?: string[];
+  /**
+   * Told of what Ansible only warns about: a play whose `hosts` names no group or host of the inventory (the run
+   * skips it with a warning — groups made at run time by `group_by`/`add_host` are that way too).
+   */
+  onWarning?: (w: LifeboatError) => void;
 }
 
 export async function validate(opts: ValidateOptions): Promise<LifeboatError[]> {
@@ -23,7 +28,7 @@ export async function validate(opts: ValidateOptions): Promise<LifeboatError[]> 
     const { playbook, errors: loadErrors } = await readPlaybook(file, opts);
     errors.push(...loadErrors);
     for (const play of playbook.plays) {
-      if (opts.inventory) errors.push(...checkHosts(play, opts.inventory));
+      if (opts.inventory) for (const w of checkHosts(play, opts.inventory)) opts.onWarning?.(w);
       const all = [...play.preTasks, ...play.tasks, ...play.postTasks, ...play.handlers];
       const { tasks, handlers } = await expandIncludes(all, playbook.dir, opts, errors);
       errors.push(...checkNotify(tasks, [...play.handlers, ...handlers]));
@@ -101,7 +106,7 @@ function checkHosts(play: Play, inv: Inventory): LifeboatError[] {
     out.push(
       new LifeboatError('E_PATTERN', `hosts: \`${term}\` is no group or host of the inventory${near ? ` — did you mean \`${near}\`?` : ''}`, {
         src,
-        hint: `groups: ${[...inv.groups.keys()].join(', ')}`,
+        hint: `the play is skipped unless group_by/add_host makes it at run time; groups: ${[...inv.groups.keys()].join(', ')}`,
       }),
     );
   }

@@ -113,6 +113,20 @@ describe.skipIf(!BUILT)('the lifeboat command', () => {
     expect(v.stderr + v.stdout).not.toContain(join(ROOT, 'h1'));
   });
 
+  it('validate warns (exit 0) for hosts naming no group, as Ansible; checks -e as a run does (exit 4)', () => {
+    const dir = scratch({ 'inv.yml': LOCAL_INVENTORY, 'pb.yml': '- hosts: bastion\n  tasks:\n    - command: "true"\n' });
+    const w = lifeboat(['validate', '-i', join(dir, 'inv.yml'), join(dir, 'pb.yml')]);
+    expect(w.code).toBe(0);
+    expect(w.stderr).toMatch(/^warning: .*pb\.yml:1:10: hosts: `bastion` is no group or host of the inventory/m);
+    const missing = lifeboat(['validate', '-e', `@${join(dir, 'nope.yml')}`, join(dir, 'pb.yml')]);
+    expect(missing.code).toBe(4);
+    expect(missing.stderr).toContain('nope.yml: cannot read the file');
+    const port = lifeboat(['validate', '-e', 'ansible_port=twenty-two', join(dir, 'pb.yml')]);
+    expect(port.code).toBe(4);
+    expect(port.stderr).toContain('twenty-two');
+    expect(lifeboat(['validate', '-e', 'x=1', join(dir, 'pb.yml')]).code).toBe(0);
+  });
+
   it('validate refuses an empty playbook and an unclosed template, naming file and line (exit 4)', () => {
     const dir = scratch({ 'empty.yml': '', 'bad.yml': '- hosts: all\n  tasks:\n    - command: echo {{ foo\n' });
     const e = lifeboat(['validate', join(dir, 'empty.yml')]);
