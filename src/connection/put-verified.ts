@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { posix } from 'node:path';
-import { Transform } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 import { LifeboatError } from '../errors.js';
 import { shellQuote } from './quote.js';
 import type { ExecOptions, ExecResult } from './types.js';
@@ -23,10 +23,11 @@ const READ_CHUNK = 1024 * 1024;
  */
 export async function putVerified(
   conn: { host: string; exec(cmd: string, opts?: ExecOptions): Promise<ExecResult> },
-  src: string,
+  /** A local file, or a function opening the stream of bytes to send (e.g. a snapshot decoded on the way). */
+  src: string | (() => Promise<Readable>),
   dest: string,
   expect: { sha256: string; size: number },
-  opts: { mode?: number; become?: boolean } = {},
+  opts: { mode?: number; become?: boolean; signal?: AbortSignal } = {},
 ): Promise<VerifiedPut> {
   if (!/^[0-9a-f]{64}$/.test(expect.sha256)) throw new LifeboatError('E_USAGE', `putVerified: "${expect.sha256}" is not a sha256`);
   const tmp = posix.join(posix.dirname(dest), `.${posix.basename(dest)}.lifeboat-${randomBytes(6).toString('hex')}`);
@@ -51,12 +52,16 @@ export async function putVerified(
       done(null, chunk);
     },
   });
-  const source = createReadStream(src, { highWaterMark: READ_CHUNK });
-  source.once('error', (e) => tap.destroy(e));
-  const r = await conn.exec(cmd, { stdin: source.pipe(tap), ...(opts.become !== undefined ? { become: opts.become } : {}) });
+  const source = typeof src === 'string' ? createReadStream(src, { highWaterMark: READ_CHUNK }) : await src();
+  source.once('error', (e: Error) => tap.destroy(e));
+  const r = await conn.exec(cmd, {
+    stdin: source.pipe(tap),
+    ...(opts.become !== undefined ? { become: opts.become } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
   const sent = { sentSha256: hash.digest('hex'), bytes };
   if (r.rc !== 0) {
-    throw new LifeboatError('E_TASK', `copy of ${src} to ${conn.host}:${dest} failed: ${(r.stderr || r.stdout).trim() || `exit code ${r.rc}`}`, {
+    throw new LifeboatError('E_TASK', `copy of ${typeof src === 'string' ? src : 'the stream'} to ${conn.host}:${dest} failed: ${(r.stderr || r.stdout).trim() || `exit code ${r.rc}`}`, {
       host: conn.host,
       hint: sent.sentSha256 === expect.sha256 ? 'the bytes sent were right: the host received or stored others (disk full?)' : `the local file changed: it now has sha256 ${sent.sentSha256}`,
     });

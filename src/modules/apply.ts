@@ -1,6 +1,7 @@
 import type { SecretSet } from '../secrets.js';
 import type { Readable } from 'node:stream';
 import type { Connection, ExecResult } from '../connection/types.js';
+import { putVerified } from '../connection/put-verified.js';
 import { LifeboatError } from '../errors.js';
 import type { ModuleResult, Operation, Step, StepOutcome } from './types.js';
 
@@ -94,11 +95,20 @@ async function runStep(step: Step, conn: Connection, opts: ApplyOptions): Promis
   }
   try {
     if (step.kind === 'put') {
-      const src: string | Buffer | Readable =
-        step.content !== undefined ? Buffer.from(step.content, 'utf8') : step.open ? await step.open() : (step.src ?? '');
       if (step.content === undefined && step.src === undefined) {
         throw new LifeboatError('E_INTERNAL', `put step for ${step.dest} has neither content nor src`);
       }
+      if (step.verify && step.content === undefined) {
+        if (step.owner !== undefined || step.group !== undefined) throw new LifeboatError('E_INTERNAL', `verified put to ${step.dest} cannot set owner/group`);
+        await putVerified(conn, step.open ?? step.src ?? '', step.dest, step.verify, {
+          become,
+          ...(step.mode !== undefined ? { mode: step.mode } : {}),
+          ...(opts.signal ? { signal: opts.signal } : {}),
+        });
+        return { step };
+      }
+      const src: string | Buffer | Readable =
+        step.content !== undefined ? Buffer.from(step.content, 'utf8') : step.open ? await step.open() : (step.src ?? '');
       await conn.put(src, step.dest, {
         become,
         ...(step.mode !== undefined ? { mode: step.mode } : {}),

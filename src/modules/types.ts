@@ -35,6 +35,12 @@ export type Step =
       src?: string;
       /** E.g. a snapshot decrypted on the fly; `src` then names it for the plan. */
       open?: () => Promise<Readable>;
+      /**
+       * The bytes' sha256 and size, when known: the copy then streams through one exec channel with sha256
+       * computed on both sides as the bytes flow, and the host moves it into place only if it matches
+       * (connection/put-verified.ts) — nothing is read again. Not with owner/group.
+       */
+      verify?: { sha256: string; size: number };
       mode?: number;
       owner?: string;
       group?: string;

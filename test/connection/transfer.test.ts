@@ -153,6 +153,26 @@ describe.skipIf(skip)('putVerified: one exec channel, sha256 on both sides while
     expect((await c.exec(`ls -A ${remote}`)).stdout.trim()).not.toMatch(/lifeboat-/);
   });
 
+  it('takes a stream opener (a snapshot decoded on the way) and runs the put of an apply step with verify', async () => {
+    const chunks = Array.from({ length: 8 }, (_, i) => Buffer.alloc(512 * 1024, i + 1));
+    const h = createHash('sha256');
+    for (const ch of chunks) h.update(ch);
+    const sha = h.digest('hex');
+    const size = 8 * 512 * 1024;
+    const r = await putVerified(c, async () => Readable.from(chunks), join(remote, 's.bin'), { sha256: sha, size });
+    expect(r).toEqual({ sentSha256: sha, bytes: size });
+    expect(await sha256File(join(remote, 's.bin'))).toBe(sha);
+    // the same through a module step (modules/apply.ts): a wrong expected sha256 fails the step, nothing left
+    const { applyOperation } = await import('../../src/modules/apply.js');
+    const { SecretSet } = await import('../../src/secrets.js');
+    const step = { kind: 'put' as const, open: async () => Readable.from(chunks), src: 'decoded.db', dest: join(remote, 't.bin'), mode: 0o600, verify: { sha256: '0'.repeat(64), size } };
+    let seen: Array<string | undefined> = [];
+    const op = { changed: true, steps: [step], finish: (o: Array<{ error?: string }>) => ((seen = o.map((x) => x.error)), { changed: true }) };
+    await applyOperation(op, c, { secrets: new SecretSet(), become: false });
+    expect(seen).toEqual([expect.stringMatching(/arrived: sha256 [0-9a-f]{64}, 4194304 bytes/)]);
+    expect((await c.exec(`ls -A ${remote}`)).stdout).not.toMatch(/t\.bin|lifeboat-/);
+  });
+
   it('streams a Readable given as exec stdin with back-pressure (a command reading it whole)', async () => {
     const chunks = Array.from({ length: 64 }, (_, i) => Buffer.alloc(256 * 1024, i));
     const r = await c.exec('sha256sum', { stdin: Readable.from(chunks) });

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { shellQuote } from '../../src/connection/quote.js';
 import type { Connection, ExecOptions, ExecResult, PutOptions } from '../../src/connection/types.js';
@@ -61,7 +61,9 @@ export class LabConnection implements Connection {
         });
       });
       child.stdin.on('error', () => {});
-      child.stdin.end(opts.stdin ?? '');
+      // a stream (a verified put's bytes) is piped with back-pressure, as the real connections do
+      if (opts.stdin instanceof Readable) opts.stdin.pipe(child.stdin);
+      else child.stdin.end(opts.stdin ?? '');
     });
   }
 

@@ -6,13 +6,17 @@ import { type OfflineTool, snapshotStatusCmd } from './version.js';
  * appends (the last 32 bytes are the sha256 of everything before them — this catches truncation and
  * corruption, which 3.4's `snapshot status` does not), and `snapshot status` (hash, revision, keys, size).
  */
-export function snapshotCheckScript(tool: OfflineTool, file: string): string {
+/**
+ * `knownSha`: the sha256 the host already proved while the bytes arrived (a verified put) — not read again.
+ */
+export function snapshotCheckScript(tool: OfflineTool, file: string, knownSha?: string): string {
   const f = shellQuote(file);
+  const sha = knownSha && /^[0-9a-f]{64}$/.test(knownSha) ? `echo "SHA256 ${knownSha}"` : `echo "SHA256 $(sha256sum < ${f} | cut -d' ' -f1)"`;
   return [
     `[ -f ${f} ] || { echo "snapshot ${file.replace(/[^\w./-]/g, '?')} does not exist" >&2; exit 2; }`,
     `size=$(stat -c %s ${f})`,
     `echo "SIZE $size"`,
-    `echo "SHA256 $(sha256sum < ${f} | cut -d' ' -f1)"`,
+    sha,
     `if [ "$size" -gt 32 ]; then body=$(head -c $((size - 32)) ${f} | sha256sum | cut -d' ' -f1); trailer=$(tail -c 32 ${f} | od -An -vtx1 | tr -d ' \\n'); else body=x; trailer=y; fi`,
     `if [ "$body" = "$trailer" ]; then echo "TRAILER ok"; else echo "TRAILER bad"; fi`,
     `if st=$(${snapshotStatusCmd(tool, file)} 2>&1); then echo "STATUS $(echo "$st" | grep '^{"hash"' | head -1)"; else echo "STATUSERR $(echo "$st" | tail -1)"; fi`,

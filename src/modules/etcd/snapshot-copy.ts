@@ -57,10 +57,12 @@ export const etcdSnapshotCopyModule: ModuleDef<EtcdSnapshotCopyArgs> = {
         ...(snap.encoded ? { open: snap.open } : {}),
         dest: remote,
         mode: 0o600,
-        description: `copy ${basename(local)}${snap.encoded ? ' (decoded on the way)' : ''} to ${remote}`,
+        // sha256 and size proved by the node as the bytes arrive; moved into place only if they match
+        verify: { sha256: digest.sha256, size: digest.size },
+        description: `copy ${basename(local)}${snap.encoded ? ' (decoded on the way)' : ''} to ${remote} (sha256 checked on arrival)`,
       });
     }
-    steps.push({ kind: 'exec', cmd: snapshotCheckScript(tool, remote), description: `check ${remote} on the node (sha256, trailer, status)` });
+    steps.push({ kind: 'exec', cmd: snapshotCheckScript(tool, remote, already ? undefined : digest.sha256), description: `check ${remote} on the node (sha256, trailer, status)` });
     return {
       changed: !already,
       steps,
