@@ -7,8 +7,7 @@ import { shellQuote } from './quote.js';
 import type { ExecOptions, ExecResult } from './types.js';
 
 export interface VerifiedPut {
-  /** sha256 (hex) of the bytes read from the local file while they were sent. */
-  sentSha256: string;
+  /** Bytes sent (the host proved their sha256 and size before moving them into place). */
   bytes: number;
 }
 
@@ -17,9 +16,11 @@ const READ_CHUNK = 1024 * 1024;
 
 /**
  * Streams the local file `src` to `dest` through one exec channel (`tee` into a temporary name beside `dest`),
- * with sha256 computed on both sides while the bytes flow — the controller's over what it read, the host's
- * over what arrived — so neither copy is read again. The host renames the file into place only when what
- * arrived has `expect`'s sha256 and size; otherwise it removes it and the put fails (E_TASK). One round-trip.
+ * with sha256 computed by the host over what arrived, while the bytes flow — the copy is never read again. The
+ * host renames the file into place only when what arrived has `expect`'s sha256 and size (the manifest's,
+ * checked on the controller before); otherwise it removes it and the put fails (E_TASK). One round-trip.
+ * The controller does not hash what it sends (with 3 members at once that was 3 reads' worth of CPU on the
+ * controller for nothing the host does not prove); only a failed copy of a file hashes the file, for the hint.
  */
 export async function putVerified(
   conn: { host: string; exec(cmd: string, opts?: ExecOptions): Promise<ExecResult> },
@@ -40,14 +41,12 @@ export async function putVerified(
     `&& [ "$d" = ${expect.sha256} ] && [ "$s" = ${expect.size} ] && chmod ${mode} ${t} && mv -f ${t} ${shellQuote(dest)}`,
     `|| { rm -f ${t}; echo "arrived: sha256 \${d:-?}, \${s:-?} bytes" >&2; exit 1; }`,
   ].join(' ');
-  const hash = createHash('sha256');
   let bytes = 0;
-  // Hashed by a stage of the pipe, not a 'data' listener: that would start the flow before exec pipes it to the
+  // Counted by a stage of the pipe, not a 'data' listener: that would start the flow before exec pipes it to the
   // channel, and the first chunks would be lost (tried: the host refused a copy 1 MiB short).
   const tap = new Transform({
     highWaterMark: READ_CHUNK,
     transform(chunk: Buffer, _enc, done) {
-      hash.update(chunk);
       bytes += chunk.length;
       done(null, chunk);
     },
@@ -59,12 +58,24 @@ export async function putVerified(
     ...(opts.become !== undefined ? { become: opts.become } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
-  const sent = { sentSha256: hash.digest('hex'), bytes };
   if (r.rc !== 0) {
+    const local = typeof src === 'string' ? await fileSha256(src).catch(() => undefined) : undefined;
+    const hint =
+      local === undefined
+        ? 'the host received or stored other bytes than expected (disk full? the source changed?)'
+        : local === expect.sha256
+          ? 'the local file is right: the host received or stored other bytes (disk full?)'
+          : `the local file changed: it now has sha256 ${local}`;
     throw new LifeboatError('E_TASK', `copy of ${typeof src === 'string' ? src : 'the stream'} to ${conn.host}:${dest} failed: ${(r.stderr || r.stdout).trim() || `exit code ${r.rc}`}`, {
       host: conn.host,
-      hint: sent.sentSha256 === expect.sha256 ? 'the bytes sent were right: the host received or stored others (disk full?)' : `the local file changed: it now has sha256 ${sent.sentSha256}`,
+      hint,
     });
   }
-  return sent;
+  return { bytes };
+}
+
+async function fileSha256(file: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const c of createReadStream(file, { highWaterMark: READ_CHUNK })) h.update(c as Buffer);
+  return h.digest('hex');
 }
