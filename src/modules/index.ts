@@ -25,6 +25,7 @@ import './set_fact.js';
 import './include_vars.js';
 import './group_by.js';
 import './blockinfile.js';
+import './ini_file.js';
 import './replace.js';
 import './hostname.js';
 import './sysctl.js';

@@ -44,6 +44,23 @@ describeLab('file-editing and kernel modules on a lab host', { hosts: 1, etcd: 1
     expect((await run('blockinfile', { path: '/etc/none.conf', block: 'x' })).result).toMatchObject({ failed: true, rc: 257 });
   });
 
+  it('ini_file: changes a commented option in place, adds a section, removes one; idempotent; plan changes nothing', async () => {
+    await sh("printf '[main]\\n# gpgcheck = 0\\nname = x\\n\\n[extra]\\na = 1\\n' > /etc/lb-ini.conf");
+    const r = await threeRuns(conn, 'ini_file', { path: '/etc/lb-ini.conf', section: 'main', option: 'gpgcheck', value: 1 }, {
+      unchanged: async () => expect(await sh('grep -c "^# gpgcheck" /etc/lb-ini.conf')).toBe('1\n'),
+    });
+    expect(r.first.msg).toBe('option changed');
+    await threeRuns(conn, 'ini_file', { path: '/etc/lb-ini.conf', section: 'new', option: 'k', value: 'v', no_extra_spaces: true }, { unchanged: async () => {} });
+    await threeRuns(conn, 'ini_file', { path: '/etc/lb-ini.conf', section: 'extra', state: 'absent' }, { unchanged: async () => {} });
+    expect(await sh('cat /etc/lb-ini.conf')).toBe('[main]\ngpgcheck = 1\nname = x\n\n[new]\nk=v\n');
+    const made = await threeRuns(conn, 'community.general.ini_file', { path: '/etc/lb-ini.d/a.ini', section: 's', option: 'o', value: 'v', mode: '0600' }, {
+      unchanged: async () => expect(await sh('test -e /etc/lb-ini.d/a.ini || echo no')).toBe('no\n'),
+    });
+    expect(made.first.msg).toBe('section and option added');
+    expect(await sh('cat /etc/lb-ini.d/a.ini; stat -c %a /etc/lb-ini.d/a.ini')).toBe('\n[s]\no = v\n600\n');
+    expect((await run('ini_file', { path: '/etc/none.ini', section: 's', option: 'o', value: 'v', create: false })).result).toMatchObject({ failed: true, rc: 257 });
+  });
+
   it('replace: every match, back-references, between after/before; second run no change', async () => {
     await sh("printf 'server a:80\\n# begin\\nserver b:80\\nserver c:80\\n# end\\nserver d:80\\n' > /etc/lb-rep.conf");
     const args = { path: '/etc/lb-rep.conf', regexp: '^server (\\w+):80$', replace: 'server \\1:8080', after: '# begin', before: '# end' };
