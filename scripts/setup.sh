@@ -12,8 +12,9 @@ PKGS=(etcd-server etcd-client openssh-server openssh-client iproute2 openssl uti
   tmux          # the terminal view (listr2) is checked on a real pseudo-terminal
   chromium      # the plan picture (--format html) is checked in a real headless Chromium
   ansible-core  # reference for the inventory parity tests and the Ansible comparison in bench/
+  cron          # crontab(1) for the cron module's lab test (the daemon is not started: policy-rc.d below)
 )
-CMDS=(etcd etcdctl sshd ssh ip openssl unshare nsenter pgrep cc)
+CMDS=(etcd etcdctl sshd ssh ip openssl unshare nsenter pgrep cc crontab)
 
 missing_pkgs=()
 # Installed means "install ok installed": a removed package keeps its conffiles and `dpkg -s` still succeeds.

@@ -26,6 +26,7 @@ import './include_vars.js';
 import './group_by.js';
 import './blockinfile.js';
 import './ini_file.js';
+import './cron.js';
 import './replace.js';
 import './hostname.js';
 import './sysctl.js';

@@ -61,6 +61,22 @@ describeLab('file-editing and kernel modules on a lab host', { hosts: 1, etcd: 1
     expect((await run('ini_file', { path: '/etc/none.ini', section: 's', option: 'o', value: 'v', create: false })).result).toMatchObject({ failed: true, rc: 257 });
   });
 
+  it('cron: a job in /etc/cron.d and in root\'s crontab, changed in place, removed; idempotent; plan changes nothing', async () => {
+    const args = { name: 'etcd backup', minute: 5, hour: '*/6', job: '/usr/local/bin/backup >> /var/log/b.log 2>&1', user: 'root', cron_file: 'lb-backup' };
+    const r = await threeRuns(conn, 'cron', args, { unchanged: async () => expect(await sh('test -e /etc/cron.d/lb-backup || echo no')).toBe('no\n') });
+    expect(r.first).toMatchObject({ changed: true, jobs: ['etcd backup'] });
+    expect(await sh('cat /etc/cron.d/lb-backup; stat -c %a /etc/cron.d/lb-backup')).toBe('#Ansible: etcd backup\n5 */6 * * * root /usr/local/bin/backup >> /var/log/b.log 2>&1\n644\n');
+    await threeRuns(conn, 'cron', { ...args, hour: 3 }, { unchanged: async () => expect(await sh('grep -c "\\*/6" /etc/cron.d/lb-backup')).toBe('1\n') });
+    await threeRuns(conn, 'cron', { name: 'etcd backup', cron_file: 'lb-backup', state: 'absent' }, { unchanged: async () => {} });
+    expect(await sh('test -e /etc/cron.d/lb-backup || echo gone')).toBe('gone\n'); // no job left: the file goes, as in Ansible
+    // root's own crontab, through crontab(1)
+    await sh('crontab -r 2>/dev/null; true');
+    await threeRuns(conn, 'cron', { name: 'sweep', special_time: 'daily', job: '/bin/true' }, { unchanged: async () => expect(await sh('crontab -l 2>/dev/null || echo none')).toBe('none\n') });
+    expect(await sh('crontab -l')).toBe('#Ansible: sweep\n@daily /bin/true\n');
+    await threeRuns(conn, 'cron', { name: 'sweep', state: 'absent' }, { unchanged: async () => {} });
+    expect(await sh('crontab -l')).toBe('');
+  });
+
   it('replace: every match, back-references, between after/before; second run no change', async () => {
     await sh("printf 'server a:80\\n# begin\\nserver b:80\\nserver c:80\\n# end\\nserver d:80\\n' > /etc/lb-rep.conf");
     const args = { path: '/etc/lb-rep.conf', regexp: '^server (\\w+):80$', replace: 'server \\1:8080', after: '# begin', before: '# end' };
