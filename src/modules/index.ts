@@ -42,3 +42,4 @@ import './service_facts.js';
 import './selinux.js';
 import './pam_limits.js';
 import './package_facts.js';
+import './get_url.js';

@@ -1,7 +1,11 @@
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ConnectionPool } from '../../src/connection/index.js';
 import type { Connection } from '../../src/connection/types.js';
 import { describeLab } from '../lab/fixture.js';
+import { controllerAddress } from '../lab/paths.js';
 import { threeRuns } from './idempotence.js';
 import { labPool } from './lab-conn.js';
 import { runModule } from './run.js';
@@ -10,6 +14,12 @@ import { runModule } from './run.js';
 describeLab('cluster-playbook modules on a lab host', { hosts: 1, etcd: 0, masters: 0, tls: false }, (lab) => {
   let pool: ConnectionPool;
   let conn: Connection;
+  // an HTTP server in the test process, on the controller's address on the lab bridge (reachable from the hosts)
+  let server: Server;
+  let base = '';
+  const hits: IncomingMessage[] = [];
+  const BODY = 'lifeboat payload\n';
+  const sha256 = createHash('sha256').update(BODY).digest('hex');
   const sh = async (cmd: string) => {
     const r = await lab().sh('node1', cmd);
     expect(r.rc, r.stderr).toBe(0);
@@ -19,9 +29,35 @@ describeLab('cluster-playbook modules on a lab host', { hosts: 1, etcd: 0, maste
   beforeAll(async () => {
     pool = labPool(lab());
     conn = await pool.get('node1');
+    server = createServer((req, res) => {
+      hits.push(req);
+      let body = '';
+      req.on('data', (c: Buffer) => {
+        body += c.toString('utf8');
+      });
+      req.on('end', () => {
+        const url = req.url ?? '';
+        if (url.startsWith('/files/')) return res.end(BODY);
+        if (url === '/secret' && req.headers.authorization !== `Basic ${Buffer.from('lb:s3cret').toString('base64')}`) {
+          res.statusCode = 401;
+          return res.end('no');
+        }
+        if (url === '/secret') return res.end('ok');
+        if (url.startsWith('/api')) {
+          res.setHeader('content-type', 'application/json');
+          res.statusCode = req.method === 'POST' ? 201 : 200;
+          return res.end(JSON.stringify({ method: req.method, body: body ? JSON.parse(body) : null, h: req.headers['x-lb'] ?? null }));
+        }
+        res.statusCode = 404;
+        res.end('not found');
+      });
+    });
+    await new Promise<void>((ok) => server.listen(0, controllerAddress(lab().id), ok));
+    base = `http://${controllerAddress(lab().id)}:${(server.address() as AddressInfo).port}`;
   });
   afterAll(async () => {
     await pool?.closeAll();
+    await new Promise((ok) => server?.close(ok));
   });
 
   it('file: attributes +i / -i with chattr, times from a timestamp, touch with preserve', async () => {
@@ -41,5 +77,43 @@ describeLab('cluster-playbook modules on a lab host', { hosts: 1, etcd: 0, maste
     await threeRuns(conn, 'file', keep, { unchanged: async () => expect(await sh('ls /root/lb-attr')).toBe('f\n') });
     expect((await run('file', { path: f, state: 'touch' })).result.changed).toBe(true);
     expect(Number(await sh(`stat -c %Y ${f}`))).toBeGreaterThan(1600000000);
+  });
+
+  it('get_url: downloads on the host with the checksum checked first; idempotent; wget and python3 when curl is missing', async () => {
+    await sh('mkdir -p /opt/lb && rm -rf /opt/lb/*');
+    const args = { url: `${base}/files/a.bin`, dest: '/opt/lb/a.bin', checksum: `sha256:${sha256}`, mode: '0640', headers: { 'X-Lb': 'yes' } };
+    const r = await threeRuns(conn, 'get_url', args, { unchanged: async () => expect(await sh('ls -A /opt/lb')).toBe('') });
+    expect(r.first).toMatchObject({ status_code: 200, dest: '/opt/lb/a.bin', msg: `OK (${BODY.length} bytes)` });
+    expect(await sh('cat /opt/lb/a.bin; stat -c %a /opt/lb/a.bin; ls -A /opt/lb')).toBe(`${BODY}640\na.bin\n`);
+    expect(hits.filter((h) => h.url === '/files/a.bin')).toHaveLength(1); // the second run did not fetch again
+    expect(hits[0]?.headers['x-lb']).toBe('yes');
+    // a wrong checksum fails and leaves nothing behind; a 404 fails naming the status
+    const bad = await run('get_url', { url: `${base}/files/b.bin`, dest: '/opt/lb/b.bin', checksum: `sha256:${'0'.repeat(64)}` });
+    expect(bad.result).toMatchObject({ failed: true, msg: expect.stringContaining('did not match') });
+    const missing = await run('get_url', { url: `${base}/nope`, dest: '/opt/lb/n' });
+    expect(missing.result).toMatchObject({ failed: true, msg: expect.stringContaining('HTTP 404') });
+    expect(await sh('ls -A /opt/lb')).toBe('a.bin\n');
+    // force: fetched again, same content: no change; credentials
+    const force = await run('get_url', { ...args, checksum: '', force: true });
+    expect(force.result).toMatchObject({ changed: false, status_code: 200 });
+    const auth = await run('get_url', { url: `${base}/secret`, dest: '/opt/lb/s', url_username: 'lb', url_password: 's3cret' });
+    expect(auth.result.changed).toBe(true);
+    expect(await sh('cat /opt/lb/s')).toBe('ok');
+    // into a directory: the URL's file name
+    expect((await run('get_url', { url: `${base}/files/d.txt`, dest: '/opt/lb' })).result.dest).toBe('/opt/lb/d.txt');
+    // without curl (hidden in this host's mount namespace): wget; without wget too: python3; then nothing
+    try {
+      await sh('mount --bind /dev/null /usr/bin/curl');
+      expect(await sh('command -v curl || echo none')).toBe('none\n');
+      await threeRuns(conn, 'get_url', { url: `${base}/files/w`, dest: '/opt/lb/w' }, { unchanged: async () => {} });
+      await sh('mount --bind /dev/null /usr/bin/wget');
+      expect(await sh('command -v wget || echo none; command -v python3')).toBe('none\n/usr/bin/python3\n');
+      await threeRuns(conn, 'get_url', { url: `${base}/files/p`, dest: '/opt/lb/p', mode: 'u=rw,go=' }, { unchanged: async () => {} });
+      expect(await sh('cat /opt/lb/w /opt/lb/p; stat -c %a /opt/lb/p')).toBe(`${BODY}${BODY}600\n`);
+      expect((await run('get_url', { url: `${base}/files/p`, dest: '/opt/lb/p', force: true })).result.changed).toBe(false);
+      expect((await run('get_url', { url: `${base}/nope`, dest: '/opt/lb/n2' })).result).toMatchObject({ failed: true, msg: expect.stringContaining('HTTP 404') });
+    } finally {
+      await lab().sh('node1', 'umount /usr/bin/wget; umount /usr/bin/curl');
+    }
   });
 });
