@@ -43,3 +43,4 @@ import './selinux.js';
 import './pam_limits.js';
 import './package_facts.js';
 import './get_url.js';
+import './unarchive.js';

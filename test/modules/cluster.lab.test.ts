@@ -1,4 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -114,6 +118,34 @@ describeLab('cluster-playbook modules on a lab host', { hosts: 1, etcd: 0, maste
       expect((await run('get_url', { url: `${base}/nope`, dest: '/opt/lb/n2' })).result).toMatchObject({ failed: true, msg: expect.stringContaining('HTTP 404') });
     } finally {
       await lab().sh('node1', 'umount /usr/bin/wget; umount /usr/bin/curl');
+    }
+  });
+
+  it('unarchive: a controller tgz uploaded and unpacked, a host zip (remote_src), strip-components with creates', async () => {
+    const pb = mkdtempSync(join(tmpdir(), 'lb-unarchive-lab-'));
+    try {
+      mkdirSync(join(pb, 'files', 'src', 'kube', 'bin'), { recursive: true });
+      writeFileSync(join(pb, 'files', 'src', 'kube', 'bin', 'kubectl'), '#!/bin/sh\necho fake\n', { mode: 0o755 });
+      writeFileSync(join(pb, 'files', 'src', 'kube', 'README'), 'readme\n');
+      execFileSync('tar', ['-czf', join(pb, 'files', 'kube.tgz'), '-C', join(pb, 'files', 'src'), 'kube']);
+      const over = { over: { playbookDir: pb } };
+      await sh('rm -rf /opt/lbx /opt/lbs && mkdir -p /opt/lbx /opt/lbs');
+      const r = await threeRuns(conn, 'unarchive', { src: 'kube.tgz', dest: '/opt/lbx', list_files: true }, { ...over, unchanged: async () => expect(await sh('ls -A /opt/lbx')).toBe('') });
+      expect(r.second.result).toMatchObject({ handler: 'TarArchive', files: expect.arrayContaining(['kube/bin/kubectl']) });
+      expect(await sh('/opt/lbx/kube/bin/kubectl; cat /opt/lbx/kube/README; ls -A /tmp | grep -c lifeboat-unarchive || true')).toBe('fake\nreadme\n0\n');
+      await sh('echo changed >> /opt/lbx/kube/README');
+      expect((await run('unarchive', { src: 'kube.tgz', dest: '/opt/lbx' }, { check: true, playbookDir: pb })).op.changed).toBe(true);
+      const strip = { src: 'kube.tgz', dest: '/opt/lbs', extra_opts: ['--strip-components=1'], creates: '/opt/lbs/bin/kubectl', owner: 'nobody' };
+      await threeRuns(conn, 'unarchive', strip, { ...over, unchanged: async () => expect(await sh('ls -A /opt/lbs')).toBe('') });
+      expect(await sh('stat -c %U /opt/lbs/bin/kubectl /opt/lbs/README')).toBe('nobody\nnobody\n');
+      // remote_src: a zip made on the host
+      await sh('rm -rf /root/z /opt/lbz && mkdir -p /root/z/d /opt/lbz && echo one > /root/z/d/f && cd /root && zip -qr z.zip z');
+      await threeRuns(conn, 'unarchive', { src: '/root/z.zip', dest: '/opt/lbz', remote_src: true }, { unchanged: async () => expect(await sh('ls -A /opt/lbz')).toBe('') });
+      expect(await sh('cat /opt/lbz/z/d/f')).toBe('one\n');
+      expect((await run('unarchive', { src: '/root/none.zip', dest: '/opt/lbz', remote_src: true })).result).toMatchObject({ failed: true });
+      expect((await run('unarchive', { src: '/root/z.zip', dest: '/opt/none', remote_src: true })).result).toMatchObject({ failed: true });
+    } finally {
+      rmSync(pb, { recursive: true, force: true });
     }
   });
 });
