@@ -44,3 +44,4 @@ import './pam_limits.js';
 import './package_facts.js';
 import './get_url.js';
 import './unarchive.js';
+import './uri.js';

@@ -148,4 +148,22 @@ describeLab('cluster-playbook modules on a lab host', { hosts: 1, etcd: 0, maste
       rmSync(pb, { recursive: true, force: true });
     }
   });
+
+  it('uri: GET json, POST a json body (status_code 201), return_content, a status outside status_code fails, creates skips', async () => {
+    const get = await run('uri', { url: `${base}/api/x`, headers: { 'X-Lb': 'h1' }, return_content: true });
+    expect(get.result).toMatchObject({ changed: false, status: 200, content_type: 'application/json', json: { method: 'GET', body: null, h: 'h1' } });
+    expect(JSON.parse(String(get.result.content))).toEqual({ method: 'GET', body: null, h: 'h1' });
+    const post = await run('ansible.builtin.uri', { url: `${base}/api/x`, method: 'POST', body: { a: [1, 'two'] }, body_format: 'json', status_code: [200, 201] });
+    expect(post.result).toMatchObject({ status: 201, json: { method: 'POST', body: { a: [1, 'two'] } } });
+    expect(post.result.content).toBeUndefined();
+    const bad = await run('uri', { url: `${base}/missing` });
+    expect(bad.result).toMatchObject({ failed: true, status: 404, content: 'not found', msg: expect.stringContaining('Status code was 404 and not [200]') });
+    expect((await run('uri', { url: `${base}/secret`, url_username: 'lb', url_password: 's3cret', return_content: true })).result.content).toBe('ok');
+    const down = await run('uri', { url: `http://${controllerAddress(lab().id)}:1/`, timeout: 3 });
+    expect(down.result).toMatchObject({ failed: true, msg: expect.stringContaining('Request failed') });
+    await sh('touch /root/uri-done');
+    const skip = await run('uri', { url: `${base}/api/x`, method: 'DELETE', creates: '/root/uri-done' });
+    expect(skip.op.steps).toEqual([]);
+    expect(skip.result.msg).toBe('skipped, since /root/uri-done exists');
+  });
 });

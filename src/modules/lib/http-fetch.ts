@@ -17,6 +17,8 @@ export interface HttpOptions {
   agent: string;
   /** false: ignore http(s)_proxy in the environment (use_proxy: no). */
   useProxy: boolean;
+  /** Follow redirects (default true). */
+  follow?: boolean;
 }
 
 export interface DownloadSpec extends HttpOptions {
@@ -31,7 +33,7 @@ export interface DownloadSpec extends HttpOptions {
 
 /** curl arguments shared by get_url and uri (everything but the output options). */
 export function curlArgs(o: HttpOptions): string[] {
-  const a = ['curl', '-sS', '-L', '--connect-timeout', String(o.timeout), '--speed-time', String(o.timeout), '--speed-limit', '1'];
+  const a = ['curl', '-sS', ...(o.follow === false ? [] : ['-L']), '--connect-timeout', String(o.timeout), '--speed-time', String(o.timeout), '--speed-limit', '1'];
   if (!o.validateCerts) a.push('-k');
   if (!o.useProxy) a.push('--noproxy', '*');
   a.push('-A', o.agent);
