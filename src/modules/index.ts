@@ -45,3 +45,4 @@ import './package_facts.js';
 import './get_url.js';
 import './unarchive.js';
 import './uri.js';
+import './mount.js';

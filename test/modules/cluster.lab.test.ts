@@ -84,38 +84,38 @@ describeLab('cluster-playbook modules on a lab host', { hosts: 1, etcd: 0, maste
   });
 
   it('get_url: downloads on the host with the checksum checked first; idempotent; wget and python3 when curl is missing', async () => {
-    await sh('mkdir -p /opt/lb && rm -rf /opt/lb/*');
-    const args = { url: `${base}/files/a.bin`, dest: '/opt/lb/a.bin', checksum: `sha256:${sha256}`, mode: '0640', headers: { 'X-Lb': 'yes' } };
-    const r = await threeRuns(conn, 'get_url', args, { unchanged: async () => expect(await sh('ls -A /opt/lb')).toBe('') });
-    expect(r.first).toMatchObject({ status_code: 200, dest: '/opt/lb/a.bin', msg: `OK (${BODY.length} bytes)` });
-    expect(await sh('cat /opt/lb/a.bin; stat -c %a /opt/lb/a.bin; ls -A /opt/lb')).toBe(`${BODY}640\na.bin\n`);
+    await sh('mkdir -p /var/lib/lb && rm -rf /var/lib/lb/*');
+    const args = { url: `${base}/files/a.bin`, dest: '/var/lib/lb/a.bin', checksum: `sha256:${sha256}`, mode: '0640', headers: { 'X-Lb': 'yes' } };
+    const r = await threeRuns(conn, 'get_url', args, { unchanged: async () => expect(await sh('ls -A /var/lib/lb')).toBe('') });
+    expect(r.first).toMatchObject({ status_code: 200, dest: '/var/lib/lb/a.bin', msg: `OK (${BODY.length} bytes)` });
+    expect(await sh('cat /var/lib/lb/a.bin; stat -c %a /var/lib/lb/a.bin; ls -A /var/lib/lb')).toBe(`${BODY}640\na.bin\n`);
     expect(hits.filter((h) => h.url === '/files/a.bin')).toHaveLength(1); // the second run did not fetch again
     expect(hits[0]?.headers['x-lb']).toBe('yes');
     // a wrong checksum fails and leaves nothing behind; a 404 fails naming the status
-    const bad = await run('get_url', { url: `${base}/files/b.bin`, dest: '/opt/lb/b.bin', checksum: `sha256:${'0'.repeat(64)}` });
+    const bad = await run('get_url', { url: `${base}/files/b.bin`, dest: '/var/lib/lb/b.bin', checksum: `sha256:${'0'.repeat(64)}` });
     expect(bad.result).toMatchObject({ failed: true, msg: expect.stringContaining('did not match') });
-    const missing = await run('get_url', { url: `${base}/nope`, dest: '/opt/lb/n' });
+    const missing = await run('get_url', { url: `${base}/nope`, dest: '/var/lib/lb/n' });
     expect(missing.result).toMatchObject({ failed: true, msg: expect.stringContaining('HTTP 404') });
-    expect(await sh('ls -A /opt/lb')).toBe('a.bin\n');
+    expect(await sh('ls -A /var/lib/lb')).toBe('a.bin\n');
     // force: fetched again, same content: no change; credentials
     const force = await run('get_url', { ...args, checksum: '', force: true });
     expect(force.result).toMatchObject({ changed: false, status_code: 200 });
-    const auth = await run('get_url', { url: `${base}/secret`, dest: '/opt/lb/s', url_username: 'lb', url_password: 's3cret' });
+    const auth = await run('get_url', { url: `${base}/secret`, dest: '/var/lib/lb/s', url_username: 'lb', url_password: 's3cret' });
     expect(auth.result.changed).toBe(true);
-    expect(await sh('cat /opt/lb/s')).toBe('ok');
+    expect(await sh('cat /var/lib/lb/s')).toBe('ok');
     // into a directory: the URL's file name
-    expect((await run('get_url', { url: `${base}/files/d.txt`, dest: '/opt/lb' })).result.dest).toBe('/opt/lb/d.txt');
+    expect((await run('get_url', { url: `${base}/files/d.txt`, dest: '/var/lib/lb' })).result.dest).toBe('/var/lib/lb/d.txt');
     // without curl (hidden in this host's mount namespace): wget; without wget too: python3; then nothing
     try {
       await sh('mount --bind /dev/null /usr/bin/curl');
       expect(await sh('command -v curl || echo none')).toBe('none\n');
-      await threeRuns(conn, 'get_url', { url: `${base}/files/w`, dest: '/opt/lb/w' }, { unchanged: async () => {} });
+      await threeRuns(conn, 'get_url', { url: `${base}/files/w`, dest: '/var/lib/lb/w' }, { unchanged: async () => {} });
       await sh('mount --bind /dev/null /usr/bin/wget');
       expect(await sh('command -v wget || echo none; command -v python3')).toBe('none\n/usr/bin/python3\n');
-      await threeRuns(conn, 'get_url', { url: `${base}/files/p`, dest: '/opt/lb/p', mode: 'u=rw,go=' }, { unchanged: async () => {} });
-      expect(await sh('cat /opt/lb/w /opt/lb/p; stat -c %a /opt/lb/p')).toBe(`${BODY}${BODY}600\n`);
-      expect((await run('get_url', { url: `${base}/files/p`, dest: '/opt/lb/p', force: true })).result.changed).toBe(false);
-      expect((await run('get_url', { url: `${base}/nope`, dest: '/opt/lb/n2' })).result).toMatchObject({ failed: true, msg: expect.stringContaining('HTTP 404') });
+      await threeRuns(conn, 'get_url', { url: `${base}/files/p`, dest: '/var/lib/lb/p', mode: 'u=rw,go=' }, { unchanged: async () => {} });
+      expect(await sh('cat /var/lib/lb/w /var/lib/lb/p; stat -c %a /var/lib/lb/p')).toBe(`${BODY}${BODY}600\n`);
+      expect((await run('get_url', { url: `${base}/files/p`, dest: '/var/lib/lb/p', force: true })).result.changed).toBe(false);
+      expect((await run('get_url', { url: `${base}/nope`, dest: '/var/lib/lb/n2' })).result).toMatchObject({ failed: true, msg: expect.stringContaining('HTTP 404') });
     } finally {
       await lab().sh('node1', 'umount /usr/bin/wget; umount /usr/bin/curl');
     }
@@ -129,21 +129,21 @@ describeLab('cluster-playbook modules on a lab host', { hosts: 1, etcd: 0, maste
       writeFileSync(join(pb, 'files', 'src', 'kube', 'README'), 'readme\n');
       execFileSync('tar', ['-czf', join(pb, 'files', 'kube.tgz'), '-C', join(pb, 'files', 'src'), 'kube']);
       const over = { over: { playbookDir: pb } };
-      await sh('rm -rf /opt/lbx /opt/lbs && mkdir -p /opt/lbx /opt/lbs');
-      const r = await threeRuns(conn, 'unarchive', { src: 'kube.tgz', dest: '/opt/lbx', list_files: true }, { ...over, unchanged: async () => expect(await sh('ls -A /opt/lbx')).toBe('') });
+      await sh('rm -rf /var/lib/lbx /var/lib/lbs && mkdir -p /var/lib/lbx /var/lib/lbs');
+      const r = await threeRuns(conn, 'unarchive', { src: 'kube.tgz', dest: '/var/lib/lbx', list_files: true }, { ...over, unchanged: async () => expect(await sh('ls -A /var/lib/lbx')).toBe('') });
       expect(r.second.result).toMatchObject({ handler: 'TarArchive', files: expect.arrayContaining(['kube/bin/kubectl']) });
-      expect(await sh('/opt/lbx/kube/bin/kubectl; cat /opt/lbx/kube/README; ls -A /tmp | grep -c lifeboat-unarchive || true')).toBe('fake\nreadme\n0\n');
-      await sh('echo changed >> /opt/lbx/kube/README');
-      expect((await run('unarchive', { src: 'kube.tgz', dest: '/opt/lbx' }, { check: true, playbookDir: pb })).op.changed).toBe(true);
-      const strip = { src: 'kube.tgz', dest: '/opt/lbs', extra_opts: ['--strip-components=1'], creates: '/opt/lbs/bin/kubectl', owner: 'nobody' };
-      await threeRuns(conn, 'unarchive', strip, { ...over, unchanged: async () => expect(await sh('ls -A /opt/lbs')).toBe('') });
-      expect(await sh('stat -c %U /opt/lbs/bin/kubectl /opt/lbs/README')).toBe('nobody\nnobody\n');
+      expect(await sh('/var/lib/lbx/kube/bin/kubectl; cat /var/lib/lbx/kube/README; ls -A /tmp | grep -c lifeboat-unarchive || true')).toBe('fake\nreadme\n0\n');
+      await sh('echo changed >> /var/lib/lbx/kube/README');
+      expect((await run('unarchive', { src: 'kube.tgz', dest: '/var/lib/lbx' }, { check: true, playbookDir: pb })).op.changed).toBe(true);
+      const strip = { src: 'kube.tgz', dest: '/var/lib/lbs', extra_opts: ['--strip-components=1'], creates: '/var/lib/lbs/bin/kubectl', owner: 'nobody' };
+      await threeRuns(conn, 'unarchive', strip, { ...over, unchanged: async () => expect(await sh('ls -A /var/lib/lbs')).toBe('') });
+      expect(await sh('stat -c %U /var/lib/lbs/bin/kubectl /var/lib/lbs/README')).toBe('nobody\nnobody\n');
       // remote_src: a zip made on the host
-      await sh('rm -rf /root/z /opt/lbz && mkdir -p /root/z/d /opt/lbz && echo one > /root/z/d/f && cd /root && zip -qr z.zip z');
-      await threeRuns(conn, 'unarchive', { src: '/root/z.zip', dest: '/opt/lbz', remote_src: true }, { unchanged: async () => expect(await sh('ls -A /opt/lbz')).toBe('') });
-      expect(await sh('cat /opt/lbz/z/d/f')).toBe('one\n');
-      expect((await run('unarchive', { src: '/root/none.zip', dest: '/opt/lbz', remote_src: true })).result).toMatchObject({ failed: true });
-      expect((await run('unarchive', { src: '/root/z.zip', dest: '/opt/none', remote_src: true })).result).toMatchObject({ failed: true });
+      await sh('rm -rf /root/z /var/lib/lbz && mkdir -p /root/z/d /var/lib/lbz && echo one > /root/z/d/f && cd /root && zip -qr z.zip z');
+      await threeRuns(conn, 'unarchive', { src: '/root/z.zip', dest: '/var/lib/lbz', remote_src: true }, { unchanged: async () => expect(await sh('ls -A /var/lib/lbz')).toBe('') });
+      expect(await sh('cat /var/lib/lbz/z/d/f')).toBe('one\n');
+      expect((await run('unarchive', { src: '/root/none.zip', dest: '/var/lib/lbz', remote_src: true })).result).toMatchObject({ failed: true });
+      expect((await run('unarchive', { src: '/root/z.zip', dest: '/var/lib/none', remote_src: true })).result).toMatchObject({ failed: true });
     } finally {
       rmSync(pb, { recursive: true, force: true });
     }
@@ -165,5 +165,35 @@ describeLab('cluster-playbook modules on a lab host', { hosts: 1, etcd: 0, maste
     const skip = await run('uri', { url: `${base}/api/x`, method: 'DELETE', creates: '/root/uri-done' });
     expect(skip.op.steps).toEqual([]);
     expect(skip.result.msg).toBe('skipped, since /root/uri-done exists');
+  });
+
+  it("mount: a tmpfs in the host's own mount namespace and /etc (an overlay per host); present, mounted, remount on change, unmounted, absent", async () => {
+    const mp = '/var/lib/lb-mnt';
+    const fstabLine = async () => (await sh(`grep -F ' ${mp} ' /etc/fstab || true`)).trim();
+    const args = { path: mp, src: 'lbtmp', fstype: 'tmpfs', opts: 'size=1m,mode=0755', state: 'mounted' };
+    const isMounted = async () => (await lab().sh('node1', `findmnt -n --mountpoint ${mp}`)).rc === 0;
+    try {
+      await threeRuns(conn, 'ansible.posix.mount', { ...args, state: 'present' }, { unchanged: async () => expect(await fstabLine()).toBe('') });
+      expect(await fstabLine()).toBe(`lbtmp ${mp} tmpfs size=1m,mode=0755 0 0`);
+      expect(await isMounted()).toBe(false);
+      await threeRuns(conn, 'mount', args, { unchanged: async () => expect(await isMounted()).toBe(false) });
+      expect(await sh(`findmnt -n -r -o SOURCE,FSTYPE --mountpoint ${mp}; echo hi > ${mp}/x; cat ${mp}/x`)).toBe('lbtmp tmpfs\nhi\n');
+      // options changed: fstab rewritten and the mounted file system remounted (data kept)
+      const re = await threeRuns(conn, 'mount', { ...args, opts: 'size=2m,mode=0755' }, { unchanged: async () => expect(await fstabLine()).toContain('size=1m') });
+      expect(re.plan.steps.map((s) => (s.kind === 'exec' ? s.cmd : s.kind))).toContain(`mount -o remount,size=2m,mode=0755 -- ${mp}`);
+      expect(await sh(`findmnt -n -o OPTIONS --mountpoint ${mp}; cat ${mp}/x`)).toMatch(/size=2048k.*\nhi\n$/s);
+      expect((await run('mount', { path: mp, state: 'remounted' })).result.changed).toBe(true);
+      await threeRuns(conn, 'mount', { path: mp, state: 'unmounted' }, { unchanged: async () => expect(await isMounted()).toBe(true) });
+      expect(await isMounted()).toBe(false);
+      expect(await fstabLine()).not.toBe('');
+      await sh(`mount -t tmpfs lbtmp ${mp}`);
+      await threeRuns(conn, 'mount', { path: mp, state: 'absent' }, { unchanged: async () => expect(await isMounted()).toBe(true) });
+      expect(await isMounted()).toBe(false);
+      expect(await fstabLine()).toBe('');
+      expect(await sh(`test -e ${mp} || echo gone`)).toBe('gone\n');
+      expect((await run('mount', { path: mp, state: 'remounted' })).result).toMatchObject({ failed: true });
+    } finally {
+      await lab().sh('node1', `umount ${mp} 2>/dev/null; sed -i '\\| ${mp} |d' /etc/fstab`);
+    }
   });
 });
