@@ -46,3 +46,4 @@ import './get_url.js';
 import './unarchive.js';
 import './uri.js';
 import './mount.js';
+import './apt_repository.js';

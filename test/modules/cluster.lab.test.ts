@@ -196,4 +196,26 @@ describeLab('cluster-playbook modules on a lab host', { hosts: 1, etcd: 0, maste
       await lab().sh('node1', `umount ${mp} 2>/dev/null; sed -i '\\| ${mp} |d' /etc/fstab`);
     }
   });
+
+  it('apt_repository: a .list file in sources.list.d (no network: update_cache off), found anywhere, removed', async () => {
+    const repo = 'deb [trusted=yes] file:/var/lib/lb-repo ./';
+    const f = '/etc/apt/sources.list.d/file_var_lib_lb_repo.list'; // Ansible's name: only `scheme://` is dropped
+    await sh(`rm -f ${f} /etc/apt/sources.list.d/lb-own.list`);
+    try {
+      const plan = await run('apt_repository', { repo }, { check: true });
+      expect(plan.op.steps.map((s) => (s.kind === 'exec' ? s.cmd : s.kind))).toEqual(['put', 'apt-get update']);
+      const r = await threeRuns(conn, 'apt_repository', { repo, update_cache: false }, { unchanged: async () => expect(await sh(`test -e ${f} || echo none`)).toBe('none\n') });
+      expect(r.second.result.sources_added).toEqual([]);
+      expect(await sh(`cat ${f}; stat -c %a ${f}`)).toBe(`${repo}\n644\n`);
+      // the same line in another file counts; absent removes it everywhere
+      await sh(`printf '# mine\\ndeb  [trusted=yes]  file:/var/lib/lb-repo ./\\ndeb http://x/ y z\\n' > /etc/apt/sources.list.d/lb-own.list`);
+      const gone = await threeRuns(conn, 'apt_repository', { repo, state: 'absent', update_cache: false }, { unchanged: async () => {} });
+      expect(gone.first.sources_removed).toEqual(expect.arrayContaining([f, '/etc/apt/sources.list.d/lb-own.list']));
+      expect(await sh(`test -e ${f} || echo none; cat /etc/apt/sources.list.d/lb-own.list`)).toBe('none\n# mine\ndeb http://x/ y z\n');
+      await threeRuns(conn, 'apt_repository', { repo, filename: 'lb-own', mode: '0600', update_cache: false }, { unchanged: async () => {} });
+      expect(await sh('cat /etc/apt/sources.list.d/lb-own.list; stat -c %a /etc/apt/sources.list.d/lb-own.list')).toBe(`# mine\ndeb http://x/ y z\n${repo}\n600\n`);
+    } finally {
+      await lab().sh('node1', `rm -f ${f} /etc/apt/sources.list.d/lb-own.list`);
+    }
+  });
 });
