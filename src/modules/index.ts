@@ -47,3 +47,4 @@ import './unarchive.js';
 import './uri.js';
 import './mount.js';
 import './apt_repository.js';
+import './synchronize.js';

@@ -218,4 +218,27 @@ describeLab('cluster-playbook modules on a lab host', { hosts: 1, etcd: 0, maste
       await lab().sh('node1', `rm -f ${f} /etc/apt/sources.list.d/lb-own.list`);
     }
   });
+
+  it('synchronize: a controller tree pushed over the connection (no rsync), extras deleted with delete: yes', async () => {
+    const pb = mkdtempSync(join(tmpdir(), 'lb-sync-lab-'));
+    try {
+      mkdirSync(join(pb, 'files', 'conf', 'sub'), { recursive: true });
+      writeFileSync(join(pb, 'files', 'conf', 'a.yml'), 'a: 1\n');
+      writeFileSync(join(pb, 'files', 'conf', 'sub', 'b.yml'), 'b: 2\n');
+      await sh('rm -rf /var/lib/lb-sync && mkdir -p /var/lib/lb-sync/old/deep && touch /var/lib/lb-sync/old/deep/x /var/lib/lb-sync/stale');
+      const args = { src: 'conf/', dest: '/var/lib/lb-sync', delete: true, archive: true, compress: true };
+      await threeRuns(conn, 'ansible.posix.synchronize', args, {
+        over: { playbookDir: pb },
+        unchanged: async () => expect(await sh('cd /var/lib/lb-sync && find . | sort')).toBe('.\n./old\n./old/deep\n./old/deep/x\n./stale\n'),
+      });
+      expect(await sh('cd /var/lib/lb-sync && find . -type f | sort | xargs cat')).toBe('a: 1\nb: 2\n');
+      expect(await sh('cd /var/lib/lb-sync && find . | sort')).toBe('.\n./a.yml\n./sub\n./sub/b.yml\n');
+      writeFileSync(join(pb, 'files', 'conf', 'a.yml'), 'a: 3\n');
+      await threeRuns(conn, 'synchronize', { src: 'conf', dest: '/var/lib/lb-sync' }, { over: { playbookDir: pb }, unchanged: async () => {} });
+      expect(await sh('cat /var/lib/lb-sync/conf/a.yml /var/lib/lb-sync/a.yml')).toBe('a: 3\na: 1\n');
+      await expect(run('synchronize', { src: 'conf', dest: '/x', rsync_opts: ['--exclude=.git'] }, { playbookDir: pb })).rejects.toThrow(/rsync_opts/);
+    } finally {
+      rmSync(pb, { recursive: true, force: true });
+    }
+  });
 });
