@@ -48,3 +48,4 @@ import './uri.js';
 import './mount.js';
 import './apt_repository.js';
 import './synchronize.js';
+import './iptables.js';

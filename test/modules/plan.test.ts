@@ -272,6 +272,7 @@ describe('schemas', () => {
     'mount',
     'apt_repository',
     'synchronize',
+    'iptables',
   ];
   it('every generic module is registered with a compilable schema', () => {
     for (const n of generic) {
