@@ -136,7 +136,7 @@ async function planUri(ctx: ModuleContext<UriArgs>): Promise<Operation> {
     'b=$(mktemp) && h=$(mktemp) || exit 1',
     `trap 'rm -f -- "$b" "$h"' EXIT`,
     `out=$(${curl} -D "$h" -o "$b" -w '%{http_code} %{url_effective}' -- ${shellQuote(a.url)}${body.data === undefined ? ' </dev/null' : ''}); rc=$?`,
-    'echo "rc=$rc"; echo "code=${out%% *}"; echo "url=${out#* }"',
+    `echo "rc=$rc"; echo "code=\${out%% *}"; echo "url=\${out#* }"`,
     `echo ${MARK}headers; cat "$h"; echo; echo ${MARK}body; base64 < "$b"`,
   ].join('\n');
   return {

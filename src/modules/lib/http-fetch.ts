@@ -84,7 +84,7 @@ export function fetchInto(o: HttpOptions): string {
     'else echo "msg=the host has neither curl, wget nor python3 to download with" >&2; exit 127; fi',
     `echo "tool=$tool"; echo "status_code=\${code:-}"`,
     http
-      ? 'case "$code" in 2??) rc=0 ;; *) echo "msg=Request failed: HTTP ${code:-none} ($tool exit code $rc)" >&2; exit 22 ;; esac'
+      ? `case "$code" in 2??) rc=0 ;; *) echo "msg=Request failed: HTTP \${code:-none} ($tool exit code $rc)" >&2; exit 22 ;; esac`
       : '[ "$rc" -eq 0 ] || { echo "msg=Request failed ($tool exit code $rc)" >&2; exit "$rc"; }',
   ].join('\n');
 }
@@ -95,7 +95,7 @@ export function downloadScript(s: DownloadSpec): string {
     't=$(mktemp "$(dirname -- "$d")/.$(basename -- "$d").lifeboat-XXXXXX") || exit 1',
     `trap 'rm -f -- "$t" "$t.h"' EXIT`,
     fetchInto(s),
-    'src=$(sha1sum < "$t") && src=${src%% *} || exit 1',
+    `src=$(sha1sum < "$t") && src=\${src%% *} || exit 1`,
     'echo "checksum_src=$src"; echo "size=$(wc -c < "$t")"',
   ];
   if (s.checksum) {
@@ -105,7 +105,7 @@ export function downloadScript(s: DownloadSpec): string {
     );
   }
   lines.push(
-    'if [ -f "$d" ] && old=$(sha1sum < "$d") && [ "${old%% *}" = "$src" ]; then echo changed=0',
+    `if [ -f "$d" ] && old=$(sha1sum < "$d") && [ "\${old%% *}" = "$src" ]; then echo changed=0`,
     'else',
     '  if [ -e "$d" ]; then chmod --reference="$d" -- "$t" && chown --reference="$d" -- "$t" 2>/dev/null',
     '  else chmod "$(printf %o $((0666 & ~$(umask))))" -- "$t"; fi',
