@@ -1,5 +1,5 @@
 import { shellJoin } from '../connection/quote.js';
-import { argError, probe } from './common.js';
+import { argError, asList, listSchema, probe } from './common.js';
 import { registerModule } from './registry.js';
 import type { ModuleDef, Operation, Step } from './types.js';
 
@@ -19,19 +19,19 @@ export interface IptablesArgs {
   protocol?: string;
   source?: string;
   destination?: string;
-  match?: string[];
+  match?: string | string[];
   jump?: string;
   goto?: string;
   log_prefix?: string;
   to_destination?: string;
-  destination_ports?: string[];
+  destination_ports?: string | string[];
   to_source?: string;
   in_interface?: string;
   out_interface?: string;
   source_port?: string | number;
   destination_port?: string | number;
   to_ports?: string | number;
-  ctstate?: string[];
+  ctstate?: string | string[];
   limit?: string;
   reject_with?: string;
   icmp_type?: string;
@@ -44,7 +44,7 @@ export interface IptablesArgs {
 
 const str = { type: 'string', minLength: 1 } as const;
 const port = { type: ['string', 'integer'] } as const;
-const list = { type: 'array', items: { type: 'string' } } as const;
+const list = listSchema;
 
 export const iptablesSchema = {
   type: 'object',
@@ -73,7 +73,8 @@ export const iptablesSchema = {
 };
 
 /** The rule's words, in the order Ansible's construct_rule puts them. */
-export function ruleArgs(a: IptablesArgs): string[] {
+export function ruleArgs(args: IptablesArgs): string[] {
+  const a = { ...args, match: asList(args.match), destination_ports: asList(args.destination_ports), ctstate: asList(args.ctstate) };
   const r: string[] = [];
   const p = (v: unknown, flag: string) => {
     if (v !== undefined && v !== null && v !== '') r.push(flag, String(v));

@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { promisify } from 'node:util';
 import { shellJoin, shellQuote } from '../connection/quote.js';
-import { argError, failedOp, missingNow, probe } from './common.js';
+import { argError, asList, failedOp, listSchema, missingNow, probe } from './common.js';
 import { modeArg } from './copy.js';
 import {
   type ArchiveFormat,
@@ -37,12 +37,12 @@ export interface UnarchiveArgs {
   remote_src?: boolean;
   copy?: boolean;
   creates?: string;
-  extra_opts?: string[];
+  extra_opts?: string | string[];
   mode?: string | number;
   owner?: string;
   group?: string;
   list_files?: boolean;
-  exclude?: string[];
+  exclude?: string | string[];
   keep_newer?: boolean;
 }
 
@@ -56,12 +56,12 @@ export const unarchiveSchema = {
     remote_src: { type: 'boolean' },
     copy: { type: 'boolean' },
     creates: { type: 'string', minLength: 1 },
-    extra_opts: { type: 'array', items: { type: 'string' } },
+    extra_opts: listSchema,
     mode: { type: ['string', 'integer'] },
     owner: { type: 'string', minLength: 1 },
     group: { type: 'string', minLength: 1 },
     list_files: { type: 'boolean' },
-    exclude: { type: 'array', items: { type: 'string' } },
+    exclude: listSchema,
     keep_newer: { type: 'boolean' },
   },
 };
@@ -80,8 +80,8 @@ async function localMagic(path: string): Promise<string> {
 /** The extraction command for the archive at `arch` (a shell word), then mode/owner on every extracted entry. */
 function extractCommand(format: ArchiveFormat, arch: string, a: UnarchiveArgs, mode: string | undefined): string {
   const dq = shellQuote(a.dest);
-  const extra = a.extra_opts ?? [];
-  const excl = a.exclude ?? [];
+  const extra = asList(a.extra_opts);
+  const excl = asList(a.exclude);
   const x =
     format === 'zip'
       ? `unzip -o ${extra.length ? `${shellJoin(extra)} ` : ''}${arch} ${excl.length ? `-x ${shellJoin(excl)} ` : ''}-d ${dq}`
@@ -136,9 +136,9 @@ async function planUnarchive(ctx: ModuleContext<UnarchiveArgs>): Promise<Operati
       throw argError('unarchive', ctx, `cannot list ${local} on the controller: ${(e as Error).message.split('\n')[0]}`);
     }
   }
-  const strip = format === 'tar' ? stripOf(a.extra_opts ?? []) : 0;
+  const strip = format === 'tar' ? stripOf(asList(a.extra_opts)) : 0;
   const entries = format === 'zip' ? parseZipListing(listing, strip) : parseTarListing(listing, strip);
-  const kept = entries.filter((e) => !(a.exclude ?? []).some((x) => e.name === x || e.name.startsWith(`${x.replace(/\/$/, '')}/`)));
+  const kept = entries.filter((e) => !asList(a.exclude).some((x) => e.name === x || e.name.startsWith(`${x.replace(/\/$/, '')}/`)));
   const st = await probe(ctx, `cd ${shellQuote(a.dest)} && ${STAT_EACH}`, kept.map((e) => `${e.name}\n`).join(''));
   const missing = differing(kept, st.stdout);
   const handler = format === 'zip' ? 'ZipArchive' : 'TarArchive';

@@ -86,7 +86,7 @@ export function parseResponse(stdout: string): { rc: number; status: number; url
 }
 
 function statusList(ctx: ModuleContext<UriArgs>, v: UriArgs['status_code']): number[] {
-  const list = (v === undefined ? [200] : Array.isArray(v) ? v : [v]).map(Number);
+  const list = (v === undefined ? [200] : Array.isArray(v) ? v : typeof v === 'string' ? v.split(',') : [v]).map(Number);
   if (list.some((n) => !Number.isInteger(n))) throw argError('uri', ctx, `status_code ${JSON.stringify(v)} must be numbers`, 'status_code: [200, 201]');
   return list;
 }

@@ -135,7 +135,7 @@ describeLab('cluster-playbook modules on a lab host', { hosts: 1, etcd: 0, maste
       expect(await sh('/var/lib/lbx/kube/bin/kubectl; cat /var/lib/lbx/kube/README; ls -A /tmp | grep -c lifeboat-unarchive || true')).toBe('fake\nreadme\n0\n');
       await sh('echo changed >> /var/lib/lbx/kube/README');
       expect((await run('unarchive', { src: 'kube.tgz', dest: '/var/lib/lbx' }, { check: true, playbookDir: pb })).op.changed).toBe(true);
-      const strip = { src: 'kube.tgz', dest: '/var/lib/lbs', extra_opts: ['--strip-components=1'], creates: '/var/lib/lbs/bin/kubectl', owner: 'nobody' };
+      const strip = { src: 'kube.tgz', dest: '/var/lib/lbs', extra_opts: '--strip-components=1', creates: '/var/lib/lbs/bin/kubectl', owner: 'nobody' };
       await threeRuns(conn, 'unarchive', strip, { ...over, unchanged: async () => expect(await sh('ls -A /var/lib/lbs')).toBe('') });
       expect(await sh('stat -c %U /var/lib/lbs/bin/kubectl /var/lib/lbs/README')).toBe('nobody\nnobody\n');
       // remote_src: a zip made on the host

@@ -11,6 +11,8 @@ describe('iptables', () => {
     expect(ruleArgs({ chain: 'INPUT', protocol: 'tcp', destination_port: 6443, ctstate: ['NEW', 'ESTABLISHED'], jump: 'ACCEPT', comment: 'kube api' })).toEqual([
       '-p', 'tcp', '-j', 'ACCEPT', '--destination-port', '6443', '-m', 'conntrack', '--ctstate', 'NEW,ESTABLISHED', '-m', 'comment', '--comment', 'kube api',
     ]);
+    // a list argument given as a string is split on commas, as Ansible converts it
+    expect(ruleArgs({ ctstate: 'NEW,ESTABLISHED', jump: 'ACCEPT' })).toEqual(['-j', 'ACCEPT', '-m', 'conntrack', '--ctstate', 'NEW,ESTABLISHED']);
     expect(ruleArgs({ protocol: 'tcp', destination_ports: ['80', '443:445'], jump: 'DNAT', to_destination: '10.0.0.1' }).join(' ')).toBe(
       '-p tcp -j DNAT --to-destination 10.0.0.1 -m multiport --dports 80,443:445',
     );

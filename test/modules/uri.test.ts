@@ -25,6 +25,7 @@ describe('uri', () => {
     const g = await planModule('uri', { url: 'http://h/a' }, c);
     expect(g.changed).toBe(false);
     expect(g.steps[0]?.kind === 'exec' && g.steps[0].cmd).toContain(' -L ');
+    expect((await planModule('uri', { url: 'http://h/a', status_code: '200,201' }, c)).steps[0]?.description).toContain('expecting 200/201');
     await expect(planModule('uri', { url: 'http://h/a', status_code: ['x'] }, c)).rejects.toMatchObject({ code: 'E_MODULE' });
   });
 });
