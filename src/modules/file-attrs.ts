@@ -185,3 +185,34 @@ export async function timeSteps(
   }
   return steps;
 }
+
+export interface AttrTimeArgs {
+  attributes?: string;
+  attr?: string;
+  access_time?: string;
+  access_time_format?: string;
+  modification_time?: string;
+  modification_time_format?: string;
+}
+
+/**
+ * file's attributes and times, added to the steps already planned for `path`: a chattr that removes i/a first,
+ * one that adds them last; `now` (the touch default) is already satisfied by a file this task creates with touch.
+ */
+export async function attrAndTimeSteps(
+  ctx: ModuleContext<AttrTimeArgs>,
+  p: { path: string; state: string | undefined; created: boolean; st: { atime?: number; mtime?: number }; steps: Step[] },
+): Promise<void> {
+  const a = ctx.args;
+  const dflt = p.state === 'touch' ? 'now' : 'preserve';
+  const atime = timeSpec('file', ctx, a.access_time, a.access_time_format, dflt);
+  const mtime = timeSpec('file', ctx, a.modification_time, a.modification_time_format, dflt);
+  const text = a.attributes ?? a.attr;
+  const attrs = text === undefined ? undefined : await attributesStep(ctx, 'file', p.path, text, p.created);
+  if (attrs && !attrs.last) p.steps.unshift(attrs.step);
+  const fresh = p.created && p.state === 'touch';
+  const cur = p.created ? undefined : { ...(p.st.atime !== undefined ? { atime: p.st.atime } : {}), ...(p.st.mtime !== undefined ? { mtime: p.st.mtime } : {}) };
+  const keep = (t: TimeSpec): TimeSpec => (fresh && t.kind === 'now' ? { kind: 'preserve' } : t);
+  p.steps.push(...(await timeSteps(ctx, p.path, keep(atime), keep(mtime), cur, p.state === 'link')));
+  if (attrs?.last) p.steps.push(attrs.step);
+}

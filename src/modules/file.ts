@@ -1,7 +1,7 @@
 import { shellJoin, shellQuote } from '../connection/quote.js';
 import { argError, failedOp, missingNow, pathArg, probe } from './common.js';
 import { modeArg } from './copy.js';
-import { attributesStep, timeSpec, timeSteps } from './file-attrs.js';
+import { attrAndTimeSteps } from './file-attrs.js';
 import { recursiveDiffers, symbolicDiffers } from './file-recurse.js';
 import { formatMode, targetMode } from './mode.js';
 import { registerModule } from './registry.js';
@@ -170,9 +170,6 @@ export const fileModule: ModuleDef<FileArgs> = {
         description: `create directory ${path}`,
       });
     }
-    const dflt = state === 'touch' ? 'now' : 'preserve';
-    const atime = timeSpec('file', ctx, a.access_time, a.access_time_format, dflt);
-    const mtime = timeSpec('file', ctx, a.modification_time, a.modification_time_format, dflt);
     if (state === 'touch' && !st.exists) {
       steps.push({
         kind: 'exec',
@@ -226,22 +223,7 @@ export const fileModule: ModuleDef<FileArgs> = {
           description: `owner of ${path}`,
         });
     }
-    const attrText = a.attributes ?? a.attr;
-    const attrs = attrText === undefined ? undefined : await attributesStep(ctx, 'file', path, attrText, created);
-    if (attrs && !attrs.last) steps.unshift(attrs.step); // -i first: an immutable file takes no other change
-    // new times: `now` is satisfied by a file this task creates; a timestamp is always set on a new path
-    const fresh = created && state === 'touch';
-    steps.push(
-      ...(await timeSteps(
-        ctx,
-        path,
-        fresh && atime.kind === 'now' ? { kind: 'preserve' } : atime,
-        fresh && mtime.kind === 'now' ? { kind: 'preserve' } : mtime,
-        created ? undefined : { ...(st.atime !== undefined ? { atime: st.atime } : {}), ...(st.mtime !== undefined ? { mtime: st.mtime } : {}) },
-        state === 'link',
-      )),
-    );
-    if (attrs?.last) steps.push(attrs.step);
+    await attrAndTimeSteps(ctx, { path, state, created, st, steps });
     const afterText = after({
       type: isDir ? 'directory' : state === 'link' ? 'link' : 'file',
       ...(want !== undefined && state !== 'link' ? { mode: want } : created ? { mode: isDir ? 0o755 : 0o644 } : {}),
