@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ConnectionPool } from '../../src/connection/index.js';
 import type { Connection } from '../../src/connection/types.js';
+import { runOnLab } from '../executor/lab-run.js';
 import { describeLab } from '../lab/fixture.js';
 import { controllerAddress } from '../lab/paths.js';
 import { threeRuns } from './idempotence.js';
@@ -22,6 +23,7 @@ describeLab('cluster-playbook modules on a lab host', { hosts: 1, etcd: 0, maste
   let server: Server;
   let base = '';
   const hits: IncomingMessage[] = [];
+  const routes = new Map<string, Buffer>();
   const BODY = 'lifeboat payload\n';
   const sha256 = createHash('sha256').update(BODY).digest('hex');
   const sh = async (cmd: string) => {
@@ -41,6 +43,8 @@ describeLab('cluster-playbook modules on a lab host', { hosts: 1, etcd: 0, maste
       });
       req.on('end', () => {
         const url = req.url ?? '';
+        const fixed = routes.get(url);
+        if (fixed) return res.end(fixed);
         if (url.startsWith('/files/')) return res.end(BODY);
         if (url === '/secret' && req.headers.authorization !== `Basic ${Buffer.from('lb:s3cret').toString('base64')}`) {
           res.statusCode = 401;
@@ -237,6 +241,38 @@ describeLab('cluster-playbook modules on a lab host', { hosts: 1, etcd: 0, maste
       await threeRuns(conn, 'synchronize', { src: 'conf', dest: '/var/lib/lb-sync' }, { over: { playbookDir: pb }, unchanged: async () => {} });
       expect(await sh('cat /var/lib/lb-sync/conf/a.yml /var/lib/lb-sync/a.yml')).toBe('a: 3\na: 1\n');
       await expect(run('synchronize', { src: 'conf', dest: '/x', rsync_opts: ['--exclude=.git'] }, { playbookDir: pb })).rejects.toThrow(/rsync_opts/);
+    } finally {
+      rmSync(pb, { recursive: true, force: true });
+    }
+  });
+
+  it('a playbook through the executor: get_url → unarchive (remote_src) → uri registered and asserted; the second run changes nothing', async () => {
+    const pb = mkdtempSync(join(tmpdir(), 'lb-e2e-'));
+    try {
+      mkdirSync(join(pb, 'etcd-v9', 'bin'), { recursive: true });
+      writeFileSync(join(pb, 'etcd-v9', 'bin', 'etcdctl'), '#!/bin/sh\necho v9\n', { mode: 0o755 });
+      routes.set('/etcd-v9.tgz', execFileSync('tar', ['-czf', '-', '-C', pb, 'etcd-v9']));
+      const sha = createHash('sha256').update(routes.get('/etcd-v9.tgz') as Buffer).digest('hex');
+      const yaml = `
+- hosts: node1
+  vars: { base: "${base}", sha: "${sha}" }
+  tasks:
+    - file: { path: /var/lib/lb-e2e, state: directory }
+    - get_url: { url: "{{ base }}/etcd-v9.tgz", dest: /var/lib/lb-e2e/etcd.tgz, checksum: "sha256:{{ sha }}", mode: "0600" }
+    - unarchive: src=/var/lib/lb-e2e/etcd.tgz dest=/var/lib/lb-e2e remote_src=yes extra_opts=--strip-components=1
+    - ansible.builtin.uri: { url: "{{ base }}/api/health", return_content: yes, headers: { X-Lb: e2e } }
+      register: h
+    - assert: { that: ["h.status == 200", "h.json.h == 'e2e'", "h.content_type == 'application/json'"] }
+    - copy: { content: "{{ h.json.method }}", dest: /var/lib/lb-e2e/method }
+`;
+      await sh('rm -rf /var/lib/lb-e2e');
+      const first = await runOnLab(lab(), yaml);
+      expect(first.summary.exitCode).toBe(0);
+      expect(first.summary.hosts.node1).toMatchObject({ failed: 0, changed: 4 });
+      expect(await sh('/var/lib/lb-e2e/bin/etcdctl; cat /var/lib/lb-e2e/method; stat -c %a /var/lib/lb-e2e/etcd.tgz')).toBe('v9\nGET600\n');
+      const second = await runOnLab(lab(), yaml);
+      expect(second.summary.exitCode).toBe(0);
+      expect(second.summary.hosts.node1).toMatchObject({ failed: 0, changed: 0 });
     } finally {
       rmSync(pb, { recursive: true, force: true });
     }
