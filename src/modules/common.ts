@@ -108,3 +108,13 @@ export function pathArg(module: string, ctx: { host: string; args: unknown }, ..
 export function isoNow(): string {
   return new Date().toISOString();
 }
+
+/** An Ansible `type: list` argument: a list as is, a string split on commas (as Ansible converts it). */
+export function asList(v: string | readonly string[] | undefined): string[] {
+  if (v === undefined) return [];
+  if (typeof v === 'string') return v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return [...v];
+}
+
+/** Schema of such an argument. */
+export const listSchema = { type: ['array', 'string'], items: { type: 'string' } } as const;

@@ -1,6 +1,7 @@
 import { shellJoin, shellQuote } from '../connection/quote.js';
 import { argError, failedOp, missingNow, pathArg, probe } from './common.js';
 import { modeArg } from './copy.js';
+import { attrAndTimeSteps } from './file-attrs.js';
 import { recursiveDiffers, symbolicDiffers } from './file-recurse.js';
 import { formatMode, targetMode } from './mode.js';
 import { registerModule } from './registry.js';
@@ -9,8 +10,9 @@ import type { ModuleDef, Operation, Step } from './types.js';
 
 /**
  * file — the state of a path: file (must exist; sets attributes), directory (mkdir -p), absent (rm -rf),
- * link (symlink to src), touch (create or update times; always a change). mode/owner/group apply to the path
- * (and with recurse, to everything under a directory). One stat probe decides what to do.
+ * link (symlink to src), touch (create, and set the times: `now` by default, always a change). mode/owner/group
+ * apply to the path (and with recurse, to everything under a directory); attributes (chattr), access_time and
+ * modification_time to the path itself (file-attrs.ts). One stat probe decides what to do.
  *
  * Returns: path, state (the state asked for), mode/owner/group when given; diff of the state.
  */
@@ -26,6 +28,12 @@ export interface FileArgs {
   recurse?: boolean;
   force?: boolean;
   follow?: boolean;
+  attributes?: string;
+  attr?: string;
+  access_time?: string;
+  access_time_format?: string;
+  modification_time?: string;
+  modification_time_format?: string;
 }
 
 export const fileSchema = {
@@ -46,6 +54,12 @@ export const fileSchema = {
     recurse: { type: 'boolean' },
     force: { type: 'boolean' },
     follow: { type: 'boolean' },
+    attributes: { type: 'string' },
+    attr: { type: 'string' },
+    access_time: { type: 'string', minLength: 1 },
+    access_time_format: { type: 'string', minLength: 1 },
+    modification_time: { type: 'string', minLength: 1 },
+    modification_time_format: { type: 'string', minLength: 1 },
   },
   anyOf: [{ required: ['path'] }, { required: ['dest'] }, { required: ['name'] }],
 };
@@ -156,11 +170,11 @@ export const fileModule: ModuleDef<FileArgs> = {
         description: `create directory ${path}`,
       });
     }
-    if (state === 'touch') {
+    if (state === 'touch' && !st.exists) {
       steps.push({
         kind: 'exec',
         cmd: `touch -- ${q}`,
-        description: `touch ${path}`,
+        description: `create ${path}`,
       });
     }
     const isDir = state === 'directory';
@@ -209,6 +223,7 @@ export const fileModule: ModuleDef<FileArgs> = {
           description: `owner of ${path}`,
         });
     }
+    await attrAndTimeSteps(ctx, { path, state, created, st, steps });
     const afterText = after({
       type: isDir ? 'directory' : state === 'link' ? 'link' : 'file',
       ...(want !== undefined && state !== 'link' ? { mode: want } : created ? { mode: isDir ? 0o755 : 0o644 } : {}),

@@ -266,6 +266,13 @@ describe('schemas', () => {
     'systemd',
     'template',
     'wait_for',
+    'get_url',
+    'unarchive',
+    'uri',
+    'mount',
+    'apt_repository',
+    'synchronize',
+    'iptables',
   ];
   it('every generic module is registered with a compilable schema', () => {
     for (const n of generic) {
