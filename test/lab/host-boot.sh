@@ -28,7 +28,11 @@ OPT_LOWER=
 if [ -n "$OPT_LOWER" ]; then # binary topology: /opt/kube/bin
   step mount -t overlay lab-opt -o "lowerdir=$OPT_LOWER:/opt,upperdir=$H/fs/opt.upper,workdir=$H/fs/opt.work" /opt
 fi
-for d in etc var usr/local; do
+# /opt copy-on-write too (outside the binary topology, which layered it above): a test writing there must not
+# write to the machine's /opt (seen: a module test left /opt/lb* on the machine).
+COW="etc var usr/local"
+[ -n "$OPT_LOWER" ] || COW="$COW opt"
+for d in $COW; do
   u=$(echo "$d" | tr -d /) # usr/local -> usrlocal
   step mount -t overlay "lab-$u" -o "lowerdir=/$d,upperdir=$H/fs/$u.upper,workdir=$H/fs/$u.work" "/$d"
 done
