@@ -49,7 +49,7 @@ export function compileExpr(n: Node): Expr {
     }
     case 'Group': {
       const items = kids(n).map(compileExpr);
-      if (items.length === 1) return items[0] as Expr;
+      if (items.length === 1 && n.tuple !== true) return items[0] as Expr;
       return (s) => items.map((e) => e(s));
     }
     case 'Array': {
