@@ -205,16 +205,26 @@ function compileCompare(n: Node): Expr {
   };
 }
 
+/** `ansible.utils.ipv4` (a test's fully-qualified name) is parsed as attribute lookups: read it back. */
+function dottedName(n: Node): string | undefined {
+  if (n.typename === 'Symbol') return String(n.value);
+  if (n.typename !== 'LookupVal') return undefined;
+  const v = field(n, 'val');
+  const head = dottedName(field(n, 'target'));
+  return head !== undefined && v.typename === 'Literal' && typeof v.value === 'string' ? `${head}.${v.value}` : undefined;
+}
+
 function compileIs(n: Node): Expr {
   const subject = compileExpr(field(n, 'left'));
   const t = field(n, 'right');
   let name: string;
   let args: ReturnType<typeof compileArgs> = () => ({ args: [], kw: {} });
-  if (t.typename === 'Symbol') name = String(t.value);
+  const dotted = dottedName(t);
+  if (dotted !== undefined) name = dotted;
   else if (t.typename === 'Literal' && t.value === null) name = 'none';
   else if (t.typename === 'Literal' && typeof t.value === 'boolean') name = t.value ? 'true' : 'false';
-  else if (t.typename === 'FunCall' && field(t, 'name').typename === 'Symbol') {
-    name = String(field(t, 'name').value);
+  else if (t.typename === 'FunCall' && dottedName(field(t, 'name')) !== undefined) {
+    name = dottedName(field(t, 'name')) as string;
     args = compileArgs(kids(field(t, 'args')));
   } else throw syntaxError(n, `expected a test name after 'is'`);
   return (s) => {
