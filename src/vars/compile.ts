@@ -1,6 +1,7 @@
 import { type Expr, type Node, pathText, syntaxError, unsupportedTag } from './ast.js';
 import { getAttr } from './attr.js';
 import { callFilter, callFunction, callMethod, callTest } from './call.js';
+import { knownName, unknownNameError } from './names.js';
 import { pyAdd, pyArith } from './ops.js';
 import { TemplateTypeError, pyCompare, pyEquals, pyIn, pyStr, truthy, brief } from './python.js';
 import type { Scope } from './scope.js';
@@ -83,6 +84,8 @@ export function compileExpr(n: Node): Expr {
       const name = String(field(n, 'name').value);
       const [subject, ...rest] = kids(field(n, 'args'));
       if (!subject) throw syntaxError(n, `filter '${name}' without a value`);
+      // As Jinja2: an unknown filter is refused when the template is compiled, not when it is reached.
+      if (!knownName('filter', name)) throw unknownNameError('filter', name, field(n, 'name'));
       const value = compileExpr(subject);
       const args = compileArgs(rest);
       return (s) => {
@@ -227,6 +230,7 @@ function compileIs(n: Node): Expr {
     name = dottedName(field(t, 'name')) as string;
     args = compileArgs(kids(field(t, 'args')));
   } else throw syntaxError(n, `expected a test name after 'is'`);
+  if (!knownName('test', name)) throw unknownNameError('test', name, t);
   return (s) => {
     const a = args(s);
     return callTest(s, name, subject(s), a.args, a.kw);
