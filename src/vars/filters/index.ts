@@ -2,6 +2,7 @@ import type { FilterFn } from '../registry.js';
 import { coreFilters } from './core.js';
 import { dataFilters } from './data.js';
 import { extraFilters } from './extra.js';
+import { jmespathFilters } from './jmespath.js';
 import { listFilters } from './lists.js';
 import { netFilters } from './net.js';
 import { stringFilters } from './strings.js';
@@ -14,5 +15,6 @@ export const FILTERS: Record<string, FilterFn> = {
   ...dataFilters,
   ...extraFilters,
   ...netFilters,
+  ...jmespathFilters,
 };
 FILTERS.d = coreFilters.default as FilterFn;
