@@ -2,11 +2,13 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { LifeboatError, LifeboatErrors } from '../errors.js';
 import { badPort, PORT_VARS, yamlPortErrors } from '../inventory/port-check.js';
+import { parseKv } from '../playbook/kv.js';
 import type { Vars } from '../inventory/types.js';
 import { parseYamlFile } from '../yamlpos.js';
 
 /**
- * `-e` values, merged left to right: `key=value key2=value2` (values stay strings, as Ansible),
+ * `-e` values, merged left to right: `key=value key2=value2` (values stay strings, as Ansible; split as
+ * Ansible's parse_kv splits, so `k={{ groups["etcd"] | join(",") }}` is one value),
  * a YAML/JSON mapping (`-e '{"a": 1}'`), or `@file` (YAML or JSON).
  */
 export function parseExtraVars(items: string[]): Vars {
@@ -32,17 +34,15 @@ function parseOne(item: string): Vars {
     return vars;
   }
   if (s.startsWith('{')) return checkPorts(asMapping(parseYaml(s, '-e'), '-e'), item);
-  const out: Vars = {};
-  for (const tok of splitWords(s)) {
-    const eq = tok.indexOf('=');
-    if (eq <= 0) {
-      throw new LifeboatError('E_USAGE', `-e "${item}": expected key=value, a YAML/JSON mapping, or @file`, {
-        hint: 'for example: -e snapshot=/backups/etcd.db -e etcd_backup_retain=5',
-      });
-    }
-    out[tok.slice(0, eq)] = tok.slice(eq + 1);
+  // Ansible's parse_kv: quotes and `{{ … }}` keep their spaces (`-e 'k={{ groups["etcd"] }}'`); a template
+  // stays a template, rendered where the variable is used.
+  const kv = parseKv(s);
+  if (!kv.ok) {
+    throw new LifeboatError('E_USAGE', `-e "${item}": expected key=value, a YAML/JSON mapping, or @file (\`${kv.bad}\` is none)`, {
+      hint: 'for example: -e snapshot=/backups/etcd.db -e etcd_backup_retain=5',
+    });
   }
-  return checkPorts(out, item);
+  return checkPorts({ ...kv.args }, item);
 }
 
 /** `-e ansible_port=twenty-two` is refused before anything runs, naming the argument. */
@@ -65,23 +65,4 @@ function parseYaml(text: string, what: string): unknown {
 function asMapping(v: unknown, what: string): Vars {
   if (v && typeof v === 'object' && !Array.isArray(v)) return v as Vars;
   throw new LifeboatError('E_USAGE', `${what}: must be a mapping of variable names to values`);
-}
-
-/** Split on spaces, honouring single and double quotes. */
-function splitWords(s: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let q: string | null = null;
-  for (const ch of s) {
-    if (q) {
-      if (ch === q) q = null;
-      else cur += ch;
-    } else if (ch === '"' || ch === "'") q = ch;
-    else if (/\s/.test(ch)) {
-      if (cur) out.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  if (cur) out.push(cur);
-  return out;
 }

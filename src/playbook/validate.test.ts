@@ -32,6 +32,17 @@ describe('validate', () => {
     expect(warnings[0]?.code).toBe('E_PATTERN');
   });
 
+  it('refuses unknown filter, test and lookup names at the YAML position of the template, with close names', async () => {
+    const errs = await validate({ playbooks: [join(FIX, 'bad/template-names.yml')] });
+    expect(errs.map((e) => [e.src?.line, e.src?.col, e.message.split(' (template')[0], e.hint])).toEqual([
+      [3, 12, "no filter named 'to_jsn'", 'did you mean `to_json`?'],
+      [7, 14, "no filter named 'ansible.utils.ipwarp'", 'did you mean `ipwrap`?'],
+      [8, 13, "no test named 'defind'", 'did you mean `defined`, `undefined`?'],
+      [9, 32, "no lookup named 'envv'", 'did you mean `env`?'],
+    ]);
+    expect(errs.every((e) => e.code === 'E_TEMPLATE')).toBe(true);
+  });
+
   it('does not check hosts without an inventory', async () => {
     const errs = await validate({ playbooks: [join(FIX, 'bad/many.yml')] });
     expect(errs.some((e) => e.message.startsWith('hosts:'))).toBe(false);

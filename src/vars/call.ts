@@ -2,6 +2,7 @@ import { LifeboatError, nearest } from '../errors.js';
 import { FILTERS } from './filters/index.js';
 import { FUNCTIONS } from './functions.js';
 import { METHODS } from './methods.js';
+import { canonicalName, closeNames } from './names.js';
 import { typeName } from './python.js';
 import type { CallEnv, Kw } from './registry.js';
 import type { Scope, State } from './scope.js';
@@ -14,26 +15,18 @@ const LENIENT_FILTERS = new Set(['default', 'd', 'mandatory']);
 /** Tests that accept an undefined (or not-yet-known) value. */
 const LENIENT_TESTS = new Set(['defined', 'undefined']);
 
-const PREFIXES = [
-  'ansible.builtin.',
-  'ansible.utils.',
-  'ansible.netcommon.',
-  'community.general.',
-  'lifeboat.builtin.',
-];
-function canonical(name: string): string {
-  for (const p of PREFIXES) if (name.startsWith(p)) return name.slice(p.length);
-  return name;
-}
+const canonical = canonicalName;
 
 function unknownName(state: State, kind: string, name: string, known: string[]): LifeboatError {
-  const near = nearest(name, known);
+  const close = closeNames(canonical(name), known);
   return new LifeboatError(
     'E_TEMPLATE',
     `no ${kind} named '${name}'`,
     whereOpts(
       state.where,
-      near ? `did you mean \`${near}\`?` : `see docs/variables.md for the ${kind}s Lifeboat knows`,
+      close.length
+        ? `did you mean ${close.map((c) => `\`${c}\``).join(', ')}?`
+        : `see docs/variables.md for the ${kind}s Lifeboat knows`,
     ),
   );
 }

@@ -1,6 +1,7 @@
 import { type Expr, type Node, pathText, syntaxError, unsupportedTag } from './ast.js';
 import { getAttr } from './attr.js';
 import { callFilter, callFunction, callMethod, callTest } from './call.js';
+import { knownName, unknownNameError } from './names.js';
 import { pyAdd, pyArith } from './ops.js';
 import { TemplateTypeError, pyCompare, pyEquals, pyIn, pyStr, truthy, brief } from './python.js';
 import type { Scope } from './scope.js';
@@ -49,7 +50,7 @@ export function compileExpr(n: Node): Expr {
     }
     case 'Group': {
       const items = kids(n).map(compileExpr);
-      if (items.length === 1) return items[0] as Expr;
+      if (items.length === 1 && n.tuple !== true) return items[0] as Expr;
       return (s) => items.map((e) => e(s));
     }
     case 'Array': {
@@ -83,6 +84,8 @@ export function compileExpr(n: Node): Expr {
       const name = String(field(n, 'name').value);
       const [subject, ...rest] = kids(field(n, 'args'));
       if (!subject) throw syntaxError(n, `filter '${name}' without a value`);
+      // As Jinja2: an unknown filter is refused when the template is compiled, not when it is reached.
+      if (!knownName('filter', name)) throw unknownNameError('filter', name, field(n, 'name'));
       const value = compileExpr(subject);
       const args = compileArgs(rest);
       return (s) => {
@@ -205,18 +208,29 @@ function compileCompare(n: Node): Expr {
   };
 }
 
+/** `ansible.utils.ipv4` (a test's fully-qualified name) is parsed as attribute lookups: read it back. */
+function dottedName(n: Node): string | undefined {
+  if (n.typename === 'Symbol') return String(n.value);
+  if (n.typename !== 'LookupVal') return undefined;
+  const v = field(n, 'val');
+  const head = dottedName(field(n, 'target'));
+  return head !== undefined && v.typename === 'Literal' && typeof v.value === 'string' ? `${head}.${v.value}` : undefined;
+}
+
 function compileIs(n: Node): Expr {
   const subject = compileExpr(field(n, 'left'));
   const t = field(n, 'right');
   let name: string;
   let args: ReturnType<typeof compileArgs> = () => ({ args: [], kw: {} });
-  if (t.typename === 'Symbol') name = String(t.value);
+  const dotted = dottedName(t);
+  if (dotted !== undefined) name = dotted;
   else if (t.typename === 'Literal' && t.value === null) name = 'none';
   else if (t.typename === 'Literal' && typeof t.value === 'boolean') name = t.value ? 'true' : 'false';
-  else if (t.typename === 'FunCall' && field(t, 'name').typename === 'Symbol') {
-    name = String(field(t, 'name').value);
+  else if (t.typename === 'FunCall' && dottedName(field(t, 'name')) !== undefined) {
+    name = dottedName(field(t, 'name')) as string;
     args = compileArgs(kids(field(t, 'args')));
   } else throw syntaxError(n, `expected a test name after 'is'`);
+  if (!knownName('test', name)) throw unknownNameError('test', name, t);
   return (s) => {
     const a = args(s);
     return callTest(s, name, subject(s), a.args, a.kw);

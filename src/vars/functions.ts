@@ -69,7 +69,7 @@ export const LOOKUPS: Record<string, LookupFn> = {
 
 function runLookup(args: unknown[], kw: Kw, env: CallEnv): unknown[] {
   const [name, ...terms] = args;
-  const fn = LOOKUPS[String(name)];
+  const fn = LOOKUPS[String(name).replace(/^(ansible\.builtin|ansible\.legacy|community\.general)\./, '')];
   if (!fn)
     throw new LifeboatError(
       'E_TEMPLATE',

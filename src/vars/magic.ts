@@ -63,6 +63,12 @@ export function makeHostvars(
   return lazyMap(hosts, contains, view);
 }
 
+/**
+ * `ansible_version`: the ansible-core release whose language Lifeboat reads, for playbooks that check it
+ * (kubespray asserts 2.18 <= version < 2.19). A fresh object per host: templates may change what they read.
+ */
+export const ANSIBLE_VERSION = { full: '2.18.0', major: 2, minor: 18, revision: 0, string: '2.18.0' } as const;
+
 /** The magic variables of one host (Ansible's names). */
 export function buildMagicVars(input: MagicVarsInput): Vars {
   const all = input.groups.all ?? [];
@@ -78,6 +84,7 @@ export function buildMagicVars(input: MagicVarsInput): Vars {
     ansible_play_batch: input.playBatch,
     ansible_check_mode: input.checkMode,
     playbook_dir: input.playbookDir,
+    ansible_version: { ...ANSIBLE_VERSION },
     omit: OMIT,
   };
   if (input.rolePath !== undefined) out.role_path = input.rolePath;

@@ -117,7 +117,38 @@ const list: Record<string, (l: unknown[], a: unknown[], kw: Kw) => unknown> = {
     l.push(...pyIter(a[0]));
     return null;
   },
+  insert: (l, a) => {
+    const i = Number(a[0]);
+    l.splice(i < 0 ? Math.max(0, l.length + i) : i, 0, a[1]);
+    return null;
+  },
+  pop: (l, a) => {
+    if (!l.length) throw new TemplateTypeError('pop from empty list');
+    const i = a.length ? Number(a[0]) : -1;
+    const at = i < 0 ? l.length + i : i;
+    if (at < 0 || at >= l.length) throw new TemplateTypeError('pop index out of range');
+    return l.splice(at, 1)[0];
+  },
+  remove: (l, a) => {
+    const i = l.findIndex((x) => pyEquals(x, a[0]));
+    if (i < 0) throw new TemplateTypeError(`list.remove(x): ${brief(a[0])} is not in list`);
+    l.splice(i, 1);
+    return null;
+  },
 };
+
+/** Python's dict.update: a mapping or a list of pairs, then keyword arguments; returns None. */
+function dictUpdate(d: Record<string, unknown>, a: unknown[], kw: Kw): null {
+  const other = a[0];
+  if (isMapping(other)) Object.assign(d, other);
+  else if (other !== undefined && other !== null)
+    for (const p of pyIter(other)) {
+      if (!Array.isArray(p) || p.length !== 2) throw new TemplateTypeError('dict.update() needs a mapping or pairs');
+      d[pyStr(p[0])] = p[1];
+    }
+  Object.assign(d, kw);
+  return null;
+}
 
 const dict: Record<string, (d: Record<string, unknown>, a: unknown[], kw: Kw) => unknown> = {
   keys: (d) => Object.keys(d),
@@ -125,6 +156,23 @@ const dict: Record<string, (d: Record<string, unknown>, a: unknown[], kw: Kw) =>
   items: (d) => Object.entries(d),
   get: (d, a) => (Object.hasOwn(d, String(a[0])) && d[String(a[0])] !== undefined ? d[String(a[0])] : (a[1] ?? null)),
   copy: (d) => ({ ...d }),
+  // Mutations, as Jinja2 allows them (`{% set _ = d.update({...}) %}`): they change the dict in place.
+  update: dictUpdate,
+  setdefault: (d, a) => {
+    const k = pyStr(a[0]);
+    if (!Object.hasOwn(d, k)) d[k] = a[1] ?? null;
+    return d[k];
+  },
+  pop: (d, a) => {
+    const k = pyStr(a[0]);
+    if (Object.hasOwn(d, k)) {
+      const v = d[k];
+      delete d[k];
+      return v;
+    }
+    if (a.length > 1) return a[1];
+    throw new TemplateTypeError(`KeyError: '${k}'`);
+  },
 };
 
 function wrap<T>(t: Record<string, (x: T, a: unknown[], kw: Kw) => unknown>, check: (x: unknown) => boolean) {

@@ -1,9 +1,11 @@
 import type { Node } from './ast.js';
+import { type AggregateCtors, type AggregateParser, parseAggregate, parseSignature } from './parse-aggregate.js';
 
 /**
  * What Lifeboat adds to nunjucks' parser (per parser instance, nothing global): Python slices `x[1:]`,
  * `x[::-1]`, Jinja's bare test argument (`x is divisibleby 3`), and the tags Ansible enables —
- * `{% do expr %}`, `{% break %}`, `{% continue %}`.
+ * `{% do expr %}`, `{% break %}`, `{% continue %}` — and Jinja's literals and call arguments
+ * (parse-aggregate.ts: trailing commas, `(x,)`).
  */
 
 interface Token {
@@ -12,12 +14,13 @@ interface Token {
   lineno: number;
   colno: number;
 }
-export interface ParserLike {
+export interface ParserLike extends AggregateParser {
   peekToken(): Token | null;
   nextToken(): Token | null;
   skip(type: string): boolean;
   parseExpression(): Node;
-  parseSignature(): Node;
+  parseSignature(tolerant?: boolean, noParens?: boolean): Node | null;
+  parseAggregate(): Node | null;
   advanceAfterBlockEnd(name?: string): Token;
   fail(msg: string, lineno?: number, colno?: number): never;
   parsePostfix(node: Node): Node;
@@ -27,8 +30,7 @@ export interface ParserLike {
   skipSymbol(name: string): boolean;
   extensions: Array<{ tags: string[]; parse(p: ParserLike): Node }>;
 }
-interface NodeCtors {
-  NodeList: new (l: number, c: number, children: Node[]) => Node;
+interface NodeCtors extends AggregateCtors {
   Is: new (l: number, c: number, left: Node, right: Node) => Node;
   Not: new (l: number, c: number, target: Node) => Node;
   FunCall: new (l: number, c: number, name: Node, args: Node) => Node;
@@ -118,11 +120,13 @@ function parseIs(p: ParserLike, nodes: NodeCtors): Node {
 
 export function extendParser(p: ParserLike, nodes: NodeCtors): void {
   p.parseIs = () => parseIs(p, nodes);
+  p.parseAggregate = () => parseAggregate(p, nodes);
+  p.parseSignature = (tolerant?: boolean, noParens?: boolean) => parseSignature(p, nodes, tolerant, noParens);
   p.extensions = [simpleTag('do', true), simpleTag('break', false), simpleTag('continue', false)];
   p.parsePostfix = function parsePostfix(this: ParserLike, start: Node): Node {
     let node = start;
     for (let tok = this.peekToken(); tok; tok = this.peekToken()) {
-      if (tok.type === 'left-paren') node = new nodes.FunCall(tok.lineno, tok.colno, node, this.parseSignature());
+      if (tok.type === 'left-paren') node = new nodes.FunCall(tok.lineno, tok.colno, node, this.parseSignature() as Node);
       else if (tok.type === LBRACKET) node = subscript(this, node, tok, nodes);
       else if (tok.type === 'operator' && tok.value === '.') {
         this.nextToken();

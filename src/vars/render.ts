@@ -4,6 +4,8 @@ import { toBool } from './filters/core.js';
 import { OMIT } from './omit.js';
 import { pyStr, truthy } from './python.js';
 import { Scope, type State, hasTemplate, isPlainMapping } from './scope.js';
+import { unknownLookup } from './names.js';
+import { parseTemplate } from './parse.js';
 import { compileTemplate } from './template.js';
 import type { RenderOptions, Where } from './types.js';
 import { strictDeep, whereOpts } from './undefined.js';
@@ -152,6 +154,9 @@ export function checkTemplate(
   if (!hasTemplate(text)) return undefined;
   try {
     compileTemplate(text, { trimBlocks: true, lstripBlocks: false });
+    // A lookup named by a literal (`lookup('nope', …)`) is only known missing when called: validate says so now.
+    const bad = unknownLookup(parseTemplate(text, { trimBlocks: true, lstripBlocks: false }));
+    if (bad) throw bad;
     return undefined;
   } catch (e) {
     const out = locate(e, newState({}, where, {}), text);

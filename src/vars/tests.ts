@@ -4,6 +4,7 @@ import { TemplateTypeError, isMapping, pyEquals, pyIn, pyCompare, truthy, typeNa
 import { pyRegex, reFlags } from './regex.js';
 import { type Kw, type TestFn, arg } from './registry.js';
 import { isUndefined, whereOpts } from './undefined.js';
+import { netTests } from './filters/net.js';
 
 /** Jinja tests (`x is defined`, `r is failed`, `s is match('re')`), Ansible semantics. */
 
@@ -102,4 +103,5 @@ export const TESTS: Record<string, TestFn> = {
     compareVersions(String(v), String(arg(a, kw, 0, 'version')), String(arg(a, kw, 1, 'operator', 'eq'))),
   version_compare: (v, a, kw) =>
     compareVersions(String(v), String(arg(a, kw, 0, 'version')), String(arg(a, kw, 1, 'operator', 'eq'))),
+  ...netTests,
 };

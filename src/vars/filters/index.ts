@@ -1,7 +1,10 @@
 import type { FilterFn } from '../registry.js';
 import { coreFilters } from './core.js';
 import { dataFilters } from './data.js';
+import { extraFilters } from './extra.js';
+import { jmespathFilters } from './jmespath.js';
 import { listFilters } from './lists.js';
+import { netFilters } from './net.js';
 import { stringFilters } from './strings.js';
 
 /** Every filter by name (FQCN prefixes are stripped by the caller). */
@@ -10,5 +13,8 @@ export const FILTERS: Record<string, FilterFn> = {
   ...stringFilters,
   ...listFilters,
   ...dataFilters,
+  ...extraFilters,
+  ...netFilters,
+  ...jmespathFilters,
 };
 FILTERS.d = coreFilters.default as FilterFn;
