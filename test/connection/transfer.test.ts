@@ -167,7 +167,11 @@ describe.skipIf(skip)('putVerified: one exec channel, sha256 on both sides while
     const { SecretSet } = await import('../../src/secrets.js');
     const step = { kind: 'put' as const, open: async () => Readable.from(chunks), src: 'decoded.db', dest: join(remote, 't.bin'), mode: 0o600, verify: { sha256: '0'.repeat(64), size } };
     let seen: Array<string | undefined> = [];
-    const op = { changed: true, steps: [step], finish: (o: Array<{ error?: string }>) => ((seen = o.map((x) => x.error)), { changed: true }) };
+    const op = { changed: true, steps: [step], finish: (o: Array<{ error?: string }>) => {
+        seen = o.map((x) => x.error);
+        return { changed: true };
+      },
+    };
     await applyOperation(op, c, { secrets: new SecretSet(), become: false });
     expect(seen).toEqual([expect.stringMatching(/arrived: sha256 [0-9a-f]{64}, 4194304 bytes/)]);
     expect((await c.exec(`ls -A ${remote}`)).stdout).not.toMatch(/t\.bin|lifeboat-/);

@@ -64,23 +64,48 @@ describe.skipIf(SKIP !== undefined)('one restore at a time, and resumable (lab, 
       const snap = (await readdir(dir)).find((f) => f.endsWith('.db'));
       expect(snap).toBeDefined();
 
-      // 1. two restores, 1 s apart
+      // 1. two restores 1 s apart, both in their preflight: one takes the lock, the other is refused there
       const first = lifeboat(['run', 'playbooks/etcd-restore.yml', ...inv]);
       await new Promise((r) => setTimeout(r, 1000));
       const second = lifeboat(['run', 'playbooks/etcd-restore.yml', ...inv]);
       const [rc1, rc2] = await Promise.all([first.done, second.done]);
+      // on a loaded machine the second may only reach the lock after the first released it: then both ran, and
+      // the refusal is proven below with the first paused while it holds the lock
+      const overlapped = rc2 !== 0;
       expect(rc1, first.out()).toBe(0);
       expect(first.out()).toContain(VERIFIED);
       // what the restore loses, against the live cluster (the apiserver stand-ins wrote since the backup)
       expect(first.out()).toMatch(/what this restore loses: the snapshot was taken \S+ \(\d+ min ago\) at revision \d+; the live cluster is at revision \d+: this restore rewinds \d+ revisions/);
-      expect(rc2, second.out()).toBe(2);
-      const run1 = /Take the restore lock[\s\S]*?changed\s+node1/.test(first.out());
-      expect(run1).toBe(true);
-      expect(second.out()).toMatch(/another etcd restore holds the lock \/var\/lib\/lifeboat\/restore\.lock: restore run \d{8}T\d{6}Z by \S+ on \S+ \(pid \d+\)/);
-      expect(second.out()).not.toContain('Stop the control plane services, apiserver first]');
+      const LOCKED = /another etcd restore holds the lock \/var\/lib\/lifeboat\/restore\.lock: restore run \d{8}T\d{6}Z by \S+ on \S+ \(pid \d+\)/;
+      if (overlapped) {
+        expect(rc2, second.out()).toBe(2);
+        expect(/Take the restore lock[\s\S]*?changed\s+node1/.test(first.out())).toBe(true);
+        expect(second.out()).toMatch(LOCKED);
+        expect(second.out()).not.toContain('Stop the control plane services, apiserver first]');
+      } else expect(second.out()).toContain(VERIFIED);
       await sound(lab);
-      // the second run moved nothing: one kept dir per member (the first run's)
-      for (const h of ['node1', 'node2', 'node3']) expect((await lab.sh(h, 'ls -a /var/lib/etcd | grep -c "^\\.lifeboat-"')).stdout).toBe('1\n');
+      const kept = async (n: number) => {
+        for (const h of ['node1', 'node2', 'node3']) expect((await lab.sh(h, 'ls -a /var/lib/etcd | grep -c "^\\.lifeboat-"')).stdout).toBe(`${n}\n`);
+      };
+      // a refused run moved nothing: one kept dir per member per restore that ran
+      await kept(overlapped ? 1 : 2);
+
+      // 1b. a restore started while another holds the lock (paused right after taking it, so the timing is
+      // certain) is refused in its preflight, naming the holder, before any slow check; the holder then finishes
+      const holder = lifeboat(['run', 'playbooks/etcd-restore.yml', ...inv]);
+      await waitFor(holder, "TASK [Put etcd's tools from etcd_tools_dir on every member");
+      holder.kill('SIGSTOP');
+      const late = lifeboat(['run', 'playbooks/etcd-restore.yml', ...inv]);
+      const rcLate = await late.done;
+      holder.kill('SIGCONT');
+      expect(rcLate, late.out()).toBe(2);
+      expect(late.out()).toMatch(LOCKED);
+      expect(late.out()).toContain('Refuse while another restore holds the lock');
+      expect(late.out()).not.toContain('TASK [etcd_restore : Discover etcd on every member]');
+      expect(await holder.done, holder.out()).toBe(0);
+      expect(holder.out()).toContain(VERIFIED);
+      await sound(lab);
+      await kept(overlapped ? 2 : 3);
 
       // 2. Ctrl-C right after etcd stopped on every member
       await lab.disaster({ fraction: 1 });

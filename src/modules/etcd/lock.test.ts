@@ -49,6 +49,16 @@ describe('etcd_lock', () => {
     expect((await etcdLockModule.plan(fakeCtx({ run: 'R1', resume: 'R1' }, withLock(other)))).steps.length).toBe(1);
   });
 
+  it("a restore's preflight (free, purpose restore): refused as the take would be; the resumed run's own lock passes", async () => {
+    const e = await refusal(etcdLockModule.plan(fakeCtx({ run: 'preflight', state: 'free', purpose: 'restore' }, withLock(lockOf({})))));
+    expect(e.message).toContain('another etcd restore holds the lock /var/lib/lifeboat/restore.lock: restore run R1 by root on');
+    expect(e.hint).toContain('wait for it to finish');
+    const ok = await etcdLockModule.plan(fakeCtx({ run: 'preflight', state: 'free', purpose: 'restore', resume: 'R1' }, withLock(lockOf({}))));
+    expect([ok.changed, ok.steps]).toEqual([false, []]);
+    const none = await etcdLockModule.plan(fakeCtx({ run: 'preflight', state: 'free', purpose: 'restore' }, withLock('')));
+    expect(none.steps).toEqual([]);
+  });
+
   it('release removes only its own lock and clears the hint', async () => {
     const mine = await etcdLockModule.plan(fakeCtx({ run: 'R1', state: 'absent' }, withLock(lockOf({}))));
     expect(mine.steps[0]?.kind === 'exec' && mine.steps[0].cmd).toBe(`if grep -qF '"run":"R1"' /var/lib/lifeboat/restore.lock 2>/dev/null; then rm -f /var/lib/lifeboat/restore.lock; fi`);

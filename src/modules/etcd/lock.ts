@@ -17,6 +17,8 @@ import { readFileCmd } from './node-probe.js';
 export interface EtcdLockArgs {
   /** present: take it; absent: release it (if this run's); free: only check that no other run holds it (a backup). */
   state?: 'present' | 'absent' | 'free';
+  /** Who checks with `free`: a backup (default) or a restore's preflight (refused as the lock itself would be). */
+  purpose?: 'backup' | 'restore';
   state_dir?: string;
   /** The run's id (the restore's timestamp; a resumed run keeps the id of the run it continues). */
   run: string;
@@ -88,6 +90,17 @@ function parseLock(text: string, file: string, host: string): LockRecord {
   });
 }
 
+/** The refusal of a restore while another run holds the lock: who holds it, and how to go on. */
+function refusal(held: LockRecord, file: string, host: string): LifeboatError {
+  const state = holderState(held);
+  const how =
+    state === 'alive'
+      ? 'wait for it to finish (or stop it with Ctrl-C: it prints how to continue)'
+      : `its owner is ${state === 'gone' ? 'gone (that process no longer runs)' : 'on another controller'}: to continue that restore, run the same command with -e etcd_resume=${held.run}` +
+        `${held.snapshot ? ` -e snapshot=${held.snapshot}` : ''}; if no restore is in progress, move the lock aside on every member: mv ${file} ${file}.cleared`;
+  return new LifeboatError('E_PREFLIGHT', `another etcd restore holds the lock ${file}: ${describeLock(held)}${state === 'gone' ? ' — stale: its owner is gone' : ''}`, { host, hint: how });
+}
+
 export const etcdLockModule: ModuleDef<EtcdLockArgs> = {
   name: 'etcd_lock',
   summary: 'Take or release the one-restore-at-a-time lock on an etcd member (a second run is refused naming the first)',
@@ -96,6 +109,7 @@ export const etcdLockModule: ModuleDef<EtcdLockArgs> = {
     required: ['run'],
     properties: {
       state: { enum: ['present', 'absent', 'free'] },
+      purpose: { enum: ['backup', 'restore'] },
       state_dir: { type: 'string', pattern: '^/' },
       run: { type: 'string', pattern: '^[0-9A-Za-z]+$' },
       resume: { type: 'string', pattern: '^[0-9A-Za-z]*$' },
@@ -113,7 +127,9 @@ export const etcdLockModule: ModuleDef<EtcdLockArgs> = {
     const ours = held !== undefined && held.owner === me.owner && held.run === ctx.args.run;
 
     if (ctx.args.state === 'free') {
-      if (held && held.run !== ctx.args.run) {
+      // a restore's preflight: refused before its (slow) checks, as the lock itself would refuse it later
+      if (ctx.args.purpose === 'restore' && held && held.run !== ctx.args.resume) throw refusal(held, file, ctx.host);
+      if (ctx.args.purpose !== 'restore' && held && held.run !== ctx.args.run) {
         throw new LifeboatError('E_PREFLIGHT', `an etcd restore holds the lock ${file}: ${describeLock(held)}${holderState(held) === 'gone' ? ' — stale: its owner is gone' : ''}; a snapshot now could catch members mid-restore`, {
           host: ctx.host,
           hint: `back up once the restore has ended; if no restore is in progress, move the lock aside on every member: mv ${file} ${file}.cleared`,
@@ -141,17 +157,7 @@ export const etcdLockModule: ModuleDef<EtcdLockArgs> = {
     if (held && !ours) {
       const state = holderState(held);
       const resuming = ctx.args.resume !== undefined && ctx.args.resume !== '' && ctx.args.resume === held.run && held.run === ctx.args.run;
-      if (state === 'alive' || !resuming) {
-        const how =
-          state === 'alive'
-            ? 'wait for it to finish (or stop it with Ctrl-C: it prints how to continue)'
-            : `its owner is ${state === 'gone' ? 'gone (that process no longer runs)' : 'on another controller'}: to continue that restore, run the same command with -e etcd_resume=${held.run}` +
-              `${held.snapshot ? ` -e snapshot=${held.snapshot}` : ''}; if no restore is in progress, move the lock aside on every member: mv ${file} ${file}.cleared`;
-        throw new LifeboatError('E_PREFLIGHT', `another etcd restore holds the lock ${file}: ${describeLock(held)}${state === 'gone' ? ' — stale: its owner is gone' : ''}`, {
-          host: ctx.host,
-          hint: how,
-        });
-      }
+      if (state === 'alive' || !resuming) throw refusal(held, file, ctx.host);
       record.resumed_from = held.owner;
       notes.push(`resuming ${describeLock(held)}`);
     }
