@@ -1,7 +1,7 @@
 import type { FileDiff } from '../modules/types.js';
-import type { PlannedStep } from './plan-types.js';
+import type { PlannedStep } from '../plan-types.js';
 
-export type { PlannedStep } from './plan-types.js';
+export type { PlannedStep } from '../plan-types.js';
 
 /**
  * Everything the executor reports flows as these events, to reporters (listr2, plain, NDJSON) and,

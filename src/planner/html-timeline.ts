@@ -1,5 +1,5 @@
 import { reasonText } from './text-common.js';
-import type { Plan, PlanHostEntry, PlanStatus } from './types.js';
+import type { Plan, PlanHostEntry, PlanStatus } from '../plan-types.js';
 
 export const FILL: Record<PlanStatus, string> = {
   change: '#f5b301',

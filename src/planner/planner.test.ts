@@ -11,7 +11,7 @@ import { computeInputs, diffInputs } from './inputs.js';
 import { renderPlanHtml } from './render-html.js';
 import { renderPlanMarkdown } from './render-markdown.js';
 import { renderPlanText, unifiedDiff } from './render-text.js';
-import type { PlanInputs } from './types.js';
+import type { PlanInputs } from '../plan-types.js';
 import { SecretSet } from '../secrets.js';
 
 const ts = '2026-11-22T00:00:00.000Z';

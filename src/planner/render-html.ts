@@ -1,6 +1,6 @@
 import { esc, FILL, LABEL, RED, timelineSvg } from './html-timeline.js';
 import { isDestructive, reasonText, shortPath } from './text-common.js';
-import type { Plan, PlanStatus } from './types.js';
+import type { Plan, PlanStatus } from '../plan-types.js';
 
 /**
  * A picture of the plan: one self-contained HTML page (no scripts, no external resources) — the counts, every

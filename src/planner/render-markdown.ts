@@ -1,6 +1,6 @@
 import { unifiedDiff } from './diff.js';
 import { isDestructive, reasonText, shortPath } from './text-common.js';
-import type { Plan, PlanStatus } from './types.js';
+import type { Plan, PlanStatus } from '../plan-types.js';
 
 const WORD: Record<PlanStatus, string> = {
   change: '**will change**',

@@ -2,7 +2,7 @@ import type { Paint } from '../reporters/color.js';
 import { unifiedDiff } from './diff.js';
 import { isDestructive, reasonText, shortPath, statusWord, type TextOpts } from './text-common.js';
 import { summaryLines } from './text-summary.js';
-import type { Plan, PlanHostEntry, PlanPlay } from './types.js';
+import type { Plan, PlanHostEntry, PlanPlay } from '../plan-types.js';
 
 export { unifiedDiff } from './diff.js';
 export type { TextOpts } from './text-common.js';

@@ -1,5 +1,5 @@
 import type { Paint } from '../reporters/color.js';
-import type { PlanHostEntry } from './types.js';
+import type { PlanHostEntry } from '../plan-types.js';
 
 // shortPath moved to src/reporters/format.ts (the plain reporter uses it too); re-exported for the renderers.
 export { shortPath } from '../reporters/format.js';

@@ -1,6 +1,6 @@
 import type { Paint } from '../reporters/color.js';
 import { hostList, isDestructive, reasonText, shortPath, type TextOpts, wrap } from './text-common.js';
-import type { Plan } from './types.js';
+import type { Plan } from '../plan-types.js';
 
 interface Row {
   n: string;

@@ -1,11 +1,22 @@
-// The plan's types, in the executor so both it (`lifeboat apply` checks steps against `RunOptions.expect`) and
-// the planner above it import them without an arrow up the layer map (docs/architecture.md). src/planner/types.ts
-// re-exports them.
-import type { FileDiff, Step } from '../modules/types.js';
+// The plan's types: a leaf file (docs/architecture.md), so the executor (`lifeboat apply` checks steps against
+// `RunOptions.expect`, a saved plan), the modules (their file diffs) and the planner above them all import the
+// one definition. A leaf imports nothing from the layers: what it needs of them is declared here, and the layers'
+// own types must fit it (executor/output.ts puts a module's `Step['kind']` into a `PlannedStep`, so a new kind of
+// step that is not added to `StepKind` does not compile).
+
+/** The kinds of `Step` (modules/types.ts) a plan shows. */
+export type StepKind = 'exec' | 'put' | 'get';
+
+/** A file a step writes: its content on the host now (probed) and after the step. */
+export interface FileDiff {
+  path: string;
+  before: string;
+  after: string;
+}
 
 /** A host's step as the plan shows it (and as the run executed it). Secrets already masked. */
 export interface PlannedStep {
-  kind: Step['kind'];
+  kind: StepKind;
   /** exec: the command; put: "put DEST (mode, owner)"; get: "get SRC -> DEST". */
   text: string;
   description?: string;
