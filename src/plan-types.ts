@@ -32,12 +32,58 @@ export const PLAN_SCHEMA = 'lifeboat.plan/v1';
 
 export type PlanStatus = 'change' | 'ok' | 'skip' | 'unknown' | 'fail';
 
+/**
+ * Why an entry has its status, as data (as Terraform's action reasons): renderers word it from the kind. The
+ * plan and the `host_plan` event carry it as `why`, beside `reason`, the same in words (`reasonString`).
+ */
+export type PlanReason =
+  /** skip: this `when` condition (the first false one, outer blocks and includes first) is false. */
+  | { kind: 'when-false'; expr: string }
+  /** fail: the task fails now (its message: a failed assertion, a bad template, a module's error). */
+  | { kind: 'failed'; message: string }
+  /** fail: the host cannot be reached. */
+  | { kind: 'unreachable'; message: string }
+  /** unknown: a template reads a value known only when an earlier task has run (in the task, or in its `in`). */
+  | { kind: 'unknown-value'; variable: string; source: 'register' | 'fact'; in?: 'loop' | 'changed_when' | 'failed_when' }
+  /** unknown: the module (a command, a shell) cannot tell before running whether it changes anything. */
+  | { kind: 'cannot-tell' }
+  /** unknown: an offline plan does not reach the host the module needs to look at. */
+  | { kind: 'offline' }
+  /** run_once: the task runs on that host; the others are given its result. */
+  | { kind: 'run-once'; on: string }
+  /** a handler whose notifying tasks' change is unknown: it may or may not run. */
+  | { kind: 'maybe-notified' };
+
+/** A reason in words: the plan's and the event's `reason`, and Ansible's `skip_reason` for a false `when`. */
+export function reasonString(r: PlanReason): string {
+  switch (r.kind) {
+    case 'when-false':
+      return `Conditional result was False: ${r.expr}`;
+    case 'failed':
+      return r.message;
+    case 'unreachable':
+      return `unreachable: ${r.message}`;
+    case 'unknown-value':
+      return `${r.in ? `${r.in} ` : ''}depends on ${r.source} \`${r.variable}\`, unknown until run`;
+    case 'cannot-tell':
+      return 'the module cannot tell before running whether it changes anything';
+    case 'offline':
+      return 'offline: the module needs to look at the host';
+    case 'run-once':
+      return `run_once: runs on ${r.on}, result given to every host`;
+    case 'maybe-notified':
+      return 'runs only if a notifying task reports a change (unknown until run)';
+  }
+}
+
 export interface PlanHostEntry {
   host: string;
   status: PlanStatus;
   steps: PlannedStep[];
   destructive: string[];
+  /** `why` in words; a plan saved before `why` existed has only this. */
   reason?: string;
+  why?: PlanReason;
   notes?: string[];
   diff?: FileDiff[];
   runOn?: string;

@@ -1,5 +1,5 @@
 import type { FileDiff } from '../modules/types.js';
-import type { PlannedStep } from '../plan-types.js';
+import type { PlanReason, PlanStatus, PlannedStep } from '../plan-types.js';
 
 export type { PlannedStep } from '../plan-types.js';
 
@@ -69,10 +69,11 @@ export type RunEvent =
       host: string;
       batchIndex: number;
       /** change: will change; ok: no change; skip: `when` false; unknown: cannot say before running. */
-      status: 'change' | 'ok' | 'skip' | 'unknown' | 'fail';
+      status: PlanStatus;
       steps: PlannedStep[];
       destructive: string[];
-      reason?: string; // e.g. the false `when`, or "depends on register `x`"
+      reason?: string; // `why` in words, e.g. the false `when`, or "depends on register `x`"
+      why?: PlanReason;
       notes?: string[];
       diff?: FileDiff[];
       runOn?: string; // delegate_to / run_once host

@@ -4,7 +4,8 @@ import type { ControlAction, ModuleDef, ModuleResult } from '../modules/types.js
 import type { ActionTask } from '../playbook/types.js';
 import { type TaskWhere, UnknownValueError, evalCondition, renderValue, withDataVars } from '../vars/index.js';
 import type { EventBody, PlayCtx } from './context.js';
-import { type Frame, falseWhen, whenSkipReason } from './frame.js';
+import { type Frame, falseWhen } from './frame.js';
+import { type PlanReason, reasonString } from '../plan-types.js';
 import { type EventTarget, planEvent, resultEvent } from './host-events.js';
 import { resolveFlags } from './flags.js';
 import { hostVars } from './host-vars.js';
@@ -69,10 +70,10 @@ export async function runHostTask(inp: HostTaskInput): Promise<HostOutcome> {
     // A false `when` that guards the loop expression skips the task, as it would without the loop.
     const unmet = firstFalseWhen(frame, vars0, where);
     if (unmet !== undefined) {
-      const reason = whenSkipReason(unmet);
+      const reason: PlanReason = { kind: 'when-false', expr: unmet };
       const o: ItemOutcome = {
         status: 'skipped',
-        result: { changed: false, skipped: true, skip_reason: reason },
+        result: { changed: false, skipped: true, skip_reason: reasonString(reason) },
         known: true,
         reason,
         steps: [],
@@ -90,7 +91,7 @@ export async function runHostTask(inp: HostTaskInput): Promise<HostOutcome> {
       steps: [],
       destructive: [],
       durationMs: 0,
-      ...(unknown ? { reason: `loop depends on register \`${(e as UnknownValueError).variable}\`, unknown until run` } : {}),
+      ...(unknown ? { reason: { kind: 'unknown-value', variable: (e as UnknownValueError).variable, source: 'register', in: 'loop' } } : {}),
     };
     return finish(inp, failed.status, failed.result, failed.known, [eventOf(target, failed, undefined, check)], failed);
   }

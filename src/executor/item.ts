@@ -9,7 +9,8 @@ import { type TaskWhere, UnknownValueError, evalCondition, renderValue } from '.
 import { checkArgs, dropOmitted } from './args.js';
 import type { PlayCtx } from './context.js';
 import type { PlannedStep } from './events.js';
-import { type Frame, falseWhen, whenSkipReason } from './frame.js';
+import { type Frame, falseWhen } from './frame.js';
+import { type PlanReason, reasonString } from '../plan-types.js';
 import { unplannedSteps } from './expect.js';
 import { hostVars } from './host-vars.js';
 import { OfflineError, OfflineGuard, isInterrupted, isUnreachableError, lazyConnection, sleep } from './lazy-conn.js';
@@ -38,7 +39,7 @@ export interface ItemOutcome {
   result: ModuleResult;
   /** Plan mode: whether `result` is what the run will register (read-only modules) or a guess. */
   known: boolean;
-  reason?: string;
+  reason?: PlanReason;
   steps: PlannedStep[];
   destructive: string[];
   diff?: FileDiff[];
@@ -65,8 +66,8 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
   try {
     const unmet = falseWhen(frame, vars, where);
     if (unmet !== undefined) {
-      const reason = whenSkipReason(unmet);
-      return { ...base(), status: 'skipped', reason, result: { changed: false, skipped: true, skip_reason: reason } };
+      const reason: PlanReason = { kind: 'when-false', expr: unmet };
+      return { ...base(), status: 'skipped', reason, result: { changed: false, skipped: true, skip_reason: reasonString(reason) } };
     }
     if (frame.delegateTo !== undefined) {
       delegatedTo = String(renderValue(frame.delegateTo, vars, { ...where, field: 'delegate_to' }));
@@ -197,12 +198,12 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
         ...out,
         status: 'unknown',
         known: false,
-        reason: 'offline: the module needs to look at the host',
+        reason: { kind: 'offline' },
         result: { changed: false },
       };
     }
     if (e instanceof UnknownValueError && run.opts.check) {
-      const reason = `depends on ${e.variable.startsWith('ansible_') ? 'fact' : 'register'} \`${e.variable}\`, unknown until run`;
+      const reason: PlanReason = { kind: 'unknown-value', variable: e.variable, source: e.variable.startsWith('ansible_') ? 'fact' : 'register' };
       return { ...out, status: 'unknown', known: false, reason, result: { changed: false } };
     }
     if (isInterrupted(e, run.opts.signal))

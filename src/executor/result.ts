@@ -1,5 +1,6 @@
 import type { Vars } from '../inventory/types.js';
 import type { ModuleResult, Operation } from '../modules/types.js';
+import type { PlanReason } from '../plan-types.js';
 import type { ActionTask } from '../playbook/types.js';
 import { type TaskWhere as Where, UnknownValueError, evalCondition, makeUnknown } from '../vars/index.js';
 
@@ -23,7 +24,7 @@ export interface PlanPart {
   status: 'ok' | 'changed' | 'failed' | 'unknown';
   result: ModuleResult;
   known: boolean;
-  reason?: string;
+  reason?: PlanReason;
 }
 
 /**
@@ -34,8 +35,7 @@ export interface PlanPart {
 export function planOutcome(op: Operation, task: ActionTask, vars: Vars, where: Where): PlanPart {
   const known = op.steps.length === 0 && op.result !== undefined;
   let status: PlanPart['status'] = op.changed === 'unknown' ? 'unknown' : op.changed ? 'changed' : 'ok';
-  let reason: string | undefined =
-    status === 'unknown' ? 'the module cannot tell before running whether it changes anything' : undefined;
+  let reason: PlanReason | undefined = status === 'unknown' ? { kind: 'cannot-tell' } : undefined;
   const result: ModuleResult = known
     ? { ...op.result, changed: op.result?.changed ?? op.changed === true }
     : { changed: op.changed === true };
@@ -51,7 +51,7 @@ export function planOutcome(op: Operation, task: ActionTask, vars: Vars, where: 
   } catch (e) {
     if (!(e instanceof UnknownValueError)) throw e;
     status = 'unknown';
-    reason = `changed_when depends on register \`${e.variable}\`, unknown until run`;
+    reason = { kind: 'unknown-value', variable: e.variable, source: 'register', in: 'changed_when' };
   }
   try {
     if (task.failedWhen?.length) {
@@ -64,7 +64,7 @@ export function planOutcome(op: Operation, task: ActionTask, vars: Vars, where: 
     if (!(e instanceof UnknownValueError)) throw e;
     if (status !== 'unknown') {
       status = 'unknown';
-      reason = `failed_when depends on register \`${e.variable}\`, unknown until run`;
+      reason = { kind: 'unknown-value', variable: e.variable, source: 'register', in: 'failed_when' };
     }
   }
   return { status, result, known, ...(reason ? { reason } : {}) };

@@ -49,6 +49,7 @@ export function buildPlan(
           destructive: ev.destructive,
           batch: ev.batchIndex,
           ...(ev.reason ? { reason: ev.reason } : {}),
+          ...(ev.why ? { why: ev.why } : {}),
           ...(ev.notes?.length ? { notes: ev.notes } : {}),
           ...(ev.diff?.length ? { diff: ev.diff } : {}),
           ...(ev.runOn ? { runOn: ev.runOn } : {}),

@@ -27,7 +27,7 @@ export function renderPlanHtml(plan: Plan): string {
       t.hosts.forEach((e, ei) => {
         const cmds = [
           ...e.steps.map((st) => `<code>${esc(st.text)}</code>${st.destructive ? `<br><b class="d">⚠ DESTRUCTIVE: ${esc(st.destructive)}</b>` : ''}`),
-          ...(e.reason ? [`<em>${esc(reasonText(e.reason))}</em>`] : []),
+          ...(reasonText(e) ? [`<em>${esc(reasonText(e))}</em>`] : []),
           ...(e.notes ?? []).map((n) => `<span class="n">${esc(n)}</span>`),
         ].join('<br>');
         const name = ei === 0 ? `<td rowspan="${t.hosts.length}" class="${t.hosts.some(isDestructive) ? 'd' : ''}">${ti + 1}. ${esc(t.name)}</td>` : '';

@@ -55,7 +55,7 @@ function hostLines(hosts: string[], e: PlanHostEntry, paint: Paint, showBatch: b
   const batch = showBatch ? paint('gray', ` [batch ${e.batch + 1}]`) : '';
   const on = e.runOn && e.runOn !== e.host ? paint('cyan', ` → runs on ${e.runOn}`) : '';
   const item = e.item !== undefined ? paint('cyan', ` item=${JSON.stringify(e.item)}`) : '';
-  const why = e.status === 'unknown' && e.steps.length ? 'outcome known only when it runs' : reasonText(e.reason);
+  const why = e.status === 'unknown' && e.steps.length ? 'outcome known only when it runs' : reasonText(e);
   const reason = why ? paint('gray', ` (${why.split('\n').join(' ')})`) : '';
   lines.push(`     ${mark}${names.padEnd(Math.max(12, names.length))} ${statusWord(e, paint)}${batch}${on}${item}${reason}`);
   if (e.status === 'skip') return lines;

@@ -49,8 +49,8 @@ export function summaryLines(plan: Plan, paint: Paint, opts: TextOpts): string[]
       };
       for (const e of t.hosts) {
         if (isDestructive(e)) add(destructive, e.host, e.destructive);
-        if (e.status === 'fail') add(failing, e.host, [reasonText(e.reason).split('\n')[0] ?? '']);
-        if (e.status === 'unknown' && e.steps.length === 0 && !(e.runOn && e.runOn !== e.host)) add(unknown, e.host, [reasonText(e.reason)]);
+        if (e.status === 'fail') add(failing, e.host, [reasonText(e).split('\n')[0] ?? '']);
+        if (e.status === 'unknown' && e.steps.length === 0 && !(e.runOn && e.runOn !== e.host)) add(unknown, e.host, [reasonText(e)]);
       }
     });
   });
