@@ -30,7 +30,9 @@ export interface PlannedStep {
  */
 export const PLAN_SCHEMA = 'lifeboat.plan/v1';
 
-export type PlanStatus = 'change' | 'ok' | 'skip' | 'unknown' | 'fail';
+import type { PlanStatus } from './status.js';
+
+export type { PlanStatus } from './status.js';
 
 /**
  * Why an entry has its status, as data (as Terraform's action reasons): renderers word it from the kind. The

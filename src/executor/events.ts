@@ -10,7 +10,7 @@ export type { PlannedStep } from '../plan-types.js';
  */
 export const EVENT_SCHEMA_VERSION = 1;
 
-export type HostStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
+import type { RunStatus } from '../status.js';
 
 export interface HostCounts {
   ok: number;
@@ -44,7 +44,7 @@ export type RunEvent =
       taskId: string;
       task: string;
       host: string;
-      status: HostStatus;
+      status: RunStatus;
       changed: boolean;
       durationMs: number;
       delegatedTo?: string;

@@ -1,7 +1,7 @@
 import { DISPLAY, type ModuleResult } from '../modules/types.js';
 import type { EventBody, PlayCtx } from './context.js';
-import type { HostStatus } from './events.js';
-import type { ItemOutcome, ItemStatus } from './item.js';
+import type { ItemOutcome } from './item.js';
+import { PLAN_STATUS, type Status, runStatus } from '../status.js';
 import { NO_LOG_TEXT, clip } from './output.js';
 import { type PlanReason, reasonString } from '../plan-types.js';
 import type { SecretSet } from '../secrets.js';
@@ -14,21 +14,10 @@ export interface EventTarget {
   noLog: boolean;
 }
 
-export function hostStatus(s: ItemStatus): HostStatus {
-  switch (s) {
-    case 'unknown':
-      return 'ok';
-    case 'interrupted':
-      return 'failed';
-    default:
-      return s;
-  }
-}
-
 /** A `host_result` event: output cut to 4 KiB, secrets masked, everything hidden under no_log. */
 export function resultEvent(
   t: EventTarget,
-  status: ItemStatus,
+  status: Status,
   result: ModuleResult,
   o: { durationMs: number; item?: unknown; ignored?: boolean; delegatedTo?: string; steps?: ItemOutcome['steps'] },
 ): EventBody {
@@ -43,7 +32,7 @@ export function resultEvent(
     taskId: t.taskId,
     task: t.taskName,
     host: t.host,
-    status: hostStatus(status),
+    status: runStatus(status),
     changed: result.changed === true,
     durationMs: Math.round(o.durationMs),
     ...(o.delegatedTo ? { delegatedTo: o.delegatedTo } : {}),
@@ -56,16 +45,6 @@ export function resultEvent(
     ...(o.steps?.length ? { steps: o.steps } : {}),
   };
 }
-
-const PLAN_STATUS = {
-  ok: 'ok',
-  changed: 'change',
-  failed: 'fail',
-  skipped: 'skip',
-  unreachable: 'fail',
-  unknown: 'unknown',
-  interrupted: 'fail',
-} as const;
 
 /** A `host_plan` event (plan mode). */
 export function planEvent(

@@ -9,14 +9,15 @@ import { type PlanReason, reasonString } from '../plan-types.js';
 import { type EventTarget, planEvent, resultEvent } from './host-events.js';
 import { resolveFlags } from './flags.js';
 import { hostVars } from './host-vars.js';
-import { type ItemOutcome, type ItemStatus, runItem } from './item.js';
+import { type ItemOutcome, runItem } from './item.js';
+import type { Status } from '../status.js';
 import { sleep } from './lazy-conn.js';
 import { renderLoop } from './loop.js';
 
 /** A task's outcome on one host: all loop items together, Ansible-shaped for `register`. */
 export interface HostOutcome {
   host: string;
-  status: ItemStatus;
+  status: Status;
   ignored: boolean;
   result: ModuleResult;
   /** Plan mode: the result is what the run will register. */
@@ -160,8 +161,8 @@ function firstFalseWhen(frame: Frame, vars: Vars, where: TaskWhere): string | un
   }
 }
 
-function aggregate(statuses: ItemStatus[]): ItemStatus {
-  const order: ItemStatus[] = ['interrupted', 'unreachable', 'failed', 'unknown', 'changed', 'ok'];
+function aggregate(statuses: Status[]): Status {
+  const order: Status[] = ['interrupted', 'unreachable', 'failed', 'unknown', 'changed', 'ok'];
   for (const s of order) if (statuses.includes(s)) return s;
   return 'skipped';
 }
@@ -179,7 +180,7 @@ function eventOf(t: EventTarget, o: ItemOutcome, item: unknown, check: boolean):
 /** ignore_errors / ignore_unreachable (which may be templated), then the outcome. */
 function finish(
   inp: HostTaskInput,
-  status: ItemStatus,
+  status: Status,
   result: ModuleResult,
   known: boolean,
   events: EventBody[],

@@ -8,6 +8,7 @@ import { UnknownValueError, renderValue, withDataVars } from '../vars/index.js';
 import { type EventBody, type PlayCtx, isHostActive, taskIdFor } from './context.js';
 import { type Frame, childFrame, falseWhen } from './frame.js';
 import { type PlanReason, reasonString } from '../plan-types.js';
+import { PLAN_STATUS, type Status, runStatus } from '../status.js';
 import { hostVars } from './host-vars.js';
 import { type Scope, checkMaxFail, hostFailed } from './scope.js';
 import { taskLabel } from './task-name.js';
@@ -124,16 +125,16 @@ function emitDecision(pc: PlayCtx, d: Decision, taskId: string, task: string, ho
   const what = d.kind === 'include' ? d.items.map((i) => i.target).join(', ') : '';
   let ev: EventBody;
   const why: PlanReason | undefined = d.kind === 'include' ? undefined : d.kind === 'fail' ? { kind: 'failed', message: d.msg } : d.reason;
+  const status: Status = d.kind === 'include' ? 'ok' : d.kind === 'skip' ? 'skipped' : d.kind === 'unknown' ? 'unknown' : 'failed';
   if (pc.run.opts.check) {
-    const status = d.kind === 'include' ? 'ok' : d.kind === 'skip' ? 'skip' : d.kind;
     ev = {
-      type: 'host_plan', play: pc.play.name, taskId, task, host, batchIndex: pc.batchIndex, status, steps: [], destructive: [],
+      type: 'host_plan', play: pc.play.name, taskId, task, host, batchIndex: pc.batchIndex, status: PLAN_STATUS[status], steps: [], destructive: [],
       ...(why ? { reason: reasonString(why), why } : { notes: [`includes ${what}`] }),
     };
   } else {
     ev = {
       type: 'host_result', taskId, task, host, changed: false, durationMs: 0,
-      status: d.kind === 'include' ? 'ok' : d.kind === 'skip' ? 'skipped' : 'failed',
+      status: runStatus(status),
       msg: d.kind === 'include' ? `included: ${what}` : d.kind === 'fail' ? d.msg : d.kind === 'skip' ? reasonString(d.reason) : '',
     };
   }

@@ -11,6 +11,7 @@ import type { PlayCtx } from './context.js';
 import type { PlannedStep } from './events.js';
 import { type Frame, falseWhen } from './frame.js';
 import { type PlanReason, reasonString } from '../plan-types.js';
+import type { Status } from '../status.js';
 import { unplannedSteps } from './expect.js';
 import { hostVars } from './host-vars.js';
 import { OfflineError, OfflineGuard, isInterrupted, isUnreachableError, lazyConnection, sleep } from './lazy-conn.js';
@@ -32,10 +33,8 @@ export interface ItemInput {
   label?: unknown;
 }
 
-export type ItemStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable' | 'unknown' | 'interrupted';
-
 export interface ItemOutcome {
-  status: ItemStatus;
+  status: Status;
   result: ModuleResult;
   /** Plan mode: whether `result` is what the run will register (read-only modules) or a guess. */
   known: boolean;
@@ -182,7 +181,7 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
           result.msg = `Retries exhausted: "until: ${task.until}" still false after ${attempt} attempts${result.msg ? ` (${result.msg})` : ''}`;
         }
       }
-      const status: ItemStatus = result.failed
+      const status: Status = result.failed
         ? 'failed'
         : result.skipped
           ? 'skipped'

@@ -1,6 +1,7 @@
 import type { Vars } from '../inventory/types.js';
 import type { ModuleResult, Operation } from '../modules/types.js';
 import type { PlanReason } from '../plan-types.js';
+import type { OperationStatus } from '../status.js';
 import type { ActionTask } from '../playbook/types.js';
 import { type TaskWhere as Where, UnknownValueError, evalCondition, makeUnknown } from '../vars/index.js';
 
@@ -21,7 +22,7 @@ export function applyResultConditions(result: ModuleResult, task: ActionTask, va
 }
 
 export interface PlanPart {
-  status: 'ok' | 'changed' | 'failed' | 'unknown';
+  status: OperationStatus;
   result: ModuleResult;
   known: boolean;
   reason?: PlanReason;
@@ -34,7 +35,7 @@ export interface PlanPart {
  */
 export function planOutcome(op: Operation, task: ActionTask, vars: Vars, where: Where): PlanPart {
   const known = op.steps.length === 0 && op.result !== undefined;
-  let status: PlanPart['status'] = op.changed === 'unknown' ? 'unknown' : op.changed ? 'changed' : 'ok';
+  let status: OperationStatus = op.changed === 'unknown' ? 'unknown' : op.changed ? 'changed' : 'ok';
   let reason: PlanReason | undefined = status === 'unknown' ? { kind: 'cannot-tell' } : undefined;
   const result: ModuleResult = known
     ? { ...op.result, changed: op.result?.changed ?? op.changed === true }
