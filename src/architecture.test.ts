@@ -13,7 +13,19 @@ function layersOf(markdown: string): string[] {
   return [...block.matchAll(/^([a-z][\w-]*)\/\s/gm)].map((m) => m[1] as string);
 }
 
-const LAYERS = layersOf(readFileSync(join(import.meta.dirname, '..', 'docs', 'architecture.md'), 'utf8'));
+/**
+ * The leaf files, as docs/architecture.md names them in its first paragraph (`name.ts` in backticks): the
+ * files directly in `src/` that every layer may import. They import only each other and packages — not even a
+ * type from a layer — so a type two layers share (the plan's, in plan-types.ts) is declared in a leaf whole.
+ */
+function leavesOf(markdown: string): string[] {
+  const para = markdown.split(/\n\s*\n/).find((p) => !p.startsWith('#')) ?? '';
+  return [...para.matchAll(/`([\w-]+\.ts)`/g)].map((m) => m[1] as string).sort();
+}
+
+const DOC = readFileSync(join(import.meta.dirname, '..', 'docs', 'architecture.md'), 'utf8');
+const LAYERS = layersOf(DOC);
+const LEAVES = leavesOf(DOC);
 const LEAF = '(src leaf)';
 
 const SRC = join(import.meta.dirname);
@@ -74,6 +86,15 @@ describe('layer map', () => {
       .map((e) => e.name)
       .sort();
     expect(folders).toEqual([...LAYERS].sort());
+  });
+
+  it('names every leaf file directly in src/', () => {
+    expect(leavesOf('# T\n\nleaf files (`a.ts`, `b-c.ts`), which\n\n`d.ts` later\n')).toEqual(['a.ts', 'b-c.ts']);
+    const files = readdirSync(SRC, { withFileTypes: true })
+      .filter((e) => e.isFile() && e.name.endsWith('.ts') && !e.name.endsWith('.test.ts'))
+      .map((e) => e.name)
+      .sort();
+    expect(files).toEqual(LEAVES);
   });
 
   it('finds every kind of import', () => {

@@ -1,7 +1,7 @@
 import type { FileDiff } from '../modules/types.js';
-import type { PlannedStep } from './plan-types.js';
+import type { PlanReason, PlanStatus, PlannedStep } from '../plan-types.js';
 
-export type { PlannedStep } from './plan-types.js';
+export type { PlannedStep } from '../plan-types.js';
 
 /**
  * Everything the executor reports flows as these events, to reporters (listr2, plain, NDJSON) and,
@@ -10,7 +10,7 @@ export type { PlannedStep } from './plan-types.js';
  */
 export const EVENT_SCHEMA_VERSION = 1;
 
-export type HostStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
+import type { RunStatus } from '../status.js';
 
 export interface HostCounts {
   ok: number;
@@ -44,7 +44,7 @@ export type RunEvent =
       taskId: string;
       task: string;
       host: string;
-      status: HostStatus;
+      status: RunStatus;
       changed: boolean;
       durationMs: number;
       delegatedTo?: string;
@@ -69,10 +69,11 @@ export type RunEvent =
       host: string;
       batchIndex: number;
       /** change: will change; ok: no change; skip: `when` false; unknown: cannot say before running. */
-      status: 'change' | 'ok' | 'skip' | 'unknown' | 'fail';
+      status: PlanStatus;
       steps: PlannedStep[];
       destructive: string[];
-      reason?: string; // e.g. the false `when`, or "depends on register `x`"
+      reason?: string; // `why` in words, e.g. the false `when`, or "depends on register `x`"
+      why?: PlanReason;
       notes?: string[];
       diff?: FileDiff[];
       runOn?: string; // delegate_to / run_once host

@@ -79,8 +79,3 @@ export function falseWhen(frame: Frame, vars: Vars, where: TaskWhere): string | 
   for (const w of frame.whens) if (!evalCondition(w.expr, vars, { ...where, src: w.src, field: 'when' })) return w.expr;
   return undefined;
 }
-
-/** Ansible's skip reason for a false `when`. */
-export function whenSkipReason(expr: string): string {
-  return `Conditional result was False: ${expr}`;
-}

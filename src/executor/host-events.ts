@@ -1,8 +1,10 @@
 import { DISPLAY, type ModuleResult } from '../modules/types.js';
 import type { EventBody, PlayCtx } from './context.js';
-import type { HostStatus } from './events.js';
-import type { ItemOutcome, ItemStatus } from './item.js';
+import type { ItemOutcome } from './item.js';
+import { PLAN_STATUS, type Status, runStatus } from '../status.js';
 import { NO_LOG_TEXT, clip } from './output.js';
+import { type PlanReason, reasonString } from '../plan-types.js';
+import type { SecretSet } from '../secrets.js';
 
 export interface EventTarget {
   pc: PlayCtx;
@@ -12,21 +14,10 @@ export interface EventTarget {
   noLog: boolean;
 }
 
-export function hostStatus(s: ItemStatus): HostStatus {
-  switch (s) {
-    case 'unknown':
-      return 'ok';
-    case 'interrupted':
-      return 'failed';
-    default:
-      return s;
-  }
-}
-
 /** A `host_result` event: output cut to 4 KiB, secrets masked, everything hidden under no_log. */
 export function resultEvent(
   t: EventTarget,
-  status: ItemStatus,
+  status: Status,
   result: ModuleResult,
   o: { durationMs: number; item?: unknown; ignored?: boolean; delegatedTo?: string; steps?: ItemOutcome['steps'] },
 ): EventBody {
@@ -41,7 +32,7 @@ export function resultEvent(
     taskId: t.taskId,
     task: t.taskName,
     host: t.host,
-    status: hostStatus(status),
+    status: runStatus(status),
     changed: result.changed === true,
     durationMs: Math.round(o.durationMs),
     ...(o.delegatedTo ? { delegatedTo: o.delegatedTo } : {}),
@@ -55,27 +46,19 @@ export function resultEvent(
   };
 }
 
-const PLAN_STATUS = {
-  ok: 'ok',
-  changed: 'change',
-  failed: 'fail',
-  skipped: 'skip',
-  unreachable: 'fail',
-  unknown: 'unknown',
-  interrupted: 'fail',
-} as const;
-
 /** A `host_plan` event (plan mode). */
 export function planEvent(
   t: EventTarget,
   o: ItemOutcome,
-  extra: { item?: unknown; runOn?: string; reason?: string; stepsHidden?: boolean },
+  extra: { item?: unknown; runOn?: string; reason?: PlanReason; stepsHidden?: boolean },
 ): EventBody {
   const secrets = t.pc.run.secrets;
-  let reason = extra.reason ?? o.reason;
-  if (!reason && (o.status === 'failed' || o.status === 'unreachable') && typeof o.result.msg === 'string') {
-    reason = `${o.status === 'unreachable' ? 'unreachable: ' : ''}${t.noLog ? NO_LOG_TEXT : clip(o.result.msg, secrets)}`;
+  let why = extra.reason ?? o.reason;
+  if (!why && (o.status === 'failed' || o.status === 'unreachable') && typeof o.result.msg === 'string') {
+    why = { kind: o.status === 'unreachable' ? 'unreachable' : 'failed', message: t.noLog ? NO_LOG_TEXT : o.result.msg };
   }
+  if (why) why = clipReason(why, secrets);
+  const reason = why ? clip(reasonString(why), secrets) : '';
   const runOn = extra.runOn ?? o.delegatedTo;
   return {
     type: 'host_plan',
@@ -87,10 +70,23 @@ export function planEvent(
     status: PLAN_STATUS[o.status],
     steps: extra.stepsHidden ? [] : o.steps,
     destructive: extra.stepsHidden ? [] : o.destructive.map((d) => clip(d, secrets)),
-    ...(reason ? { reason: clip(reason, secrets) } : {}),
+    ...(why && reason ? { reason, why } : {}),
     ...(o.notes?.length ? { notes: o.notes.map((n) => clip(n, secrets)) } : {}),
     ...(o.diff && !t.noLog && !extra.stepsHidden ? { diff: secrets.maskDeep(o.diff) as typeof o.diff } : {}),
     ...(runOn ? { runOn } : {}),
     ...(extra.item !== undefined ? { item: t.noLog ? NO_LOG_TEXT : secrets.maskDeep(extra.item) } : {}),
   };
+}
+
+/** The reason's texts (a message, a condition) cut and masked as the event's other texts are. */
+function clipReason(r: PlanReason, secrets: SecretSet): PlanReason {
+  switch (r.kind) {
+    case 'failed':
+    case 'unreachable':
+      return { ...r, message: clip(r.message, secrets) };
+    case 'when-false':
+      return { ...r, expr: clip(r.expr, secrets) };
+    default:
+      return r;
+  }
 }

@@ -4,18 +4,20 @@ import type { ControlAction, ModuleDef, ModuleResult } from '../modules/types.js
 import type { ActionTask } from '../playbook/types.js';
 import { type TaskWhere, UnknownValueError, evalCondition, renderValue, withDataVars } from '../vars/index.js';
 import type { EventBody, PlayCtx } from './context.js';
-import { type Frame, falseWhen, whenSkipReason } from './frame.js';
+import { type Frame, falseWhen } from './frame.js';
+import { type PlanReason, reasonString } from '../plan-types.js';
 import { type EventTarget, planEvent, resultEvent } from './host-events.js';
 import { resolveFlags } from './flags.js';
 import { hostVars } from './host-vars.js';
-import { type ItemOutcome, type ItemStatus, runItem } from './item.js';
+import { type ItemOutcome, runItem } from './item.js';
+import type { Status } from '../status.js';
 import { sleep } from './lazy-conn.js';
 import { renderLoop } from './loop.js';
 
 /** A task's outcome on one host: all loop items together, Ansible-shaped for `register`. */
 export interface HostOutcome {
   host: string;
-  status: ItemStatus;
+  status: Status;
   ignored: boolean;
   result: ModuleResult;
   /** Plan mode: the result is what the run will register. */
@@ -69,10 +71,10 @@ export async function runHostTask(inp: HostTaskInput): Promise<HostOutcome> {
     // A false `when` that guards the loop expression skips the task, as it would without the loop.
     const unmet = firstFalseWhen(frame, vars0, where);
     if (unmet !== undefined) {
-      const reason = whenSkipReason(unmet);
+      const reason: PlanReason = { kind: 'when-false', expr: unmet };
       const o: ItemOutcome = {
         status: 'skipped',
-        result: { changed: false, skipped: true, skip_reason: reason },
+        result: { changed: false, skipped: true, skip_reason: reasonString(reason) },
         known: true,
         reason,
         steps: [],
@@ -90,7 +92,7 @@ export async function runHostTask(inp: HostTaskInput): Promise<HostOutcome> {
       steps: [],
       destructive: [],
       durationMs: 0,
-      ...(unknown ? { reason: `loop depends on register \`${(e as UnknownValueError).variable}\`, unknown until run` } : {}),
+      ...(unknown ? { reason: { kind: 'unknown-value', variable: (e as UnknownValueError).variable, source: 'register', in: 'loop' } } : {}),
     };
     return finish(inp, failed.status, failed.result, failed.known, [eventOf(target, failed, undefined, check)], failed);
   }
@@ -159,8 +161,8 @@ function firstFalseWhen(frame: Frame, vars: Vars, where: TaskWhere): string | un
   }
 }
 
-function aggregate(statuses: ItemStatus[]): ItemStatus {
-  const order: ItemStatus[] = ['interrupted', 'unreachable', 'failed', 'unknown', 'changed', 'ok'];
+function aggregate(statuses: Status[]): Status {
+  const order: Status[] = ['interrupted', 'unreachable', 'failed', 'unknown', 'changed', 'ok'];
   for (const s of order) if (statuses.includes(s)) return s;
   return 'skipped';
 }
@@ -178,7 +180,7 @@ function eventOf(t: EventTarget, o: ItemOutcome, item: unknown, check: boolean):
 /** ignore_errors / ignore_unreachable (which may be templated), then the outcome. */
 function finish(
   inp: HostTaskInput,
-  status: ItemStatus,
+  status: Status,
   result: ModuleResult,
   known: boolean,
   events: EventBody[],

@@ -6,7 +6,9 @@ import { loadRole, loadTasksFile } from '../playbook/index.js';
 import type { IncludeTask, RoleRef, TaskNode } from '../playbook/types.js';
 import { UnknownValueError, renderValue, withDataVars } from '../vars/index.js';
 import { type EventBody, type PlayCtx, isHostActive, taskIdFor } from './context.js';
-import { type Frame, childFrame, falseWhen, whenSkipReason } from './frame.js';
+import { type Frame, childFrame, falseWhen } from './frame.js';
+import { type PlanReason, reasonString } from '../plan-types.js';
+import { PLAN_STATUS, type Status, runStatus } from '../status.js';
 import { hostVars } from './host-vars.js';
 import { type Scope, checkMaxFail, hostFailed } from './scope.js';
 import { taskLabel } from './task-name.js';
@@ -19,7 +21,7 @@ interface Inclusion {
   hosts: string[];
 }
 
-type Decision = { kind: 'skip'; reason: string } | { kind: 'unknown'; reason: string } | { kind: 'fail'; msg: string } | { kind: 'include'; items: Array<{ target: string; params: Vars }> };
+type Decision = { kind: 'skip'; reason: PlanReason } | { kind: 'unknown'; reason: PlanReason } | { kind: 'fail'; msg: string } | { kind: 'include'; items: Array<{ target: string; params: Vars }> };
 
 /**
  * include_tasks / include_role at run time: decided per host (when, loop, templated name), then hosts that
@@ -83,7 +85,7 @@ function decide(pc: PlayCtx, inc: IncludeTask, frame: Frame, host: string, label
   const where = { src: inc.src, host, task: label };
   try {
     const unmet = falseWhen(frame, vars, where);
-    if (unmet !== undefined) return { kind: 'skip', reason: whenSkipReason(unmet) };
+    if (unmet !== undefined) return { kind: 'skip', reason: { kind: 'when-false', expr: unmet } };
     const one = (v: Vars): { target: string; params: Vars } => ({
       target: String(renderValue(inc.target, v, { ...where, field: `include_${inc.what}` })),
       params: renderValue(inc.params, v, { ...where, field: 'vars' }) as Vars,
@@ -101,7 +103,7 @@ function decide(pc: PlayCtx, inc: IncludeTask, frame: Frame, host: string, label
       }),
     };
   } catch (e) {
-    if (e instanceof UnknownValueError && pc.run.opts.check) return { kind: 'unknown', reason: `depends on register \`${e.variable}\`, unknown until run` };
+    if (e instanceof UnknownValueError && pc.run.opts.check) return { kind: 'unknown', reason: { kind: 'unknown-value', variable: e.variable, source: 'register' } };
     return { kind: 'fail', msg: e instanceof LifeboatError ? e.format() : String(e) };
   }
 }
@@ -122,17 +124,18 @@ async function load(pc: PlayCtx, inc: IncludeTask, g: Inclusion, frame: Frame): 
 function emitDecision(pc: PlayCtx, d: Decision, taskId: string, task: string, host: string): void {
   const what = d.kind === 'include' ? d.items.map((i) => i.target).join(', ') : '';
   let ev: EventBody;
+  const why: PlanReason | undefined = d.kind === 'include' ? undefined : d.kind === 'fail' ? { kind: 'failed', message: d.msg } : d.reason;
+  const status: Status = d.kind === 'include' ? 'ok' : d.kind === 'skip' ? 'skipped' : d.kind === 'unknown' ? 'unknown' : 'failed';
   if (pc.run.opts.check) {
-    const status = d.kind === 'include' ? 'ok' : d.kind === 'skip' ? 'skip' : d.kind;
     ev = {
-      type: 'host_plan', play: pc.play.name, taskId, task, host, batchIndex: pc.batchIndex, status, steps: [], destructive: [],
-      ...(d.kind === 'include' ? { notes: [`includes ${what}`] } : { reason: d.kind === 'fail' ? d.msg : d.reason }),
+      type: 'host_plan', play: pc.play.name, taskId, task, host, batchIndex: pc.batchIndex, status: PLAN_STATUS[status], steps: [], destructive: [],
+      ...(why ? { reason: reasonString(why), why } : { notes: [`includes ${what}`] }),
     };
   } else {
     ev = {
       type: 'host_result', taskId, task, host, changed: false, durationMs: 0,
-      status: d.kind === 'include' ? 'ok' : d.kind === 'skip' ? 'skipped' : 'failed',
-      msg: d.kind === 'include' ? `included: ${what}` : d.kind === 'fail' ? d.msg : d.kind === 'skip' ? d.reason : '',
+      status: runStatus(status),
+      msg: d.kind === 'include' ? `included: ${what}` : d.kind === 'fail' ? d.msg : d.kind === 'skip' ? reasonString(d.reason) : '',
     };
   }
   pc.run.emit(ev);

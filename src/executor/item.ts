@@ -9,7 +9,9 @@ import { type TaskWhere, UnknownValueError, evalCondition, renderValue } from '.
 import { checkArgs, dropOmitted } from './args.js';
 import type { PlayCtx } from './context.js';
 import type { PlannedStep } from './events.js';
-import { type Frame, falseWhen, whenSkipReason } from './frame.js';
+import { type Frame, falseWhen } from './frame.js';
+import { type PlanReason, reasonString } from '../plan-types.js';
+import type { Status } from '../status.js';
 import { unplannedSteps } from './expect.js';
 import { hostVars } from './host-vars.js';
 import { OfflineError, OfflineGuard, isInterrupted, isUnreachableError, lazyConnection, sleep } from './lazy-conn.js';
@@ -31,14 +33,12 @@ export interface ItemInput {
   label?: unknown;
 }
 
-export type ItemStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable' | 'unknown' | 'interrupted';
-
 export interface ItemOutcome {
-  status: ItemStatus;
+  status: Status;
   result: ModuleResult;
   /** Plan mode: whether `result` is what the run will register (read-only modules) or a guess. */
   known: boolean;
-  reason?: string;
+  reason?: PlanReason;
   steps: PlannedStep[];
   destructive: string[];
   diff?: FileDiff[];
@@ -65,8 +65,8 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
   try {
     const unmet = falseWhen(frame, vars, where);
     if (unmet !== undefined) {
-      const reason = whenSkipReason(unmet);
-      return { ...base(), status: 'skipped', reason, result: { changed: false, skipped: true, skip_reason: reason } };
+      const reason: PlanReason = { kind: 'when-false', expr: unmet };
+      return { ...base(), status: 'skipped', reason, result: { changed: false, skipped: true, skip_reason: reasonString(reason) } };
     }
     if (frame.delegateTo !== undefined) {
       delegatedTo = String(renderValue(frame.delegateTo, vars, { ...where, field: 'delegate_to' }));
@@ -181,7 +181,7 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
           result.msg = `Retries exhausted: "until: ${task.until}" still false after ${attempt} attempts${result.msg ? ` (${result.msg})` : ''}`;
         }
       }
-      const status: ItemStatus = result.failed
+      const status: Status = result.failed
         ? 'failed'
         : result.skipped
           ? 'skipped'
@@ -197,12 +197,12 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
         ...out,
         status: 'unknown',
         known: false,
-        reason: 'offline: the module needs to look at the host',
+        reason: { kind: 'offline' },
         result: { changed: false },
       };
     }
     if (e instanceof UnknownValueError && run.opts.check) {
-      const reason = `depends on ${e.variable.startsWith('ansible_') ? 'fact' : 'register'} \`${e.variable}\`, unknown until run`;
+      const reason: PlanReason = { kind: 'unknown-value', variable: e.variable, source: e.variable.startsWith('ansible_') ? 'fact' : 'register' };
       return { ...out, status: 'unknown', known: false, reason, result: { changed: false } };
     }
     if (isInterrupted(e, run.opts.signal))

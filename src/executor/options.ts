@@ -2,7 +2,7 @@ import type { Connection } from '../connection/types.js';
 import type { SecretSet } from '../secrets.js';
 import type { ResumeHint } from '../modules/types.js';
 import type { Inventory, Vars } from '../inventory/types.js';
-import type { Plan } from './plan-types.js';
+import type { Plan } from '../plan-types.js';
 import type { Playbook } from '../playbook/types.js';
 import type { HostCounts, Reporter } from './events.js';
 

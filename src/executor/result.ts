@@ -1,5 +1,7 @@
 import type { Vars } from '../inventory/types.js';
 import type { ModuleResult, Operation } from '../modules/types.js';
+import type { PlanReason } from '../plan-types.js';
+import type { OperationStatus } from '../status.js';
 import type { ActionTask } from '../playbook/types.js';
 import { type TaskWhere as Where, UnknownValueError, evalCondition, makeUnknown } from '../vars/index.js';
 
@@ -20,10 +22,10 @@ export function applyResultConditions(result: ModuleResult, task: ActionTask, va
 }
 
 export interface PlanPart {
-  status: 'ok' | 'changed' | 'failed' | 'unknown';
+  status: OperationStatus;
   result: ModuleResult;
   known: boolean;
-  reason?: string;
+  reason?: PlanReason;
 }
 
 /**
@@ -33,9 +35,8 @@ export interface PlanPart {
  */
 export function planOutcome(op: Operation, task: ActionTask, vars: Vars, where: Where): PlanPart {
   const known = op.steps.length === 0 && op.result !== undefined;
-  let status: PlanPart['status'] = op.changed === 'unknown' ? 'unknown' : op.changed ? 'changed' : 'ok';
-  let reason: string | undefined =
-    status === 'unknown' ? 'the module cannot tell before running whether it changes anything' : undefined;
+  let status: OperationStatus = op.changed === 'unknown' ? 'unknown' : op.changed ? 'changed' : 'ok';
+  let reason: PlanReason | undefined = status === 'unknown' ? { kind: 'cannot-tell' } : undefined;
   const result: ModuleResult = known
     ? { ...op.result, changed: op.result?.changed ?? op.changed === true }
     : { changed: op.changed === true };
@@ -51,7 +52,7 @@ export function planOutcome(op: Operation, task: ActionTask, vars: Vars, where: 
   } catch (e) {
     if (!(e instanceof UnknownValueError)) throw e;
     status = 'unknown';
-    reason = `changed_when depends on register \`${e.variable}\`, unknown until run`;
+    reason = { kind: 'unknown-value', variable: e.variable, source: 'register', in: 'changed_when' };
   }
   try {
     if (task.failedWhen?.length) {
@@ -64,7 +65,7 @@ export function planOutcome(op: Operation, task: ActionTask, vars: Vars, where: 
     if (!(e instanceof UnknownValueError)) throw e;
     if (status !== 'unknown') {
       status = 'unknown';
-      reason = `failed_when depends on register \`${e.variable}\`, unknown until run`;
+      reason = { kind: 'unknown-value', variable: e.variable, source: 'register', in: 'failed_when' };
     }
   }
   return { status, result, known, ...(reason ? { reason } : {}) };

@@ -2,6 +2,7 @@ import { getModule } from '../modules/registry.js';
 import { SETUP_FACT_NAMES } from '../modules/setup.js';
 import type { ModuleDef } from '../modules/types.js';
 import type { ActionTask } from '../playbook/types.js';
+import { type PlanReason, reasonString } from '../plan-types.js';
 import { makeUnknown, renderValue } from '../vars/index.js';
 import { type EventBody, type PlayCtx, isHostActive, taskIdFor } from './context.js';
 import { mapLimit } from './forks.js';
@@ -191,7 +192,8 @@ function copyRunOnce(pc: PlayCtx, first: HostOutcome | undefined, live: string[]
   for (const host of live.slice(1)) {
     const events = first.events.map((e) => {
       if (e.type === 'host_plan') {
-        return { ...e, host, steps: [], destructive: [], runOn: first.host, reason: `run_once: runs on ${first.host}, result given to every host` };
+        const why: PlanReason = { kind: 'run-once', on: first.host };
+        return { ...e, host, steps: [], destructive: [], runOn: first.host, reason: reasonString(why), why };
       }
       if (e.type === 'host_result') {
         // The result is the first host's: say so instead of repeating its output for every host.
@@ -212,7 +214,8 @@ function markMaybe(out: HostOutcome): void {
   for (const e of out.events) {
     if (e.type === 'host_plan' && (e.status === 'change' || e.status === 'ok' || e.status === 'unknown')) {
       e.status = 'unknown';
-      e.reason = 'runs only if a notifying task reports a change (unknown until run)';
+      e.why = { kind: 'maybe-notified' };
+      e.reason = reasonString(e.why);
     }
   }
   if (out.status === 'changed' || out.status === 'ok') out.status = 'unknown';
@@ -226,7 +229,7 @@ function unknownModule(pc: PlayCtx, task: ActionTask, host: string, taskId: stri
 function failedOutcome(pc: PlayCtx, host: string, taskId: string, taskName: string, msg: string): HostOutcome {
   const result = { changed: false, failed: true, msg };
   const ev: EventBody = pc.run.opts.check
-    ? { type: 'host_plan', play: pc.play.name, taskId, task: taskName, host, batchIndex: pc.batchIndex, status: 'fail', steps: [], destructive: [], reason: msg }
+    ? { type: 'host_plan', play: pc.play.name, taskId, task: taskName, host, batchIndex: pc.batchIndex, status: 'fail', steps: [], destructive: [], reason: msg, why: { kind: 'failed', message: msg } }
     : { type: 'host_result', taskId, task: taskName, host, status: 'failed', changed: false, durationMs: 0, msg };
   return { host, status: 'failed', ignored: false, result, known: true, events: [ev] };
 }

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Connection, ExecResult } from '../connection/types.js';
 import type { Vars } from '../inventory/types.js';
+import type { FileDiff } from '../plan-types.js';
 
 /**
  * The module contract (pyinfra's idea): a module reads facts with read-only probes and returns an
@@ -55,11 +56,7 @@ export type Step =
       description?: string;
     };
 
-export interface FileDiff {
-  path: string;
-  before: string;
-  after: string;
-}
+export type { FileDiff } from '../plan-types.js';
 
 export interface StepOutcome {
   step: Step;

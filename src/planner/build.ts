@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { RunEvent } from '../executor/events.js';
-import type { Plan, PlanInputs, PlanPlay, PlanSummary, PlanTask } from './types.js';
-import { PLAN_SCHEMA } from './types.js';
+import type { Plan, PlanInputs, PlanPlay, PlanSummary, PlanTask } from '../plan-types.js';
+import { PLAN_SCHEMA } from '../plan-types.js';
 
 /** Assembles the plan from the executor's plan-mode event stream (the same walk as a real run). */
 export function buildPlan(
@@ -49,6 +49,7 @@ export function buildPlan(
           destructive: ev.destructive,
           batch: ev.batchIndex,
           ...(ev.reason ? { reason: ev.reason } : {}),
+          ...(ev.why ? { why: ev.why } : {}),
           ...(ev.notes?.length ? { notes: ev.notes } : {}),
           ...(ev.diff?.length ? { diff: ev.diff } : {}),
           ...(ev.runOn ? { runOn: ev.runOn } : {}),

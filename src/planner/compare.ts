@@ -1,4 +1,4 @@
-import type { Plan, PlanHostEntry } from './types.js';
+import type { Plan, PlanHostEntry } from '../plan-types.js';
 
 /**
  * What differs between a saved plan and the same plan made now (re-probed): per play, task and host, the

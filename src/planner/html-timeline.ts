@@ -1,5 +1,5 @@
 import { reasonText } from './text-common.js';
-import type { Plan, PlanHostEntry, PlanStatus } from './types.js';
+import type { Plan, PlanHostEntry, PlanStatus } from '../plan-types.js';
 
 export const FILL: Record<PlanStatus, string> = {
   change: '#f5b301',
@@ -87,7 +87,7 @@ function cell(x: number, y: number, cw: number, rh: number, host: string, task: 
   const label = `${destructive ? '⚠ ' : ''}${runOn && status !== 'skip' ? `→ ${runOn}` : CELL[status]}${es.length > 1 ? ` ×${es.length}` : ''}`;
   const tip = [
     `${task} on ${host}: ${LABEL[status]}`,
-    ...es.flatMap((e) => [...e.steps.map((s) => `$ ${s.text}${s.destructive ? `  ⚠ ${s.destructive}` : ''}`), ...(e.reason ? [reasonText(e.reason)] : [])]),
+    ...es.flatMap((e) => [...e.steps.map((s) => `$ ${s.text}${s.destructive ? `  ⚠ ${s.destructive}` : ''}`), ...(reasonText(e) ? [reasonText(e)] : [])]),
   ].join('\n');
   const fg = status === 'skip' ? '#8c959f' : status === 'change' ? '#3d2a00' : '#ffffff';
   return (

@@ -1,4 +1,4 @@
-export * from './types.js';
+export * from '../plan-types.js';
 export { buildPlan, factsHash, summarize } from './build.js';
 export { computeInputs, diffInputs, inputFiles, type InputSources } from './inputs.js';
 export { diffPlans } from './compare.js';

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Inventory, Vars } from '../inventory/types.js';
 import type { Playbook } from '../playbook/types.js';
-import type { PlanInputs } from './types.js';
+import type { PlanInputs } from '../plan-types.js';
 import type { SecretSet } from '../secrets.js';
 
 export interface InputSources {

@@ -11,7 +11,8 @@ import { computeInputs, diffInputs } from './inputs.js';
 import { renderPlanHtml } from './render-html.js';
 import { renderPlanMarkdown } from './render-markdown.js';
 import { renderPlanText, unifiedDiff } from './render-text.js';
-import type { PlanInputs } from './types.js';
+import { reasonText } from './text-common.js';
+import type { PlanInputs } from '../plan-types.js';
 import { SecretSet } from '../secrets.js';
 
 const ts = '2026-11-22T00:00:00.000Z';
@@ -32,11 +33,13 @@ function events(restoreName = 'etcd-node1'): RunEvent[] {
     {
       type: 'host_plan', ts, play: 'restore', taskId: 't1', task: 'stop etcd', host: 'node2', batchIndex: 1, status: 'skip',
       steps: [], destructive: [], reason: "Conditional result was False: inventory_hostname == 'node1'",
+      why: { kind: 'when-false', expr: "inventory_hostname == 'node1'" },
     },
     { type: 'task_start', ts, play: 'restore', task: 'show', taskId: 't2', file: 'pb.yml', line: 9, hosts: ['node1', 'node2'] },
     {
       type: 'host_plan', ts, play: 'restore', taskId: 't2', task: 'show', host: 'node1', batchIndex: 0, status: 'unknown',
       steps: [], destructive: [], reason: 'depends on register `out`, unknown until run', runOn: 'node2',
+      why: { kind: 'unknown-value', variable: 'out', source: 'register' },
       diff: [{ path: '/etc/x.conf', before: 'a\nb\n', after: 'a\nc\n' }],
     },
   ];
@@ -72,7 +75,7 @@ describe('renderers', () => {
     expect(t).toContain('           -b\n           +c');
   });
   it('text: hosts with the same outcome share a line; a multi-line command keeps its lines under the $', () => {
-    const ev = events().map((e) => (e.type === 'host_plan' && e.host === 'node2' && e.taskId === 't1' ? { ...e, reason: undefined, status: 'skip' as const, batchIndex: 0 } : e));
+    const ev = events().map((e) => (e.type === 'host_plan' && e.host === 'node2' && e.taskId === 't1' ? { ...e, reason: undefined, why: undefined, status: 'skip' as const, batchIndex: 0 } : e));
     const two = buildPlan(
       [
         ...ev.slice(0, 5),
@@ -174,5 +177,17 @@ describe('stale plans', () => {
     const inventory: Inventory = { hosts: new Map(), groups: new Map(), order: [], sources: [] };
     const i = computeInputs({ inventory, inventoryPaths: [], playbooks: [], playbookFiles: [], tags: [], skipTags: [], extraVars: { a: 'plain' }, rolesPath: [], secrets: new SecretSet(['other-secret']) });
     expect(i).not.toHaveProperty('secretExtraVars');
+  });
+});
+
+describe('reasons', () => {
+  it('renderers word an entry from its kind, and never parse the words back', () => {
+    expect(reasonText({ reason: 'ignored', why: { kind: 'when-false', expr: 'a and b' } })).toBe('when: a and b — false');
+    // a failure whose message looks like a false `when` stays the message
+    const message = 'Conditional result was False: not a when';
+    expect(reasonText({ reason: message, why: { kind: 'failed', message } })).toBe(message);
+    // a plan saved before `why`: the words as they are
+    expect(reasonText({ reason: message })).toBe(message);
+    expect(reasonText({})).toBe('');
   });
 });

@@ -1,6 +1,6 @@
 import { esc, FILL, LABEL, RED, timelineSvg } from './html-timeline.js';
 import { isDestructive, reasonText, shortPath } from './text-common.js';
-import type { Plan, PlanStatus } from './types.js';
+import type { Plan, PlanStatus } from '../plan-types.js';
 
 /**
  * A picture of the plan: one self-contained HTML page (no scripts, no external resources) — the counts, every
@@ -27,7 +27,7 @@ export function renderPlanHtml(plan: Plan): string {
       t.hosts.forEach((e, ei) => {
         const cmds = [
           ...e.steps.map((st) => `<code>${esc(st.text)}</code>${st.destructive ? `<br><b class="d">⚠ DESTRUCTIVE: ${esc(st.destructive)}</b>` : ''}`),
-          ...(e.reason ? [`<em>${esc(reasonText(e.reason))}</em>`] : []),
+          ...(reasonText(e) ? [`<em>${esc(reasonText(e))}</em>`] : []),
           ...(e.notes ?? []).map((n) => `<span class="n">${esc(n)}</span>`),
         ].join('<br>');
         const name = ei === 0 ? `<td rowspan="${t.hosts.length}" class="${t.hosts.some(isDestructive) ? 'd' : ''}">${ti + 1}. ${esc(t.name)}</td>` : '';

@@ -1,6 +1,6 @@
 import { unifiedDiff } from './diff.js';
 import { isDestructive, reasonText, shortPath } from './text-common.js';
-import type { Plan, PlanStatus } from './types.js';
+import type { Plan, PlanStatus } from '../plan-types.js';
 
 const WORD: Record<PlanStatus, string> = {
   change: '**will change**',
@@ -44,10 +44,10 @@ export function renderPlanMarkdown(plan: Plan, opts: { diff?: boolean } = {}): s
         const warn = isDestructive(e) ? '⚠️ ' : '';
         const steps =
           e.status === 'skip'
-            ? cell(reasonText(e.reason))
+            ? cell(reasonText(e))
             : [
                 ...e.steps.map((st) => `${code(st.text)}${st.destructive ? ` ⚠️ **${cell(st.destructive)}**` : ''}`),
-                ...(e.reason ? [`_${cell(reasonText(e.reason))}_`] : []),
+                ...(reasonText(e) ? [`_${cell(reasonText(e))}_`] : []),
                 ...(e.notes ?? []).map(cell),
               ].join('<br>');
         const host = `${e.host}${e.runOn && e.runOn !== e.host ? ` → ${e.runOn}` : ''}${e.item !== undefined ? ` (item ${JSON.stringify(e.item)})` : ''}${play.batches.length > 1 ? ` [batch ${e.batch + 1}]` : ''}`;

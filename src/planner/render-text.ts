@@ -2,7 +2,7 @@ import type { Paint } from '../reporters/color.js';
 import { unifiedDiff } from './diff.js';
 import { isDestructive, reasonText, shortPath, statusWord, type TextOpts } from './text-common.js';
 import { summaryLines } from './text-summary.js';
-import type { Plan, PlanHostEntry, PlanPlay } from './types.js';
+import type { Plan, PlanHostEntry, PlanPlay } from '../plan-types.js';
 
 export { unifiedDiff } from './diff.js';
 export type { TextOpts } from './text-common.js';
@@ -55,7 +55,7 @@ function hostLines(hosts: string[], e: PlanHostEntry, paint: Paint, showBatch: b
   const batch = showBatch ? paint('gray', ` [batch ${e.batch + 1}]`) : '';
   const on = e.runOn && e.runOn !== e.host ? paint('cyan', ` → runs on ${e.runOn}`) : '';
   const item = e.item !== undefined ? paint('cyan', ` item=${JSON.stringify(e.item)}`) : '';
-  const why = e.status === 'unknown' && e.steps.length ? 'outcome known only when it runs' : reasonText(e.reason);
+  const why = e.status === 'unknown' && e.steps.length ? 'outcome known only when it runs' : reasonText(e);
   const reason = why ? paint('gray', ` (${why.split('\n').join(' ')})`) : '';
   lines.push(`     ${mark}${names.padEnd(Math.max(12, names.length))} ${statusWord(e, paint)}${batch}${on}${item}${reason}`);
   if (e.status === 'skip') return lines;

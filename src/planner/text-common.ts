@@ -1,5 +1,5 @@
 import type { Paint } from '../reporters/color.js';
-import type { PlanHostEntry } from './types.js';
+import { type PlanHostEntry, reasonString } from '../plan-types.js';
 
 // shortPath moved to src/reporters/format.ts (the plain reporter uses it too); re-exported for the renderers.
 export { shortPath } from '../reporters/format.js';
@@ -13,11 +13,12 @@ export interface TextOpts {
   cwd?: string;
 }
 
-/** "Conditional result was False: x" → "when: x is false"; the rest as it is. */
-export function reasonText(reason: string | undefined): string {
-  if (!reason) return '';
-  const m = /^Conditional result was False: (.*)$/s.exec(reason);
-  return m ? `when: ${m[1]} — false` : reason;
+/** Why an entry has its status, worded from its kind (a false `when` as "when: x — false"). */
+export function reasonText(e: Pick<PlanHostEntry, 'reason' | 'why'>): string {
+  const r = e.why;
+  // A plan saved before `why` existed: its `reason` as it is (never parsed back).
+  if (!r) return e.reason ?? '';
+  return r.kind === 'when-false' ? `when: ${r.expr} — false` : reasonString(r);
 }
 
 export function isDestructive(e: PlanHostEntry): boolean {

@@ -1,6 +1,6 @@
 import type { Paint } from '../reporters/color.js';
 import { hostList, isDestructive, reasonText, shortPath, type TextOpts, wrap } from './text-common.js';
-import type { Plan } from './types.js';
+import type { Plan } from '../plan-types.js';
 
 interface Row {
   n: string;
@@ -49,8 +49,8 @@ export function summaryLines(plan: Plan, paint: Paint, opts: TextOpts): string[]
       };
       for (const e of t.hosts) {
         if (isDestructive(e)) add(destructive, e.host, e.destructive);
-        if (e.status === 'fail') add(failing, e.host, [reasonText(e.reason).split('\n')[0] ?? '']);
-        if (e.status === 'unknown' && e.steps.length === 0 && !(e.runOn && e.runOn !== e.host)) add(unknown, e.host, [reasonText(e.reason)]);
+        if (e.status === 'fail') add(failing, e.host, [reasonText(e).split('\n')[0] ?? '']);
+        if (e.status === 'unknown' && e.steps.length === 0 && !(e.runOn && e.runOn !== e.host)) add(unknown, e.host, [reasonText(e)]);
       }
     });
   });

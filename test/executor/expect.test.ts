@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildPlan } from '../../src/planner/build.js';
-import type { PlanInputs } from '../../src/planner/types.js';
+import type { PlanInputs } from '../../src/plan-types.js';
 import { FakePool, runYaml } from './helpers.js';
 
 const inputs: PlanInputs = { playbooks: [], inventory: [], tags: [], skipTags: [], extraVars: {}, rolesPath: [], files: {}, hash: 'x' };

@@ -40,6 +40,7 @@ describe('plan mode (check: true)', () => {
     expect(ensure?.batchIndex).toBe(0);
     expect(cmd?.steps.map((s) => s.text)).toEqual(['systemctl restart etcd']);
     expect(skipped?.reason).toBe("Conditional result was False: inventory_hostname == 'h9'");
+    expect(skipped?.why).toEqual({ kind: 'when-false', expr: "inventory_hostname == 'h9'" });
     expect(JSON.stringify(ev.events)).not.toContain('tok-secret-123');
   });
 
