@@ -8,6 +8,7 @@ import type { Inventory, Vars } from '../inventory/types.js';
 import { loadPlaybook } from '../playbook/index.js';
 import type { Playbook } from '../playbook/types.js';
 import type { RunOptions } from '../executor/index.js';
+import type { PlanSession } from '../planner/index.js';
 import type { Reporter } from '../executor/events.js';
 import { splitCsv } from './commands/split.js';
 import type { MaskedWriter, SecretSet } from '../secrets.js';
@@ -153,3 +154,13 @@ export function runOptionsFor(
   };
 }
 
+
+/** The session as the planner sees it: its inputs and connections, with this command line's run options. */
+export function plannerSession(session: Session, v: Values): PlanSession {
+  return {
+    ...session,
+    err: session.io.err,
+    runOptions: (reporter, signal) => runOptionsFor(session, v, reporter, signal),
+    interrupt: () => interruptSignal(session.io.err),
+  };
+}

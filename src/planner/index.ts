@@ -6,3 +6,7 @@ export { renderPlanText, unifiedDiff } from './render-text.js';
 export { renderPlanMarkdown } from './render-markdown.js';
 export { renderPlanHtml } from './render-html.js';
 export { RUN_STAMP_VAR, runStamp, withRunStamp } from './stamp.js';
+export { makePlan, type MakePlanOptions, type PlanRun } from './make.js';
+export type { PlanSession } from './session.js';
+export { checkApplicable, maskedExtraVars, readPlan, stalePlan } from './saved.js';
+export { applyPlan, type ApplyRequest } from './apply.js';

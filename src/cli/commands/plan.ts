@@ -1,17 +1,13 @@
-import type { RunSummary } from '../../executor/index.js';
-import { runPlaybooks } from '../../executor/index.js';
-import { buildPlan, computeInputs, type Plan, renderPlanHtml, renderPlanMarkdown, renderPlanText, withRunStamp } from '../../planner/index.js';
+import { makePlan, renderPlanHtml, renderPlanMarkdown, renderPlanText } from '../../planner/index.js';
 import { colorEnabled, painter } from '../../reporters/color.js';
-import { CollectReporter, createReporter, TeeReporter } from '../../reporters/index.js';
 import { writeFileMasked } from '../../secrets.js';
 import { LifeboatError } from '../../errors.js';
 import { CONNECT_OPTS, ENV_FOOTER, INVENTORY_OPTS, RUN_OPTS } from '../common.js';
 import { EXIT } from '../../executor/exit-code.js';
 import type { Io } from '../io.js';
 import { version } from '../version.js';
-import { interruptSignal, openSession, runOptionsFor, type Session } from '../session.js';
-import { bool, type CommandSpec, type Parsed, str, strs } from '../spec.js';
-import { splitCsv } from './split.js';
+import { openSession, plannerSession } from '../session.js';
+import { bool, type CommandSpec, type Parsed, str } from '../spec.js';
 
 export const planSpec: CommandSpec = {
   name: 'plan',
@@ -36,45 +32,6 @@ export const planSpec: CommandSpec = {
   footer: `The plan only runs read-only probes on the hosts (facts, stat, checksums, etcd status).\n\n${ENV_FOOTER}`,
 };
 
-export interface PlanRun {
-  plan: Plan;
-  summary: RunSummary;
-}
-
-/** Plan mode of the executor (the same walk and module code as a run), assembled into a Plan. */
-export async function makePlan(
-  session: Session,
-  v: Parsed['values'],
-  offline: boolean,
-  progress: boolean,
-  now = new Date(),
-  keepConnections = false,
-): Promise<PlanRun> {
-  const collect = new CollectReporter();
-  const io = session.io;
-  const reporter = progress ? new TeeReporter([collect, createReporter({ json: false, output: 'plain', stdout: io.err, stderr: io.err })]) : collect;
-  const intr = interruptSignal(io.err);
-  const tags = splitCsv(strs(v, 'tags'));
-  const skipTags = splitCsv(strs(v, 'skip-tags'));
-  const limit = str(v, 'limit');
-  try {
-    const summary = await runPlaybooks({
-      ...runOptionsFor(session, v, reporter, intr.signal),
-      extraVars: withRunStamp(session.extraVars, now),
-      check: true,
-      offline,
-      diff: true,
-    });
-    const inputs = computeInputs({ ...session, limit, tags, skipTags });
-    const plan = buildPlan(collect.events, { inputs, lifeboat: version(), offline, now });
-    return { plan, summary };
-  } finally {
-    intr.dispose();
-    if (!keepConnections) await session.pool.closeAll();
-    await reporter.close();
-  }
-}
-
 export async function planCommand(p: Parsed, io: Io): Promise<number> {
   const v = p.values;
   const format = str(v, 'format') ?? 'text';
@@ -82,7 +39,7 @@ export async function planCommand(p: Parsed, io: Io): Promise<number> {
     throw new LifeboatError('E_USAGE', `--format must be text, json, markdown or html (got "${format}")`);
   }
   const session = await openSession(v, p.positionals, io);
-  const made = await makePlan(session, v, bool(v, 'offline'), bool(v, 'progress'));
+  const made = await makePlan(plannerSession(session, v), { offline: bool(v, 'offline'), progress: bool(v, 'progress'), lifeboat: version() });
   const summary = made.summary;
   // Every format and the --out file are made from one copy masked with every secret known at the end of the
   // walk (a secret found mid-run is masked in entries made before it was known), before anything is serialised.
