@@ -10,7 +10,7 @@ import { makePlan } from './make.js';
 import { checkApplicable, readPlan, stalePlan } from './saved.js';
 import type { PlanSession } from './session.js';
 import { withRunStamp } from './stamp.js';
-import type { Plan, PlanInputs } from './types.js';
+import type { Plan, PlanInputs } from '../plan-types.js';
 
 export interface ApplyRequest {
   /** The saved plan (`lifeboat plan --out FILE`). */

@@ -5,7 +5,7 @@ import { buildPlan } from './build.js';
 import { computeInputs } from './inputs.js';
 import type { PlanSession } from './session.js';
 import { withRunStamp } from './stamp.js';
-import type { Plan } from './types.js';
+import type { Plan } from '../plan-types.js';
 
 export interface PlanRun {
   plan: Plan;

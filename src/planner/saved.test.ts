@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MASK } from '../secrets.js';
 import { checkApplicable, maskedExtraVars, readPlan } from './saved.js';
-import { type Plan, PLAN_SCHEMA } from './types.js';
+import { type Plan, PLAN_SCHEMA } from '../plan-types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lifeboat-saved-plan-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Vars } from '../inventory/types.js';
 import { LifeboatError } from '../errors.js';
 import { MASK } from '../secrets.js';
-import { type Plan, PLAN_SCHEMA } from './types.js';
+import { type Plan, PLAN_SCHEMA } from '../plan-types.js';
 
 /** A plan saved by `lifeboat plan --out FILE`, read back for `lifeboat apply FILE`. */
 export function readPlan(file: string): Plan {
