@@ -29,10 +29,17 @@ export function commonFields(t: Record<string, unknown>, loc: Loc, role?: RoleRe
   };
 }
 
-const LOOP_KEYS = ['loop', 'with_items', 'with_list', 'with_dict', 'with_first_found', 'with_fileglob', 'with_flattened'] as const;
+const LOOP_KEYS = ['loop', 'with_items', 'with_list', 'with_dict', 'with_first_found', 'with_fileglob', 'with_flattened', 'with_nested', 'with_subelements', 'with_inventory_hostnames'] as const;
 
 /** with_<lookup>: the loop is `query('<lookup>', terms)`, terms rendered per host (host-task.ts). */
-const LOOKUP_LOOPS: Record<string, string> = { with_first_found: 'first_found', with_fileglob: 'fileglob', with_flattened: 'flattened' };
+const LOOKUP_LOOPS: Record<string, string> = {
+  with_first_found: 'first_found',
+  with_fileglob: 'fileglob',
+  with_flattened: 'flattened',
+  with_nested: 'nested',
+  with_subelements: 'subelements',
+  with_inventory_hostnames: 'inventory_hostnames',
+};
 
 /** A loop that is a lookup over terms (with_first_found, with_fileglob, with_flattened). */
 export interface LookupLoop {

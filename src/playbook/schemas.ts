@@ -71,6 +71,9 @@ const LOOPS = {
   with_first_found: { type: ['string', 'array', 'object'] },
   with_fileglob: loopValue,
   with_flattened: loopValue,
+  with_nested: loopValue,
+  with_subelements: loopValue,
+  with_inventory_hostnames: loopValue,
   loop_control: LOOP_CONTROL_SCHEMA,
 };
 
