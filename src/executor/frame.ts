@@ -13,6 +13,7 @@ const SCALARS = [
   'delegateFacts',
   'connection',
   'throttle',
+  'timeout',
   'runOnce',
   'noLog',
   'checkMode',
@@ -41,7 +42,7 @@ type EnvValue = Record<string, unknown> | string;
 const hasEnv = (e: EnvValue | undefined): e is EnvValue => (typeof e === 'string' ? e !== '' : !!e && Object.keys(e).length > 0);
 
 /** The play's settings, inherited by every task: play-level run_once / no_log apply to each task, as in Ansible. */
-export function rootFrame(play: { tags: string[]; become?: Flag; becomeUser?: string; anyErrorsFatal: Flag; runOnce?: Flag; noLog?: Flag; connection?: string; environment: EnvValue }): Frame {
+export function rootFrame(play: { tags: string[]; become?: Flag; becomeUser?: string; anyErrorsFatal: Flag; runOnce?: Flag; noLog?: Flag; connection?: string; timeout?: number | string; environment: EnvValue }): Frame {
   return {
     whens: [],
     tags: new Set(play.tags),
@@ -54,6 +55,7 @@ export function rootFrame(play: { tags: string[]; become?: Flag; becomeUser?: st
     ...(play.runOnce !== undefined ? { runOnce: play.runOnce } : {}),
     ...(play.noLog !== undefined ? { noLog: play.noLog } : {}),
     ...(play.connection !== undefined ? { connection: play.connection } : {}),
+    ...(play.timeout !== undefined ? { timeout: play.timeout } : {}),
   };
 }
 

@@ -15,6 +15,7 @@ import { hostVars } from './host-vars.js';
 import { OfflineError, OfflineGuard, isInterrupted, isUnreachableError, lazyConnection, sleep } from './lazy-conn.js';
 import { NO_LOG_TEXT, plannedStep } from './output.js';
 import { applyResultConditions, planOutcome } from './result.js';
+import { type TaskTimer, numberKeyword, taskTimer, timedOutResult } from './task-timer.js';
 
 /** One run of a task's module on one host for one loop item (or the only run, without a loop). */
 export interface ItemInput {
@@ -62,6 +63,14 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
     durationMs: performance.now() - t0,
   });
   let delegatedTo: string | undefined;
+  // `timeout:` — one clock per attempt of the module (Ansible: templating and looping are not counted)
+  let timeoutS = 0;
+  let timer: TaskTimer | undefined;
+  const arm = (): { signal?: AbortSignal } => {
+    timer?.done();
+    timer = taskTimer(timeoutS, run.opts.signal);
+    return timer.signal ? { signal: timer.signal } : {};
+  };
   try {
     const unmet = falseWhen(frame, vars, where);
     if (unmet !== undefined) {
@@ -81,6 +90,7 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
     const rendered = renderValue(task.args, vars, { ...where, field: 'arguments' });
     const args = dropOmitted(rendered, omit) as Record<string, unknown>;
     checkArgs(inp.def, args, where);
+    timeoutS = numberKeyword(frame.timeout, 0, vars, where, 'timeout');
     // become / no_log templates were rendered for this host before the item ran (flags.ts).
     const become = frame.become === undefined ? vars.ansible_become === true : frame.become === true;
     const becomeUser =
@@ -119,7 +129,8 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
 
     if (run.opts.check) {
       const earlier = run.state.plannedOn(target);
-      const op = await inp.def.plan({ ...ctx, earlierSteps: [...earlier] });
+      const op = await inp.def.plan({ ...ctx, ...arm(), earlierSteps: [...earlier] });
+      if (timer?.fired()) return { ...base(), ...extras(op), status: 'failed', result: timedOutResult(timeoutS, task.module) };
       // The module looked at a host an offline plan does not reach: whatever it concluded is a guess.
       if (offline?.refused) throw new OfflineError(target);
       const p = planOutcome(op, task, vars, where);
@@ -131,7 +142,8 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
     const delay = task.until === undefined ? 0 : numberKeyword(task.delay, 5, vars, where, 'delay');
     const total = Math.max(1, retries + 1);
     for (let attempt = 1; ; attempt++) {
-      const op = await inp.def.plan(ctx);
+      const sig = arm();
+      const op = await inp.def.plan({ ...ctx, ...sig });
       let result: ModuleResult;
       if (checkOnly) result = { ...(op.result ?? {}), changed: op.changed === true };
       else {
@@ -154,9 +166,10 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
           secrets: run.secrets,
           ...(becomeUser !== undefined ? { becomeUser } : {}),
           ...(env ? { env } : {}),
-          ...(run.opts.signal ? { signal: run.opts.signal } : {}),
+          ...sig,
         });
       }
+      if (timer?.fired()) return { ...base(), ...extras(op), status: 'failed', result: timedOutResult(timeoutS, task.module, result) };
       // a hint (or its clearing) counts once its steps ran: a lock that was not taken leaves nothing to resume
       if (op.resume !== undefined && !checkOnly && !result.failed) run.state.resume = op.resume ?? undefined;
       if (run.opts.signal?.aborted && !checkOnly) {
@@ -192,6 +205,7 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
     }
   } catch (e) {
     const out = { ...base(), ...(delegatedTo ? { delegatedTo } : {}) };
+    if (timer?.fired()) return { ...out, status: 'failed', result: timedOutResult(timeoutS, task.module) };
     if (e instanceof OfflineError) {
       return {
         ...out,
@@ -211,25 +225,9 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
     if (isUnreachableError(e))
       return { ...out, status: 'unreachable', result: { changed: false, unreachable: true, msg } };
     return { ...out, status: 'failed', result: { changed: false, failed: true, msg } };
+  } finally {
+    timer?.done();
   }
-}
-
-/** `retries` / `delay`: a number, or a template rendered with the host's variables (as Ansible allows). */
-function numberKeyword(v: number | string | undefined, fallback: number, vars: Vars, where: TaskWhere, field: 'retries' | 'delay'): number {
-  if (v === undefined) return fallback;
-  const raw = typeof v === 'number' ? v : renderValue(v, vars, { ...where, field });
-  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
-  if (!Number.isFinite(n) || n < 0 || (field === 'retries' && !Number.isInteger(n))) {
-    throw new LifeboatError(
-      'E_TEMPLATE',
-      `${field}: ${JSON.stringify(raw)} is not ${field === 'retries' ? 'a whole number' : 'a number of seconds'} ≥ 0`,
-      {
-        ...where,
-        hint: `make \`${field}\` (or the variable it names) a number`,
-      },
-    );
-  }
-  return n;
 }
 
 function isLocal(connection: string | undefined, vars: Vars, where: TaskWhere): boolean {

@@ -20,6 +20,7 @@ export function commonFields(t: Record<string, unknown>, loc: Loc, role?: RoleRe
       delegateFacts: toBool(t.delegate_facts),
       connection: typeof t.connection === 'string' ? t.connection : undefined,
       throttle: typeof t.throttle === 'number' || typeof t.throttle === 'string' ? t.throttle : undefined,
+      timeout: typeof t.timeout === 'number' || typeof t.timeout === 'string' ? t.timeout : undefined,
       runOnce: toBoolOrTemplate(t.run_once),
       noLog: toBoolOrTemplate(t.no_log),
       checkMode: toBool(t.check_mode),

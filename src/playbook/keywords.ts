@@ -18,7 +18,6 @@ export const UNSUPPORTED: Record<string, string> = {
   port: 'set `ansible_port` in the inventory',
   async: 'long steps run in the foreground; a module step can set its own timeout',
   poll: 'long steps run in the foreground; a module step can set its own timeout',
-  timeout: 'modules that can hang take their own timeout argument',
   debugger: 'not available',
   diff: 'plans always show diffs where a module can compute them',
   collections: 'write module names in full (`ansible.builtin.copy`) or short (`copy`)',

@@ -69,6 +69,7 @@ export async function loadPlay(raw: Record<string, unknown>, loc: Loc, ctx: Load
       become: toBoolOrTemplate(raw.become),
       runOnce: toBoolOrTemplate(raw.run_once),
       connection: typeof raw.connection === 'string' ? raw.connection : undefined,
+      timeout: typeof raw.timeout === 'number' || typeof raw.timeout === 'string' ? raw.timeout : undefined,
       noLog: toBoolOrTemplate(raw.no_log),
       becomeUser: typeof raw.become_user === 'string' ? raw.become_user : undefined,
       maxFailPercentage: typeof raw.max_fail_percentage === 'number' ? raw.max_fail_percentage : undefined,

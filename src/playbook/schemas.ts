@@ -61,6 +61,8 @@ export const COMMON_KEYWORDS = {
   no_log: boolOrTpl,
   check_mode: bool,
   any_errors_fatal: boolOrTpl,
+  /** Seconds the task's module may take on a host (0: no limit); a number or a template. */
+  timeout: { anyOf: [{ type: 'integer', minimum: 0 }, templateOrNumber] },
 };
 
 const LOOPS = {
@@ -163,6 +165,7 @@ export const PLAY_KEYWORDS = {
   max_fail_percentage: { type: 'number', minimum: 0, maximum: 100 },
   tags,
   environment: envValue,
+  timeout: { anyOf: [{ type: 'integer', minimum: 0 }, templateOrNumber] },
 };
 
 export const PLAY_SCHEMA = objectSchema(PLAY_KEYWORDS, ['hosts']);
@@ -205,6 +208,7 @@ export const KEYWORD_WORDS: Record<string, string> = {
   no_log: 'a boolean ("yes"/"no"/true/false…) or a template',
   any_errors_fatal: 'a boolean ("yes"/"no"/true/false…) or a template',
   throttle: 'a whole number ≥ 0 (0: no limit), or a template giving one',
+  timeout: 'a whole number of seconds ≥ 0 (0: no limit), or a template giving one',
   strategy: 'linear or free (free runs as linear in Lifeboat)',
   connection: `one of ${CONNECTIONS.join(', ')} (or a template)`,
   environment: 'a mapping of variable names to values, or a template giving one',

@@ -45,6 +45,8 @@ export interface Play {
   runOnce?: boolean | string;
   noLog?: boolean | string;
   connection?: string;
+  /** `timeout:` (added field), inherited by every task. */
+  timeout?: number | string;
   maxFailPercentage?: number;
   tags: string[];
   /** A mapping, or a template giving one (rendered per host). */
@@ -83,6 +85,8 @@ export interface TaskCommon {
   connection?: string;
   /** `throttle:` (added field): at most this many hosts at once; a number or a template. */
   throttle?: number | string;
+  /** `timeout:` (added field): seconds the module may run on a host (per loop item and attempt); a number or a template. */
+  timeout?: number | string;
   runOnce?: boolean | string;
   noLog?: boolean | string;
   checkMode?: boolean;
