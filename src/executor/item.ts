@@ -5,7 +5,7 @@ import type { ControlAction, FileDiff, ModuleContext, ModuleDef, ModuleResult, O
 import { LocalConnection, connectionSpecFor } from '../connection/index.js';
 import { CONNECTIONS } from '../playbook/schemas.js';
 import type { ActionTask } from '../playbook/types.js';
-import { type TaskWhere, UnknownValueError, evalCondition, renderValue } from '../vars/index.js';
+import { type TaskWhere, UnknownValueError, evalCondition, renderValue, withDataVars } from '../vars/index.js';
 import { checkArgs, dropOmitted } from './args.js';
 import type { PlayCtx } from './context.js';
 import type { PlannedStep } from './events.js';
@@ -100,7 +100,8 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
     const offline = run.opts.check && run.opts.offline === true ? new OfflineGuard() : undefined;
     const local = isLocal(frame.connection, vars, where);
     // The connection variables (ansible_host, ansible_user, …) are rendered lazily, in the target's own variables.
-    const varsOf = (h: string): Vars => (h === host ? vars : hostVars(pc, h, undefined));
+    const remoteUser = frame.remoteUser === undefined ? undefined : String(renderValue(frame.remoteUser, vars, { ...where, field: 'remote_user' }));
+    const varsOf = (h: string): Vars => withRemoteUser(h === host ? vars : hostVars(pc, h, undefined), remoteUser);
     // connection: local — the task runs on the controller, with the host's vars (Ansible's local connection).
     const conn = local ? localConnection(target, vars) : lazyConnection(run.opts.connections, target, offline, () => varsOf(target));
     const checkOnly = run.opts.check || frame.checkMode === true;
@@ -263,4 +264,13 @@ function renderEnv(frame: Frame, vars: Vars, where: TaskWhere): Record<string, s
     env[k] = typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
   }
   return env;
+}
+
+/**
+ * `remote_user:` is the login user unless a variable (inventory, play, task, -e) sets `ansible_user` or
+ * `ansible_ssh_user`: in Ansible any variable overrides a playbook keyword.
+ */
+function withRemoteUser(vars: Vars, user: string | undefined): Vars {
+  if (user === undefined || vars.ansible_user !== undefined || vars.ansible_ssh_user !== undefined) return vars;
+  return withDataVars(vars, { ansible_user: user });
 }

@@ -13,6 +13,7 @@ export function commonFields(t: Record<string, unknown>, loc: Loc, role?: RoleRe
       name: typeof t.name === 'string' ? t.name : undefined,
       become: toBoolOrTemplate(t.become),
       becomeUser: typeof t.become_user === 'string' ? t.become_user : undefined,
+      remoteUser: typeof t.remote_user === 'string' ? t.remote_user : undefined,
       environment: isMapping(t.environment) || isTemplated(t.environment) ? (t.environment as Record<string, unknown> | string) : undefined,
       ignoreErrors: toBoolOrTemplate(t.ignore_errors),
       ignoreUnreachable: toBool(t.ignore_unreachable),

@@ -11,7 +11,6 @@ import { at, type Loc, type Problems, srcOf } from './source.js';
 export const UNSUPPORTED: Record<string, string> = {
   action: 'write the module name as the key: `command: ls`',
   local_action: 'write the module as the key and add `delegate_to: localhost`',
-  remote_user: 'set `ansible_user` for the hosts in the inventory',
   become_method: 'Lifeboat always becomes with sudo',
   become_flags: 'Lifeboat always becomes with sudo',
   become_exe: 'Lifeboat always becomes with sudo',

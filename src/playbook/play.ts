@@ -72,6 +72,7 @@ export async function loadPlay(raw: Record<string, unknown>, loc: Loc, ctx: Load
       timeout: typeof raw.timeout === 'number' || typeof raw.timeout === 'string' ? raw.timeout : undefined,
       noLog: toBoolOrTemplate(raw.no_log),
       becomeUser: typeof raw.become_user === 'string' ? raw.become_user : undefined,
+      remoteUser: typeof raw.remote_user === 'string' ? raw.remote_user : undefined,
       maxFailPercentage: typeof raw.max_fail_percentage === 'number' ? raw.max_fail_percentage : undefined,
     }),
   };

@@ -49,6 +49,8 @@ export const COMMON_KEYWORDS = {
   vars: nullableMapping,
   become: boolOrTpl,
   become_user: str,
+  /** The login user for these tasks when no variable sets `ansible_user`. */
+  remote_user: str,
   environment: envValue,
   ignore_errors: boolOrTemplate,
   ignore_unreachable: bool,
@@ -155,6 +157,7 @@ export const PLAY_KEYWORDS = {
   },
   become: boolOrTpl,
   become_user: str,
+  remote_user: str,
   gather_facts: bool,
   any_errors_fatal: boolOrTpl,
   run_once: boolOrTpl,

@@ -40,6 +40,7 @@ export interface Play {
   /** A boolean, or a template (rendered per host when a task runs): become, any_errors_fatal, run_once, no_log. */
   become?: boolean | string;
   becomeUser?: string;
+  remoteUser?: string;
   gatherFacts: boolean;
   anyErrorsFatal: boolean | string;
   runOnce?: boolean | string;
@@ -74,6 +75,8 @@ export interface TaskCommon {
   /** become, run_once, no_log, any_errors_fatal: a boolean or a template rendered per host. */
   become?: boolean | string;
   becomeUser?: string;
+  /** `remote_user:` (added field): the login user when no variable sets `ansible_user` (may be a template). */
+  remoteUser?: string;
   /** A mapping, or a template giving one. */
   environment?: Record<string, unknown> | string;
   ignoreErrors?: boolean | string;
