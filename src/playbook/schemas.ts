@@ -81,12 +81,17 @@ const LOOPS = {
   loop_control: LOOP_CONTROL_SCHEMA,
 };
 
+/** include_* `apply:` — keywords applied to each included task (checked against COMMON_KEYWORDS when loaded). */
+const applyValue = { type: 'object' };
+/** `register` on an include: the include's own result (`{include, include_args}`), as in Ansible. */
+const register = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' };
+
 /** Keywords of a task that runs a module. */
 export const ACTION_KEYWORDS = {
   ...COMMON_KEYWORDS,
   ...LOOPS,
   args: mapping,
-  register: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+  register,
   until: { type: ['string', 'boolean'] },
   retries: { anyOf: [count, templateOrNumber] },
   delay: { anyOf: [{ type: 'number', minimum: 0 }, templateOrNumber] },
@@ -101,8 +106,9 @@ export const BLOCK_KEYWORDS = { ...COMMON_KEYWORDS, block: taskList, rescue: tas
 export const INCLUDE_TASKS_KEYWORDS = {
   ...COMMON_KEYWORDS,
   ...LOOPS,
+  register,
   include_tasks: {
-    anyOf: [str, { type: 'object', properties: { file: str }, required: ['file'], additionalProperties: false }],
+    anyOf: [str, { type: 'object', properties: { file: str, apply: applyValue }, required: ['file'], additionalProperties: false }],
   },
 };
 
@@ -112,8 +118,9 @@ const ROLE_TARGET = {
   required: ['name'],
   additionalProperties: false,
 };
+const INCLUDE_ROLE_TARGET = { ...ROLE_TARGET, properties: { ...ROLE_TARGET.properties, apply: applyValue } };
 
-export const INCLUDE_ROLE_KEYWORDS = { ...COMMON_KEYWORDS, ...LOOPS, include_role: ROLE_TARGET };
+export const INCLUDE_ROLE_KEYWORDS = { ...COMMON_KEYWORDS, ...LOOPS, register, include_role: INCLUDE_ROLE_TARGET };
 export const IMPORT_TASKS_KEYWORDS = {
   ...COMMON_KEYWORDS,
   import_tasks: {

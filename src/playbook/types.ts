@@ -134,6 +134,10 @@ export interface IncludeTask extends TaskCommon {
   params: Vars;
   /** include_role `tasks_from` (added field): the role's `tasks/<tasksFrom>` instead of `tasks/main`. */
   tasksFrom?: string;
+  /** `apply:` (added field): keywords applied to each included task, as a block around them would. */
+  apply?: TaskCommon;
+  /** `register:` (added field): the include's own result (`{include, include_args, changed}`), per host. */
+  register?: string;
 }
 
 export type TaskNode = ActionTask | BlockTask | IncludeTask;
