@@ -24,7 +24,6 @@ export const UNSUPPORTED: Record<string, string> = {
   include: 'use `include_tasks` (dynamic) or `import_tasks` (static)',
   order: 'hosts run in inventory order',
   force_handlers: 'not available',
-  vars_prompt: 'pass values with --extra-vars',
   gather_subset: 'not available: fact gathering is all or nothing',
   gather_timeout: 'not available',
   fact_path: 'not available',

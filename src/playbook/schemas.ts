@@ -176,6 +176,25 @@ export const PLAY_KEYWORDS = {
   tags,
   environment: envValue,
   timeout: { anyOf: [{ type: 'integer', minimum: 0 }, templateOrNumber] },
+  vars_prompt: {
+    type: 'array',
+    items: {
+      type: 'object',
+      properties: {
+        name: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+        prompt: str,
+        default: { type: ['string', 'number', 'boolean'] },
+        private: bool,
+        confirm: bool,
+        unsafe: bool,
+        encrypt: str,
+        salt: str,
+        salt_size: { type: 'integer' },
+      },
+      required: ['name'],
+      additionalProperties: false,
+    },
+  },
 };
 
 export const PLAY_SCHEMA = objectSchema(PLAY_KEYWORDS, ['hosts']);

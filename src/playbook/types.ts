@@ -54,6 +54,20 @@ export interface Play {
   environment: Record<string, unknown> | string;
   /** Roles applied by this play, in order (dependencies first), for `role_path` and defaults. */
   roles: RoleRef[];
+  /** `vars_prompt:` (added field): asked before the run (the CLI), unless `-e` gives the variable. */
+  varsPrompt?: VarsPrompt[];
+}
+
+/** One `vars_prompt` entry: the value becomes a play variable (a secret when `private`, Ansible's default). */
+export interface VarsPrompt {
+  name: string;
+  prompt: string;
+  private: boolean;
+  confirm: boolean;
+  /** The value is data: templates in it are not rendered. */
+  unsafe: boolean;
+  default?: string;
+  src: SourceRef;
 }
 
 export interface RoleRef {
