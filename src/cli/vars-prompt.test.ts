@@ -72,7 +72,7 @@ describe('vars_prompt', () => {
     const { pb, file } = await playbook(YAML);
     const err = await askVarsPrompts([pb], {}, new SecretSet(), scripted([], false)).catch((e: Error) => e);
     expect(String(err)).toMatch(/site\.yml:8:7: vars_prompt: no terminal to ask "Database password" for `db_password`/);
-    expect((err as { errors: Array<{ hint?: string }> }).errors[0]?.hint).toBe('pass it on the command line: -e db_password=…');
+    expect((err as unknown as { errors: Array<{ hint?: string }> }).errors[0]?.hint).toBe('pass it on the command line: -e db_password=…');
     expect(String(err)).toContain(file);
     await askVarsPrompts([pb], { db_password: 'x' }, new SecretSet(), scripted([], false));
     expect(pb.plays[0]?.vars.release).toBe('v1');
