@@ -123,6 +123,7 @@ export type ControlAction =
   | { kind: 'flush_handlers' }
   | { kind: 'end_play' }
   | { kind: 'end_host' }
+  | { kind: 'end_role' }
   | { kind: 'pause'; seconds: number };
 
 /**

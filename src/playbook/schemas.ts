@@ -199,7 +199,7 @@ export const PLAY_KEYWORDS = {
 
 export const PLAY_SCHEMA = objectSchema(PLAY_KEYWORDS, ['hosts']);
 
-export const IMPORT_PLAYBOOK_SCHEMA = objectSchema({ import_playbook: str, name: str, tags, vars: nullableMapping }, [
+export const IMPORT_PLAYBOOK_SCHEMA = objectSchema({ import_playbook: str, name: str, tags, vars: nullableMapping, when: cond }, [
   'import_playbook',
 ]);
 
