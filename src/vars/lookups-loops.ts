@@ -110,7 +110,11 @@ function inventoryOfGroups(groups: Record<string, unknown>): Inventory {
   for (const h of listify(groups.all)) if (typeof h === 'string') add(h);
   for (const [g, hosts] of Object.entries(groups)) {
     const set = new Set<string>();
-    for (const h of listify(hosts)) if (typeof h === 'string') (add(h), set.add(h));
+    for (const h of listify(hosts)) {
+      if (typeof h !== 'string') continue;
+      add(h);
+      set.add(h);
+    }
     inv.groups.set(g, { name: g, hosts: set, children: new Set(), vars: {} });
   }
   return inv;

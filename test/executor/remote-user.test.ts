@@ -9,7 +9,11 @@ class UserPool extends FakePool {
   override async get(host: string, vars?: Vars): Promise<Connection> {
     const user = String(vars?.ansible_user ?? vars?.ansible_ssh_user ?? '(default)');
     const c = await super.get(host);
-    return { ...c, host, exec: async (cmd, o) => (this.ran.push(`${host} ${user} ${cmd}`), c.exec(cmd, o)) } as Connection;
+    const exec: Connection['exec'] = async (cmd, o) => {
+      this.ran.push(`${host} ${user} ${cmd}`);
+      return c.exec(cmd, o);
+    };
+    return { ...c, host, exec } as Connection;
   }
 }
 
