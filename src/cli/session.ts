@@ -17,6 +17,7 @@ import { connectionContext, renderConnectionVars } from './connection-vars.js';
 import { parseExtraVars } from './extra-vars.js';
 import type { Io } from './io.js';
 import { promptHidden } from './prompt.js';
+import { askVarsPrompts, terminalPrompts } from './vars-prompt.js';
 import { bool, int, str, strs, type Values } from './spec.js';
 import '../modules/index.js';
 
@@ -80,6 +81,8 @@ export async function openSession(v: Values, playbookArgs: string[], io: Io): Pr
   if (bool(v, 'ask-key-passphrase')) process.env.LIFEBOAT_KEY_PASSPHRASE = await promptHidden('Key passphrase: ', io.err);
   const secrets = io.secrets;
   for (const s of [sshPassword, becomePassword, process.env.LIFEBOAT_KEY_PASSPHRASE]) if (s) secrets.add(s);
+  // vars_prompt: asked (or refused without a terminal) before anything connects or runs
+  await askVarsPrompts(playbooks, extraVars, secrets, terminalPrompts(io.err));
   const timeoutS = int(v, 'timeout', 1) ?? 10;
   const specOpts = {
     sshConfigFile: str(v, 'ssh-config'),

@@ -17,8 +17,9 @@ export interface ConnectionPoolOptions {
 
 export interface ConnectionPool {
   /**
-   * The host's connection: opened on first use, then shared (concurrent gets share one connect). `vars` is
-   * the context its connection variables are rendered in, used by the get that opens it.
+   * The host's connection: opened on first use, then shared (concurrent gets share one connect), one per
+   * host and login user (`ansible_user` / `ansible_ssh_user` as written in `vars`). `vars` is the context its
+   * connection variables are rendered in, used by the get that opens it.
    */
   get(host: string, vars?: Vars): Promise<Connection>;
   closeAll(): Promise<void>;
@@ -45,13 +46,16 @@ export function createConnectionPool(opts: ConnectionPoolOptions): ConnectionPoo
 
   return {
     get(host, vars) {
-      let p = conns.get(host);
+      // One connection per host and login user: a task with another `ansible_user` (a play's or task's
+      // `remote_user`) gets its own.
+      const key = `${host}\u0000${loginUserKey(vars)}`;
+      let p = conns.get(key);
       if (!p) {
         p = open(host, vars);
-        conns.set(host, p);
+        conns.set(key, p);
         // A failed connect is not cached: a later get tries again.
         p.catch(() => {
-          if (conns.get(host) === p) conns.delete(host);
+          if (conns.get(key) === p) conns.delete(key);
         });
       }
       return p;
@@ -62,4 +66,10 @@ export function createConnectionPool(opts: ConnectionPoolOptions): ConnectionPoo
       await Promise.all(all.map((p) => p.then((c) => c.close(), () => undefined)));
     },
   };
+}
+
+/** The login user the variables ask for, as written (a template stays a template): part of the pool's key. */
+function loginUserKey(vars: Vars | undefined): string {
+  const u = vars?.ansible_user ?? vars?.ansible_ssh_user;
+  return u === undefined || u === null ? '' : String(u);
 }

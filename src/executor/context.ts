@@ -1,6 +1,6 @@
 import type { Vars } from '../inventory/types.js';
 import type { SecretSet } from '../secrets.js';
-import type { ActionTask, Play, Playbook } from '../playbook/types.js';
+import type { ActionTask, Play, Playbook, RoleRef } from '../playbook/types.js';
 import type { RunEvent } from './events.js';
 import type { RunOptions } from './options.js';
 import type { RunState } from './state.js';
@@ -48,6 +48,8 @@ export interface PlayCtx {
   ended: Set<string>;
   /** `meta: end_play`. */
   playEnded: boolean;
+  /** `meta: end_role` (added field): per host, the role whose remaining tasks it skips (until another starts). */
+  endedRole?: Map<string, RoleRef>;
   /** Hosts that failed or became unreachable in this batch (max_fail_percentage). */
   batchFailed: Set<string>;
   /** Handler → hosts that notified it (and, in plan mode, whether only maybe). */

@@ -7,12 +7,14 @@ import { evalCondition, type TaskWhere } from '../vars/index.js';
 const SCALARS = [
   'become',
   'becomeUser',
+  'remoteUser',
   'ignoreErrors',
   'ignoreUnreachable',
   'delegateTo',
   'delegateFacts',
   'connection',
   'throttle',
+  'timeout',
   'runOnce',
   'noLog',
   'checkMode',
@@ -41,7 +43,7 @@ type EnvValue = Record<string, unknown> | string;
 const hasEnv = (e: EnvValue | undefined): e is EnvValue => (typeof e === 'string' ? e !== '' : !!e && Object.keys(e).length > 0);
 
 /** The play's settings, inherited by every task: play-level run_once / no_log apply to each task, as in Ansible. */
-export function rootFrame(play: { tags: string[]; become?: Flag; becomeUser?: string; anyErrorsFatal: Flag; runOnce?: Flag; noLog?: Flag; connection?: string; environment: EnvValue }): Frame {
+export function rootFrame(play: { tags: string[]; become?: Flag; becomeUser?: string; remoteUser?: string; anyErrorsFatal: Flag; runOnce?: Flag; noLog?: Flag; connection?: string; timeout?: number | string; environment: EnvValue }): Frame {
   return {
     whens: [],
     tags: new Set(play.tags),
@@ -50,10 +52,12 @@ export function rootFrame(play: { tags: string[]; become?: Flag; becomeUser?: st
     environment: hasEnv(play.environment) ? [play.environment] : [],
     ...(play.become !== undefined ? { become: play.become } : {}),
     ...(play.becomeUser !== undefined ? { becomeUser: play.becomeUser } : {}),
+    ...(play.remoteUser !== undefined ? { remoteUser: play.remoteUser } : {}),
     ...(play.anyErrorsFatal !== false ? { anyErrorsFatal: play.anyErrorsFatal } : {}),
     ...(play.runOnce !== undefined ? { runOnce: play.runOnce } : {}),
     ...(play.noLog !== undefined ? { noLog: play.noLog } : {}),
     ...(play.connection !== undefined ? { connection: play.connection } : {}),
+    ...(play.timeout !== undefined ? { timeout: play.timeout } : {}),
   };
 }
 

@@ -4,7 +4,7 @@ import { LifeboatError, LifeboatErrors } from '../errors.js';
 import type { Vars } from '../inventory/types.js';
 import { loadRole, loadTasksFile } from '../playbook/index.js';
 import type { IncludeTask, RoleRef, TaskNode } from '../playbook/types.js';
-import { UnknownValueError, renderValue, withDataVars } from '../vars/index.js';
+import { UnknownValueError, makeUnknown, renderValue, withDataVars } from '../vars/index.js';
 import { type EventBody, type PlayCtx, isHostActive, taskIdFor } from './context.js';
 import { type Frame, childFrame, falseWhen } from './frame.js';
 import { type PlanReason, reasonString } from '../plan-types.js';
@@ -21,7 +21,11 @@ interface Inclusion {
   hosts: string[];
 }
 
-type Decision = { kind: 'skip'; reason: PlanReason } | { kind: 'unknown'; reason: PlanReason } | { kind: 'fail'; msg: string } | { kind: 'include'; items: Array<{ target: string; params: Vars }> };
+type Decision =
+  | { kind: 'skip'; reason: PlanReason }
+  | { kind: 'unknown'; reason: PlanReason }
+  | { kind: 'fail'; msg: string }
+  | { kind: 'include'; items: Array<{ target: string; params: Vars }>; looped: boolean; loopVar: string };
 
 /**
  * include_tasks / include_role at run time: decided per host (when, loop, templated name), then hosts that
@@ -43,6 +47,7 @@ export async function runInclude(pc: PlayCtx, inc: IncludeTask, parent: Frame, h
     const d = decide(pc, inc, frame, host, label);
     // Before --start-at-task's task is reached, an include is only looked into (for the task): no result.
     if (show) emitDecision(pc, d, taskId, label, host);
+    if (show && inc.register) run.state.hostRegistered(host)[inc.register] = includeResult(inc, d);
     if (d.kind !== 'include') {
       if (show && d.kind === 'fail') fail(pc, host, label, d.msg, scope, frame);
       else if (show) run.state.count(host, d.kind === 'skip' ? 'skipped' : 'ok');
@@ -75,7 +80,9 @@ export async function runInclude(pc: PlayCtx, inc: IncludeTask, parent: Frame, h
       continue;
     }
     // The include's own `when` was decided above; its other keywords (tags, become, vars…) carry on.
-    const inner = childFrame(parent, { ...inc, when: [] }, g.params);
+    const outer = childFrame(parent, { ...inc, when: [] }, g.params);
+    // `apply:` — keywords applied to each included task, as a block around them (its `when` per task)
+    const inner = inc.apply ? childFrame(outer, inc.apply) : outer;
     await runNodes(pc, nodes, role ? { ...inner, role } : inner, g.hosts, scope, rescuing);
   }
 }
@@ -90,12 +97,14 @@ function decide(pc: PlayCtx, inc: IncludeTask, frame: Frame, host: string, label
       target: String(renderValue(inc.target, v, { ...where, field: `include_${inc.what}` })),
       params: renderValue(inc.params, v, { ...where, field: 'vars' }) as Vars,
     });
-    if (inc.loop === undefined) return { kind: 'include', items: [one(vars)] };
+    const loopVar = inc.loopControl?.loopVar ?? 'item';
+    if (inc.loop === undefined) return { kind: 'include', items: [one(vars)], looped: false, loopVar };
     const items = renderLoop(inc.loop, vars, where);
     if (!Array.isArray(items)) return { kind: 'fail', msg: `loop: expected a list, got ${typeof items}` };
-    const loopVar = inc.loopControl?.loopVar ?? 'item';
     return {
       kind: 'include',
+      looped: true,
+      loopVar,
       items: items.map((item, i) => {
         const top: Vars = { [loopVar]: item, ansible_loop_var: loopVar, ...(inc.loopControl?.indexVar ? { [inc.loopControl.indexVar]: i } : {}) };
         const r = one(withDataVars(vars, top));
@@ -143,4 +152,25 @@ function emitDecision(pc: PlayCtx, d: Decision, taskId: string, task: string, ho
 
 function fail(pc: PlayCtx, host: string, task: string, msg: string, scope: Scope | undefined, frame: Frame): void {
   hostFailed(pc, host, { kind: 'failed', task: { name: task, module: 'include' }, result: { changed: false, failed: true, msg } }, scope, fatalFor(pc, frame, host));
+}
+
+/**
+ * What `register` on an include holds, as Ansible registers it: `{include, include_args}` (include_role:
+ * `{include_args: {name, …}}`), `changed: false`; a loop's `results` carry each `item`; a skipped include is
+ * `skipped` with its reason.
+ */
+function includeResult(inc: IncludeTask, d: Decision): unknown {
+  if (d.kind === 'skip') return { changed: false, skipped: true, skip_reason: d.reason };
+  if (d.kind === 'unknown') return makeUnknown(inc.register ?? 'include');
+  if (d.kind === 'fail') return { changed: false, failed: true, msg: d.msg };
+  const one = (it: { target: string; params: Vars }): Vars =>
+    inc.what === 'tasks'
+      ? { include: it.target, include_args: {}, changed: false }
+      : { include_args: { name: it.target, ...(inc.tasksFrom ? { tasks_from: inc.tasksFrom } : {}) }, changed: false };
+  if (!d.looped) return one(d.items[0] as { target: string; params: Vars });
+  return {
+    changed: false,
+    msg: d.items.length ? 'All items completed' : 'No items in the list',
+    results: d.items.map((it) => ({ ...one(it), item: it.params[d.loopVar], ansible_loop_var: d.loopVar })),
+  };
 }

@@ -2,10 +2,8 @@ import { LifeboatError } from '../errors.js';
 import type { Vars } from '../inventory/types.js';
 import { applyOperation } from '../modules/apply.js';
 import type { ControlAction, FileDiff, ModuleContext, ModuleDef, ModuleResult, Operation } from '../modules/types.js';
-import { LocalConnection, connectionSpecFor } from '../connection/index.js';
-import { CONNECTIONS } from '../playbook/schemas.js';
 import type { ActionTask } from '../playbook/types.js';
-import { type TaskWhere, UnknownValueError, evalCondition, renderValue } from '../vars/index.js';
+import { UnknownValueError, evalCondition, renderValue } from '../vars/index.js';
 import { checkArgs, dropOmitted } from './args.js';
 import type { PlayCtx } from './context.js';
 import type { PlannedStep } from './events.js';
@@ -17,6 +15,8 @@ import { hostVars } from './host-vars.js';
 import { OfflineError, OfflineGuard, isInterrupted, isUnreachableError, lazyConnection, sleep } from './lazy-conn.js';
 import { NO_LOG_TEXT, plannedStep } from './output.js';
 import { applyResultConditions, planOutcome } from './result.js';
+import { isLocal, localConnection, renderEnv, withRemoteUser } from './item-target.js';
+import { type TaskTimer, numberKeyword, taskTimer, timedOutResult } from './task-timer.js';
 
 /** One run of a task's module on one host for one loop item (or the only run, without a loop). */
 export interface ItemInput {
@@ -62,6 +62,14 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
     durationMs: performance.now() - t0,
   });
   let delegatedTo: string | undefined;
+  // `timeout:` — one clock per attempt of the module (Ansible: templating and looping are not counted)
+  let timeoutS = 0;
+  let timer: TaskTimer | undefined;
+  const arm = (): { signal?: AbortSignal } => {
+    timer?.done();
+    timer = taskTimer(timeoutS, run.opts.signal);
+    return timer.signal ? { signal: timer.signal } : {};
+  };
   try {
     const unmet = falseWhen(frame, vars, where);
     if (unmet !== undefined) {
@@ -81,6 +89,7 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
     const rendered = renderValue(task.args, vars, { ...where, field: 'arguments' });
     const args = dropOmitted(rendered, omit) as Record<string, unknown>;
     checkArgs(inp.def, args, where);
+    timeoutS = numberKeyword(frame.timeout, 0, vars, where, 'timeout');
     // become / no_log templates were rendered for this host before the item ran (flags.ts).
     const become = frame.become === undefined ? vars.ansible_become === true : frame.become === true;
     const becomeUser =
@@ -90,7 +99,8 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
     const offline = run.opts.check && run.opts.offline === true ? new OfflineGuard() : undefined;
     const local = isLocal(frame.connection, vars, where);
     // The connection variables (ansible_host, ansible_user, …) are rendered lazily, in the target's own variables.
-    const varsOf = (h: string): Vars => (h === host ? vars : hostVars(pc, h, undefined));
+    const remoteUser = frame.remoteUser === undefined ? undefined : String(renderValue(frame.remoteUser, vars, { ...where, field: 'remote_user' }));
+    const varsOf = (h: string): Vars => withRemoteUser(h === host ? vars : hostVars(pc, h, undefined), remoteUser);
     // connection: local — the task runs on the controller, with the host's vars (Ansible's local connection).
     const conn = local ? localConnection(target, vars) : lazyConnection(run.opts.connections, target, offline, () => varsOf(target));
     const checkOnly = run.opts.check || frame.checkMode === true;
@@ -119,7 +129,8 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
 
     if (run.opts.check) {
       const earlier = run.state.plannedOn(target);
-      const op = await inp.def.plan({ ...ctx, earlierSteps: [...earlier] });
+      const op = await inp.def.plan({ ...ctx, ...arm(), earlierSteps: [...earlier] });
+      if (timer?.fired()) return { ...base(), ...extras(op), status: 'failed', result: timedOutResult(timeoutS, task.module) };
       // The module looked at a host an offline plan does not reach: whatever it concluded is a guess.
       if (offline?.refused) throw new OfflineError(target);
       const p = planOutcome(op, task, vars, where);
@@ -131,7 +142,8 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
     const delay = task.until === undefined ? 0 : numberKeyword(task.delay, 5, vars, where, 'delay');
     const total = Math.max(1, retries + 1);
     for (let attempt = 1; ; attempt++) {
-      const op = await inp.def.plan(ctx);
+      const sig = arm();
+      const op = await inp.def.plan({ ...ctx, ...sig });
       let result: ModuleResult;
       if (checkOnly) result = { ...(op.result ?? {}), changed: op.changed === true };
       else {
@@ -154,9 +166,10 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
           secrets: run.secrets,
           ...(becomeUser !== undefined ? { becomeUser } : {}),
           ...(env ? { env } : {}),
-          ...(run.opts.signal ? { signal: run.opts.signal } : {}),
+          ...sig,
         });
       }
+      if (timer?.fired()) return { ...base(), ...extras(op), status: 'failed', result: timedOutResult(timeoutS, task.module, result) };
       // a hint (or its clearing) counts once its steps ran: a lock that was not taken leaves nothing to resume
       if (op.resume !== undefined && !checkOnly && !result.failed) run.state.resume = op.resume ?? undefined;
       if (run.opts.signal?.aborted && !checkOnly) {
@@ -192,6 +205,7 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
     }
   } catch (e) {
     const out = { ...base(), ...(delegatedTo ? { delegatedTo } : {}) };
+    if (timer?.fired()) return { ...out, status: 'failed', result: timedOutResult(timeoutS, task.module) };
     if (e instanceof OfflineError) {
       return {
         ...out,
@@ -211,58 +225,7 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
     if (isUnreachableError(e))
       return { ...out, status: 'unreachable', result: { changed: false, unreachable: true, msg } };
     return { ...out, status: 'failed', result: { changed: false, failed: true, msg } };
+  } finally {
+    timer?.done();
   }
-}
-
-/** `retries` / `delay`: a number, or a template rendered with the host's variables (as Ansible allows). */
-function numberKeyword(v: number | string | undefined, fallback: number, vars: Vars, where: TaskWhere, field: 'retries' | 'delay'): number {
-  if (v === undefined) return fallback;
-  const raw = typeof v === 'number' ? v : renderValue(v, vars, { ...where, field });
-  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
-  if (!Number.isFinite(n) || n < 0 || (field === 'retries' && !Number.isInteger(n))) {
-    throw new LifeboatError(
-      'E_TEMPLATE',
-      `${field}: ${JSON.stringify(raw)} is not ${field === 'retries' ? 'a whole number' : 'a number of seconds'} ≥ 0`,
-      {
-        ...where,
-        hint: `make \`${field}\` (or the variable it names) a number`,
-      },
-    );
-  }
-  return n;
-}
-
-function isLocal(connection: string | undefined, vars: Vars, where: TaskWhere): boolean {
-  if (connection === undefined) return false;
-  const c = String(renderValue(connection, vars, { ...where, field: 'connection' }));
-  if (c === 'local' || c === 'ansible.builtin.local') return true;
-  if (CONNECTIONS.includes(c)) return false;
-  throw new LifeboatError('E_TEMPLATE', `connection: ${JSON.stringify(c)} is not supported`, { ...where, hint: `use one of ${CONNECTIONS.join(', ')}` });
-}
-
-/** The controller, as this host's connection: become settings and the login user come from the host's vars. */
-function localConnection(host: string, vars: Vars): LocalConnection {
-  return new LocalConnection(connectionSpecFor(host, { ...vars, ansible_connection: 'local' }));
-}
-
-function renderEnv(frame: Frame, vars: Vars, where: TaskWhere): Record<string, string> | undefined {
-  if (frame.environment.length === 0) return undefined;
-  const rendered: Record<string, unknown> = {};
-  for (const e of frame.environment) {
-    const r = renderValue(e, vars, { ...where, field: 'environment' });
-    if (r === null || r === undefined || r === '') continue;
-    if (typeof r !== 'object' || Array.isArray(r)) {
-      throw new LifeboatError('E_TEMPLATE', `environment: ${JSON.stringify(e)} gave ${Array.isArray(r) ? 'a list' : JSON.stringify(r)}, not a mapping`, {
-        ...where,
-        hint: 'an environment template must give a mapping of variable names to values',
-      });
-    }
-    Object.assign(rendered, r);
-  }
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(rendered)) {
-    if (v === undefined || v === null) continue;
-    env[k] = typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
-  }
-  return env;
 }

@@ -109,6 +109,10 @@ export async function runAction(pc: PlayCtx, task: ActionTask, parent: Frame, ho
     if (out.control?.kind === 'flush_handlers') flush = true;
     if (out.control?.kind === 'end_host') pc.ended.add(out.host);
     if (out.control?.kind === 'end_play') pc.playEnded = true;
+    if (out.control?.kind === 'end_role' && frame.role) {
+      pc.endedRole ??= new Map();
+      pc.endedRole.set(out.host, frame.role);
+    }
     if (out.control?.kind === 'pause' && !run.opts.check) pauseS = Math.max(pauseS, out.control.seconds);
   }
   run.emit({ type: 'task_end', taskId, task: taskName, durationMs: Math.round(performance.now() - t0) });

@@ -13,12 +13,24 @@ import { runAction } from './task.js';
 export async function runNodes(pc: PlayCtx, nodes: TaskNode[], frame: Frame, hosts: string[], scope: Scope | undefined, rescuing = false): Promise<void> {
   for (const node of nodes) {
     if (!mayContinue(pc)) return;
-    const live = hosts.filter((h) => isHostActive(pc, h) && !scope?.failed.has(h));
+    const live = hosts.filter((h) => isHostActive(pc, h) && !scope?.failed.has(h) && !inEndedRole(pc, h, node));
     if (live.length === 0) return;
     if (node.kind === 'action') await runAction(pc, node, frame, live, scope, { rescuing });
     else if (node.kind === 'block') await runBlock(pc, node, frame, live, scope, rescuing);
     else await runInclude(pc, node, frame, live, scope, rescuing);
   }
+}
+
+/**
+ * `meta: end_role`: the host skips the rest of that role's tasks; the first task of another role (or of
+ * none) ends the mark, as Ansible's iterator moves past the role's remaining tasks.
+ */
+function inEndedRole(pc: PlayCtx, host: string, node: TaskNode): boolean {
+  const ended = pc.endedRole?.get(host);
+  if (!ended) return false;
+  if (node.role === ended) return true;
+  pc.endedRole?.delete(host);
+  return false;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { shellQuote } from '../connection/quote.js';
 import { argError } from './common.js';
 import { registerModule } from './registry.js';
-import { decideByFiles, freeForm, type RunArgs, runArgsSchema, runFinish, runStep } from './lib/run-common.js';
+import { decideByFiles, freeForm, type RunArgs, runArgsSchema, runFinish, runStep, warnArgSchema } from './lib/run-common.js';
 import { shlexSplit } from './shlex.js';
 import type { ModuleDef, Operation } from './types.js';
 
@@ -23,6 +23,7 @@ export const commandSchema = {
   additionalProperties: false,
   properties: {
     ...runArgsSchema,
+    ...warnArgSchema,
     argv: { type: 'array', items: { type: 'string' }, minItems: 1 },
   },
   anyOf: [{ required: ['_raw_params'] }, { required: ['cmd'] }, { required: ['argv'] }],

@@ -1,7 +1,7 @@
 import { shellJoin } from '../connection/quote.js';
 import { argError } from './common.js';
 import { registerModule } from './registry.js';
-import { decideByFiles, freeForm, type RunArgs, runFinish, runStep, runWithExecutableSchema } from './lib/run-common.js';
+import { decideByFiles, freeForm, type RunArgs, runFinish, runStep, runWithExecutableSchema, warnArgSchema } from './lib/run-common.js';
 import type { ModuleDef, Operation } from './types.js';
 
 /**
@@ -10,7 +10,7 @@ import type { ModuleDef, Operation } from './types.js';
  *
  * Returns: cmd (the string), rc, stdout, stderr, stdout_lines, stderr_lines, start, end, delta, msg.
  */
-export const shellSchema = runWithExecutableSchema;
+export const shellSchema = { ...runWithExecutableSchema, properties: { ...runWithExecutableSchema.properties, ...warnArgSchema } };
 
 export const shellModule: ModuleDef<RunArgs> = {
   name: 'shell',

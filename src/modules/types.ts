@@ -120,6 +120,7 @@ export type ControlAction =
   | { kind: 'flush_handlers' }
   | { kind: 'end_play' }
   | { kind: 'end_host' }
+  | { kind: 'end_role' }
   | { kind: 'pause'; seconds: number };
 
 /**

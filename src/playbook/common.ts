@@ -13,6 +13,7 @@ export function commonFields(t: Record<string, unknown>, loc: Loc, role?: RoleRe
       name: typeof t.name === 'string' ? t.name : undefined,
       become: toBoolOrTemplate(t.become),
       becomeUser: typeof t.become_user === 'string' ? t.become_user : undefined,
+      remoteUser: typeof t.remote_user === 'string' ? t.remote_user : undefined,
       environment: isMapping(t.environment) || isTemplated(t.environment) ? (t.environment as Record<string, unknown> | string) : undefined,
       ignoreErrors: toBoolOrTemplate(t.ignore_errors),
       ignoreUnreachable: toBool(t.ignore_unreachable),
@@ -20,6 +21,7 @@ export function commonFields(t: Record<string, unknown>, loc: Loc, role?: RoleRe
       delegateFacts: toBool(t.delegate_facts),
       connection: typeof t.connection === 'string' ? t.connection : undefined,
       throttle: typeof t.throttle === 'number' || typeof t.throttle === 'string' ? t.throttle : undefined,
+      timeout: typeof t.timeout === 'number' || typeof t.timeout === 'string' ? t.timeout : undefined,
       runOnce: toBoolOrTemplate(t.run_once),
       noLog: toBoolOrTemplate(t.no_log),
       checkMode: toBool(t.check_mode),
@@ -29,10 +31,17 @@ export function commonFields(t: Record<string, unknown>, loc: Loc, role?: RoleRe
   };
 }
 
-const LOOP_KEYS = ['loop', 'with_items', 'with_list', 'with_dict', 'with_first_found', 'with_fileglob', 'with_flattened'] as const;
+const LOOP_KEYS = ['loop', 'with_items', 'with_list', 'with_dict', 'with_first_found', 'with_fileglob', 'with_flattened', 'with_nested', 'with_subelements', 'with_inventory_hostnames'] as const;
 
 /** with_<lookup>: the loop is `query('<lookup>', terms)`, terms rendered per host (host-task.ts). */
-const LOOKUP_LOOPS: Record<string, string> = { with_first_found: 'first_found', with_fileglob: 'fileglob', with_flattened: 'flattened' };
+const LOOKUP_LOOPS: Record<string, string> = {
+  with_first_found: 'first_found',
+  with_fileglob: 'fileglob',
+  with_flattened: 'flattened',
+  with_nested: 'nested',
+  with_subelements: 'subelements',
+  with_inventory_hostnames: 'inventory_hostnames',
+};
 
 /** A loop that is a lookup over terms (with_first_found, with_fileglob, with_flattened). */
 export interface LookupLoop {

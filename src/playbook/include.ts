@@ -12,12 +12,13 @@ import { checkKeywords } from './keywords.js';
 import { expandRole } from './roles.js';
 import {
   BLOCK_KEYWORDS,
+  COMMON_KEYWORDS,
   IMPORT_ROLE_KEYWORDS,
   IMPORT_TASKS_KEYWORDS,
   INCLUDE_ROLE_KEYWORDS,
   INCLUDE_TASKS_KEYWORDS,
 } from './schemas.js';
-import { at, isMapping, isTemplated, readYaml, srcOf } from './source.js';
+import { at, isMapping, isTemplated, type Loc, readYaml, srcOf } from './source.js';
 import { keyLoc, loadTaskList, type TaskLoc } from './task.js';
 import type { BlockTask, IncludeTask, TaskCommon, TaskNode } from './types.js';
 
@@ -64,6 +65,8 @@ export async function loadInclude(
   const common = commonFields(t, loc, lctx.role);
 
   if (kind === 'include_tasks' || kind === 'include_role') {
+    const apply = applyFields(spec, keyLoc(loc, kind), ctx);
+    if (ctx.problems.count > before) return [];
     const node: IncludeTask = {
       kind: 'include',
       ...common,
@@ -73,6 +76,8 @@ export async function loadInclude(
       // For include_role, `vars:` are the role's parameters.
       params: kind === 'include_role' ? toVars(t.vars) : {},
       ...(tasksFrom ? { tasksFrom } : {}),
+      ...(apply ? { apply } : {}),
+      ...(typeof t.register === 'string' ? { register: t.register } : {}),
       ...loopFields(t, loc, ctx.problems),
     };
     return [node];
@@ -114,4 +119,13 @@ function wrap(common: TaskCommon, tasks: TaskNode[], t: Record<string, unknown>)
   const keywords = Object.keys(t).filter((k) => k !== 'name' && !k.startsWith('import_'));
   if (!keywords.length) return tasks;
   return [{ kind: 'block', ...common, block: tasks, rescue: [], always: [] }];
+}
+
+/** `apply:` of an include_tasks / include_role: block keywords (no `name`), each applied to the included tasks. */
+function applyFields(spec: unknown, specLoc: Loc, ctx: LoadCtx): TaskCommon | undefined {
+  if (!isMapping(spec) || !isMapping(spec.apply)) return undefined;
+  const loc = at(specLoc, 'apply');
+  const { name: _n, ...keywords } = COMMON_KEYWORDS;
+  checkKeywords(spec.apply, loc, keywords, 'apply', ctx.problems, { unknownKeys: true });
+  return commonFields(spec.apply, loc);
 }

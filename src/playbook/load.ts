@@ -7,7 +7,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { type LifeboatError, LifeboatErrors, type SourceRef } from '../errors.js';
 import type { Vars } from '../inventory/types.js';
 import { canonicalModuleName } from '../modules/registry.js';
-import { toTags, toVars } from './coerce.js';
+import { toConditions, toTags, toVars } from './coerce.js';
 import type { ExpandedRole, LoadCtx } from './context.js';
 import { checkKeywords } from './keywords.js';
 import { loadPlay } from './play.js';
@@ -16,7 +16,7 @@ import { expandRole } from './roles.js';
 import { IMPORT_PLAYBOOK_SCHEMA } from './schemas.js';
 import { at, type FileCache, isMapping, isTemplated, type Loc, Problems, readYaml, srcOf } from './source.js';
 import { loadTaskList } from './task.js';
-import type { Play, Playbook, RoleRef, TaskNode } from './types.js';
+import type { BlockTask, Play, Playbook, RoleRef, TaskNode } from './types.js';
 
 export interface LoadOptions {
   /** Extra role directories (`--roles-path`, colon-separated entries allowed). */
@@ -99,8 +99,26 @@ async function loadPlays(file: string, opts: LoadOptions, problems: Problems, ca
     await loadPlays(child, opts, problems, cache, [...stack, file], imported, tloc);
     const tags = toTags(entry.tags);
     const vars = toVars(entry.vars);
-    for (const p of imported) plays.push({ ...p, tags: [...tags, ...p.tags], vars: { ...vars, ...p.vars } });
+    const when = toConditions(entry.when);
+    const src = srcOf(at(loc, 'when'));
+    for (const p of imported) {
+      const guarded = when.length ? guardPlay(p, when, src) : p;
+      plays.push({ ...guarded, tags: [...tags, ...p.tags], vars: { ...vars, ...p.vars } });
+    }
   }
+}
+
+/**
+ * `import_playbook` with `when`: as Ansible, the condition is added to every task of the imported plays
+ * (pre_tasks, roles, tasks, post_tasks; evaluated per host and task), not decided once.
+ */
+function guardPlay(p: Play, when: string[], src: SourceRef): Play {
+  const guard = (nodes: TaskNode[]): TaskNode[] => {
+    if (nodes.length === 0) return nodes;
+    const block: BlockTask = { kind: 'block', src, when, tags: [], vars: {}, block: nodes, rescue: [], always: [] };
+    return [block];
+  };
+  return { ...p, preTasks: guard(p.preTasks), tasks: guard(p.tasks), postTasks: guard(p.postTasks) };
 }
 
 /** Load without throwing: the playbook (as far as it could be read) and every problem found. */

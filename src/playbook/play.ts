@@ -13,9 +13,9 @@ import { applyRoleKeywords, parseRoleEntry } from './role-entry.js';
 import { expandRole } from './roles.js';
 import { checkPlayVars } from './play-vars.js';
 import { PLAY_KEYWORDS } from './schemas.js';
-import { at, isMapping, isTemplated, type Loc, readYaml, srcOf } from './source.js';
+import { at, isMapping, isTemplated, type Loc, type Problems, readYaml, srcOf } from './source.js';
 import { loadTaskList } from './task.js';
-import type { Play, RoleRef, Serial, TaskNode } from './types.js';
+import type { Play, RoleRef, Serial, TaskNode, VarsPrompt } from './types.js';
 
 /** `ctx` is fresh for this play (its own role de-duplication and import_role sink). */
 export async function loadPlay(raw: Record<string, unknown>, loc: Loc, ctx: LoadCtx): Promise<Play> {
@@ -69,9 +69,12 @@ export async function loadPlay(raw: Record<string, unknown>, loc: Loc, ctx: Load
       become: toBoolOrTemplate(raw.become),
       runOnce: toBoolOrTemplate(raw.run_once),
       connection: typeof raw.connection === 'string' ? raw.connection : undefined,
+      timeout: typeof raw.timeout === 'number' || typeof raw.timeout === 'string' ? raw.timeout : undefined,
       noLog: toBoolOrTemplate(raw.no_log),
       becomeUser: typeof raw.become_user === 'string' ? raw.become_user : undefined,
+      remoteUser: typeof raw.remote_user === 'string' ? raw.remote_user : undefined,
       maxFailPercentage: typeof raw.max_fail_percentage === 'number' ? raw.max_fail_percentage : undefined,
+      varsPrompt: varsPrompts(raw.vars_prompt, at(loc, 'vars_prompt'), problems),
     }),
   };
   hostsSources.set(play, srcOf(at(loc, 'hosts')));
@@ -120,4 +123,27 @@ async function loadVarsFiles(v: unknown, loc: Loc, ctx: LoadCtx): Promise<Play['
     out.push({ path: file, vars: (y.value ?? {}) as Vars });
   }
   return out;
+}
+
+/** `vars_prompt` entries (shapes checked by the play schema); `encrypt` is refused: Lifeboat has no crypt hashes. */
+function varsPrompts(v: unknown, loc: Loc, problems: Problems): VarsPrompt[] | undefined {
+  if (!Array.isArray(v) || v.length === 0) return undefined;
+  const out: VarsPrompt[] = [];
+  v.forEach((e, i) => {
+    if (!isMapping(e) || typeof e.name !== 'string') return;
+    if (e.encrypt !== undefined) {
+      problems.add('E_SCHEMA', at(loc, i, 'encrypt'), '`vars_prompt` `encrypt` is not supported by Lifeboat', `pass the hashed value with -e ${e.name}=…`, { key: true });
+      return;
+    }
+    out.push({
+      name: e.name,
+      prompt: typeof e.prompt === 'string' ? e.prompt : e.name,
+      private: toBool(e.private) ?? true,
+      confirm: toBool(e.confirm) ?? false,
+      unsafe: toBool(e.unsafe) ?? false,
+      ...(e.default !== undefined && e.default !== null ? { default: String(e.default) } : {}),
+      src: srcOf(at(loc, i)),
+    });
+  });
+  return out.length ? out : undefined;
 }

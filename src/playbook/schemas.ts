@@ -49,6 +49,8 @@ export const COMMON_KEYWORDS = {
   vars: nullableMapping,
   become: boolOrTpl,
   become_user: str,
+  /** The login user for these tasks when no variable sets `ansible_user`. */
+  remote_user: str,
   environment: envValue,
   ignore_errors: boolOrTemplate,
   ignore_unreachable: bool,
@@ -61,6 +63,8 @@ export const COMMON_KEYWORDS = {
   no_log: boolOrTpl,
   check_mode: bool,
   any_errors_fatal: boolOrTpl,
+  /** Seconds the task's module may take on a host (0: no limit); a number or a template. */
+  timeout: { anyOf: [{ type: 'integer', minimum: 0 }, templateOrNumber] },
 };
 
 const LOOPS = {
@@ -71,15 +75,23 @@ const LOOPS = {
   with_first_found: { type: ['string', 'array', 'object'] },
   with_fileglob: loopValue,
   with_flattened: loopValue,
+  with_nested: loopValue,
+  with_subelements: loopValue,
+  with_inventory_hostnames: loopValue,
   loop_control: LOOP_CONTROL_SCHEMA,
 };
+
+/** include_* `apply:` — keywords applied to each included task (checked against COMMON_KEYWORDS when loaded). */
+const applyValue = { type: 'object' };
+/** `register` on an include: the include's own result (`{include, include_args}`), as in Ansible. */
+const register = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' };
 
 /** Keywords of a task that runs a module. */
 export const ACTION_KEYWORDS = {
   ...COMMON_KEYWORDS,
   ...LOOPS,
   args: mapping,
-  register: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+  register,
   until: { type: ['string', 'boolean'] },
   retries: { anyOf: [count, templateOrNumber] },
   delay: { anyOf: [{ type: 'number', minimum: 0 }, templateOrNumber] },
@@ -94,8 +106,9 @@ export const BLOCK_KEYWORDS = { ...COMMON_KEYWORDS, block: taskList, rescue: tas
 export const INCLUDE_TASKS_KEYWORDS = {
   ...COMMON_KEYWORDS,
   ...LOOPS,
+  register,
   include_tasks: {
-    anyOf: [str, { type: 'object', properties: { file: str }, required: ['file'], additionalProperties: false }],
+    anyOf: [str, { type: 'object', properties: { file: str, apply: applyValue }, required: ['file'], additionalProperties: false }],
   },
 };
 
@@ -105,8 +118,9 @@ const ROLE_TARGET = {
   required: ['name'],
   additionalProperties: false,
 };
+const INCLUDE_ROLE_TARGET = { ...ROLE_TARGET, properties: { ...ROLE_TARGET.properties, apply: applyValue } };
 
-export const INCLUDE_ROLE_KEYWORDS = { ...COMMON_KEYWORDS, ...LOOPS, include_role: ROLE_TARGET };
+export const INCLUDE_ROLE_KEYWORDS = { ...COMMON_KEYWORDS, ...LOOPS, register, include_role: INCLUDE_ROLE_TARGET };
 export const IMPORT_TASKS_KEYWORDS = {
   ...COMMON_KEYWORDS,
   import_tasks: {
@@ -150,6 +164,7 @@ export const PLAY_KEYWORDS = {
   },
   become: boolOrTpl,
   become_user: str,
+  remote_user: str,
   gather_facts: bool,
   any_errors_fatal: boolOrTpl,
   run_once: boolOrTpl,
@@ -160,11 +175,31 @@ export const PLAY_KEYWORDS = {
   max_fail_percentage: { type: 'number', minimum: 0, maximum: 100 },
   tags,
   environment: envValue,
+  timeout: { anyOf: [{ type: 'integer', minimum: 0 }, templateOrNumber] },
+  vars_prompt: {
+    type: 'array',
+    items: {
+      type: 'object',
+      properties: {
+        name: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+        prompt: str,
+        default: { type: ['string', 'number', 'boolean'] },
+        private: bool,
+        confirm: bool,
+        unsafe: bool,
+        encrypt: str,
+        salt: str,
+        salt_size: { type: 'integer' },
+      },
+      required: ['name'],
+      additionalProperties: false,
+    },
+  },
 };
 
 export const PLAY_SCHEMA = objectSchema(PLAY_KEYWORDS, ['hosts']);
 
-export const IMPORT_PLAYBOOK_SCHEMA = objectSchema({ import_playbook: str, name: str, tags, vars: nullableMapping }, [
+export const IMPORT_PLAYBOOK_SCHEMA = objectSchema({ import_playbook: str, name: str, tags, vars: nullableMapping, when: cond }, [
   'import_playbook',
 ]);
 
@@ -202,6 +237,7 @@ export const KEYWORD_WORDS: Record<string, string> = {
   no_log: 'a boolean ("yes"/"no"/true/false…) or a template',
   any_errors_fatal: 'a boolean ("yes"/"no"/true/false…) or a template',
   throttle: 'a whole number ≥ 0 (0: no limit), or a template giving one',
+  timeout: 'a whole number of seconds ≥ 0 (0: no limit), or a template giving one',
   strategy: 'linear or free (free runs as linear in Lifeboat)',
   connection: `one of ${CONNECTIONS.join(', ')} (or a template)`,
   environment: 'a mapping of variable names to values, or a template giving one',

@@ -40,17 +40,34 @@ export interface Play {
   /** A boolean, or a template (rendered per host when a task runs): become, any_errors_fatal, run_once, no_log. */
   become?: boolean | string;
   becomeUser?: string;
+  remoteUser?: string;
   gatherFacts: boolean;
   anyErrorsFatal: boolean | string;
   runOnce?: boolean | string;
   noLog?: boolean | string;
   connection?: string;
+  /** `timeout:` (added field), inherited by every task. */
+  timeout?: number | string;
   maxFailPercentage?: number;
   tags: string[];
   /** A mapping, or a template giving one (rendered per host). */
   environment: Record<string, unknown> | string;
   /** Roles applied by this play, in order (dependencies first), for `role_path` and defaults. */
   roles: RoleRef[];
+  /** `vars_prompt:` (added field): asked before the run (the CLI), unless `-e` gives the variable. */
+  varsPrompt?: VarsPrompt[];
+}
+
+/** One `vars_prompt` entry: the value becomes a play variable (a secret when `private`, Ansible's default). */
+export interface VarsPrompt {
+  name: string;
+  prompt: string;
+  private: boolean;
+  confirm: boolean;
+  /** The value is data: templates in it are not rendered. */
+  unsafe: boolean;
+  default?: string;
+  src: SourceRef;
 }
 
 export interface RoleRef {
@@ -72,6 +89,8 @@ export interface TaskCommon {
   /** become, run_once, no_log, any_errors_fatal: a boolean or a template rendered per host. */
   become?: boolean | string;
   becomeUser?: string;
+  /** `remote_user:` (added field): the login user when no variable sets `ansible_user` (may be a template). */
+  remoteUser?: string;
   /** A mapping, or a template giving one. */
   environment?: Record<string, unknown> | string;
   ignoreErrors?: boolean | string;
@@ -83,6 +102,8 @@ export interface TaskCommon {
   connection?: string;
   /** `throttle:` (added field): at most this many hosts at once; a number or a template. */
   throttle?: number | string;
+  /** `timeout:` (added field): seconds the module may run on a host (per loop item and attempt); a number or a template. */
+  timeout?: number | string;
   runOnce?: boolean | string;
   noLog?: boolean | string;
   checkMode?: boolean;
@@ -127,6 +148,10 @@ export interface IncludeTask extends TaskCommon {
   params: Vars;
   /** include_role `tasks_from` (added field): the role's `tasks/<tasksFrom>` instead of `tasks/main`. */
   tasksFrom?: string;
+  /** `apply:` (added field): keywords applied to each included task, as a block around them would. */
+  apply?: TaskCommon;
+  /** `register:` (added field): the include's own result (`{include, include_args, changed}`), per host. */
+  register?: string;
 }
 
 export type TaskNode = ActionTask | BlockTask | IncludeTask;

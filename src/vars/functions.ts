@@ -4,6 +4,7 @@ import { LifeboatError } from '../errors.js';
 import { TemplateTypeError, isMapping, pyStr } from './python.js';
 import type { CallEnv, GlobalFn, Kw } from './registry.js';
 import { fileglob, firstFound, flattened } from './lookups-files.js';
+import { inventoryHostnames, nested, subelements } from './lookups-loops.js';
 import { whereOpts } from './undefined.js';
 
 /** Global functions: range(), lookup()/query(), dict(). */
@@ -64,6 +65,9 @@ export const LOOKUPS: Record<string, LookupFn> = {
   first_found: firstFound,
   fileglob,
   flattened,
+  nested,
+  subelements,
+  inventory_hostnames: inventoryHostnames,
   list: (terms) => terms,
 };
 

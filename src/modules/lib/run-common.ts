@@ -14,6 +14,8 @@ export interface RunArgs {
   stdin_add_newline?: boolean;
   strip_empty_ends?: boolean;
   executable?: string;
+  /** Ignored (see warnArgSchema). */
+  warn?: boolean;
 }
 
 export const runArgsSchema = {
@@ -26,6 +28,12 @@ export const runArgsSchema = {
   stdin_add_newline: { type: 'boolean' },
   strip_empty_ends: { type: 'boolean' },
 } as const;
+
+/**
+ * `warn` (command, shell): accepted and ignored. Ansible ≤ 2.13 took it (it only silenced "use the X module"
+ * hints); ansible-core 2.14 removed it and fails such tasks. Playbooks written for the older releases run.
+ */
+export const warnArgSchema = { warn: { type: 'boolean' } } as const;
 
 /** The arguments of shell and script: the run arguments plus `executable`, a command line or `cmd` required. */
 export const runWithExecutableSchema = {
