@@ -5,6 +5,7 @@ import { TemplateTypeError, isMapping, pyStr } from './python.js';
 import type { CallEnv, GlobalFn, Kw } from './registry.js';
 import { fileglob, firstFound, flattened } from './lookups-files.js';
 import { inventoryHostnames, nested, subelements } from './lookups-loops.js';
+import { MORE_LOOKUPS } from './lookups-more.js';
 import { whereOpts } from './undefined.js';
 
 /** Global functions: range(), lookup()/query(), dict(). */
@@ -69,6 +70,7 @@ export const LOOKUPS: Record<string, LookupFn> = {
   subelements,
   inventory_hostnames: inventoryHostnames,
   list: (terms) => terms,
+  ...MORE_LOOKUPS,
 };
 
 function runLookup(args: unknown[], kw: Kw, env: CallEnv): unknown[] {

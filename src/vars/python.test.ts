@@ -93,7 +93,7 @@ describe('python-ish expressions', () => {
     expect(r("{{ lookup('env', 'LIFEBOAT_SURELY_UNSET_VAR', default='x') }}")).toBe('x');
     expect(r("{{ query('env', 'HOME', 'HOME') }}")).toEqual([process.env.HOME, process.env.HOME]);
     expect(r("{{ lookup('env', 'HOME', 'HOME') }}")).toBe(`${process.env.HOME},${process.env.HOME}`);
-    expect(() => r("{{ lookup('pipe', 'id') }}")).toThrow(/no lookup plugin named 'pipe'/);
+    expect(() => r("{{ lookup('pipx', 'id') }}")).toThrow(/no lookup plugin named 'pipx'/);
     expect(() => r("{{ lookpu('env', 'HOME') }}")).toThrow(/no function named 'lookpu'/);
   });
   it('lookup file reads relative to the playbook dir and strips the trailing newline', async () => {
