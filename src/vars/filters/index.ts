@@ -1,5 +1,6 @@
 import type { FilterFn } from '../registry.js';
 import { coreFilters } from './core.js';
+import { cryptFilters } from './crypt.js';
 import { dataFilters } from './data.js';
 import { extraFilters } from './extra.js';
 import { jmespathFilters } from './jmespath.js';
@@ -16,5 +17,6 @@ export const FILTERS: Record<string, FilterFn> = {
   ...extraFilters,
   ...netFilters,
   ...jmespathFilters,
+  ...cryptFilters,
 };
 FILTERS.d = coreFilters.default as FilterFn;
