@@ -53,7 +53,7 @@ export function shaCrypt(scheme: Scheme, password: string, saltIn: string, round
   const A = a.digest();
   const P = repeatTo(H(...Array<Buffer>(pw.length).fill(pw)), pw.length);
   const S = repeatTo(H(...Array<Buffer>(16 + (A[0] as number)).fill(salt)), salt.length);
-  let c = A;
+  let c: Buffer = A;
   for (let i = 0; i < rounds; i++) {
     const parts = [i & 1 ? P : c];
     if (i % 3) parts.push(S);
