@@ -27,6 +27,9 @@ type Decision =
   | { kind: 'fail'; msg: string }
   | { kind: 'include'; items: Array<{ target: string; params: Vars }>; looped: boolean; loopVar: string };
 
+/** The include's `*_from` arguments, as Ansible's `include_args` shows them. */
+const fromArgs = (inc: IncludeTask): Vars => Object.fromEntries(Object.entries(inc.from ?? {}).map(([k, v]) => [`${k}_from`, v]));
+
 /**
  * include_tasks / include_role at run time: decided per host (when, loop, templated name), then hosts that
  * include the same file with the same parameters walk it together. Included tasks inherit the include's
@@ -125,7 +128,7 @@ async function load(pc: PlayCtx, inc: IncludeTask, g: Inclusion, frame: Frame): 
   if (inc.what === 'tasks') {
     return { nodes: await loadTasksFile(g.target, { ...opts, baseDir: inc.baseDir, ...(frame.role ? { role: frame.role } : {}) }) };
   }
-  const got = await loadRole(g.target, { ...opts, params: g.params, src: inc.src, ...(inc.tasksFrom ? { tasksFrom: inc.tasksFrom } : {}) });
+  const got = await loadRole(g.target, { ...opts, params: g.params, src: inc.src, ...(inc.from ? { from: inc.from } : {}) });
   for (const h of got.handlers) if (h.kind === 'action' && !pc.extraHandlers.includes(h)) pc.extraHandlers.push(h);
   return { nodes: got.tasks, role: got.role };
 }
@@ -166,7 +169,7 @@ function includeResult(inc: IncludeTask, d: Decision): unknown {
   const one = (it: { target: string; params: Vars }): Vars =>
     inc.what === 'tasks'
       ? { include: it.target, include_args: {}, changed: false }
-      : { include_args: { name: it.target, ...(inc.tasksFrom ? { tasks_from: inc.tasksFrom } : {}) }, changed: false };
+      : { include_args: { name: it.target, ...fromArgs(inc) }, changed: false };
   if (!d.looped) return one(d.items[0] as { target: string; params: Vars });
   return {
     changed: false,

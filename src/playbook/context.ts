@@ -1,13 +1,13 @@
 /** What the loaders pass down while reading a playbook, its roles and task files. */
 import type { SourceRef } from '../errors.js';
 import type { Vars } from '../inventory/types.js';
-import type { ActionTask, Play, RoleRef, TaskNode } from './types.js';
+import type { ActionTask, Play, RoleFrom, RoleRef, TaskNode } from './types.js';
 import type { FileCache, Loc, Problems } from './source.js';
 
 /** A role used somewhere (`roles:`, `import_role`, a meta dependency). */
 export interface RoleUse {
   name: string;
-  tasksFrom?: string;
+  from?: RoleFrom;
   params: Vars;
   /** Where the role was named (a SourceRef for include_role at run time: the including task). */
   loc: Loc | SourceRef;

@@ -20,7 +20,7 @@ import {
 } from './schemas.js';
 import { at, isMapping, isTemplated, type Loc, readYaml, srcOf } from './source.js';
 import { keyLoc, loadTaskList, type TaskLoc } from './task.js';
-import type { BlockTask, IncludeTask, TaskCommon, TaskNode } from './types.js';
+import type { BlockTask, IncludeTask, RoleFrom, TaskCommon, TaskNode } from './types.js';
 
 export async function loadBlock(t: Record<string, unknown>, loc: TaskLoc, ctx: LoadCtx, lctx: ListCtx): Promise<TaskNode[]> {
   checkKeywords(t, loc, BLOCK_KEYWORDS, 'block', ctx.problems, { unknownKeys: true });
@@ -60,7 +60,7 @@ export async function loadInclude(
   checkKeywords(t, loc, schema, kind, ctx.problems, { unknownKeys: true, ignore: loops });
   const spec = t[kind];
   const target = typeof spec === 'string' ? spec : isMapping(spec) ? spec.file ?? spec.name : undefined;
-  const tasksFrom = isMapping(spec) && typeof spec.tasks_from === 'string' ? spec.tasks_from : undefined;
+  const from = isMapping(spec) ? roleFrom(spec) : undefined;
   if (typeof target !== 'string' || ctx.problems.count > before) return [];
   const common = commonFields(t, loc, lctx.role);
 
@@ -75,7 +75,7 @@ export async function loadInclude(
       baseDir: lctx.baseDir,
       // For include_role, `vars:` are the role's parameters.
       params: kind === 'include_role' ? toVars(t.vars) : {},
-      ...(tasksFrom ? { tasksFrom } : {}),
+      ...(from ? { from } : {}),
       ...(apply ? { apply } : {}),
       ...(typeof t.register === 'string' ? { register: t.register } : {}),
       ...loopFields(t, loc, ctx.problems),
@@ -104,7 +104,7 @@ export async function loadInclude(
     return wrap(common, tasks, t);
   }
   const expanded = await expandRole(
-    { name: target, params: toVars(t.vars), loc: targetLoc, ...(tasksFrom ? { tasksFrom } : {}) },
+    { name: target, params: toVars(t.vars), loc: targetLoc, ...(from ? { from } : {}) },
     ctx,
     lctx.roleStack,
   );
@@ -112,6 +112,16 @@ export async function loadInclude(
   ctx.sink.roles.push(...expanded.roles);
   ctx.sink.handlers.push(...expanded.handlers);
   return wrap(common, expanded.tasks, t);
+}
+
+/** The `*_from` fields of a role target (undefined when it has none). */
+function roleFrom(spec: Record<string, unknown>): RoleFrom | undefined {
+  const out: RoleFrom = {};
+  for (const k of ['tasks', 'vars', 'defaults', 'handlers'] as const) {
+    const v = spec[`${k}_from`];
+    if (typeof v === 'string') out[k] = v;
+  }
+  return Object.keys(out).length ? out : undefined;
 }
 
 /** Imported tasks in a block carrying the import's keywords (or as they are when it has none). */

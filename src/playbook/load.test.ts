@@ -151,7 +151,7 @@ describe('loadPlaybook on the feature-complete fixture', async () => {
     const imported = site.tasks.find((t): t is BlockTask => t.kind === 'block' && t.when[0] === 'hello is changed');
     expect(imported?.block.map((t) => [t.name, t.src.file])).toEqual([['Imported statically', join(FIX, 'tasks/static.yml')]]);
     const includes = site.tasks.filter((t): t is IncludeTask => t.kind === 'include');
-    expect(includes.map((i) => [i.what, i.target, i.baseDir, i.tasksFrom ?? null, i.params, i.loop ?? null])).toEqual([
+    expect(includes.map((i) => [i.what, i.target, i.baseDir, i.from?.tasks ?? null, i.params, i.loop ?? null])).toEqual([
       ['tasks', 'tasks/dynamic.yml', FIX, null, {}, [1, 2]],
       ['role', 'extra', FIX, 'other', { extra_port: 2380 }, null],
     ]);
@@ -192,7 +192,7 @@ describe('run-time loading for include_tasks / include_role', () => {
   });
 
   it('loads a role with tasks_from and parameters', async () => {
-    const got = await loadRole('extra', { playbookDir: FIX, tasksFrom: 'other', params: { extra_port: 1 } });
+    const got = await loadRole('extra', { playbookDir: FIX, from: { tasks: 'other' }, params: { extra_port: 1 } });
     expect(got.role.params).toEqual({ extra_port: 1 });
     expect(got.tasks.map((t) => t.name)).toEqual(['Extra other']);
   });

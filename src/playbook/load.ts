@@ -16,7 +16,7 @@ import { expandRole } from './roles.js';
 import { IMPORT_PLAYBOOK_SCHEMA } from './schemas.js';
 import { at, type FileCache, isMapping, isTemplated, type Loc, Problems, readYaml, srcOf } from './source.js';
 import { loadTaskList } from './task.js';
-import type { BlockTask, Play, Playbook, RoleRef, TaskNode } from './types.js';
+import type { BlockTask, Play, Playbook, RoleFrom, RoleRef, TaskNode } from './types.js';
 
 export interface LoadOptions {
   /** Extra role directories (`--roles-path`, colon-separated entries allowed). */
@@ -174,12 +174,12 @@ export async function loadTasksFile(
  */
 export async function loadRole(
   name: string,
-  opts: RunTimeLoadOptions & { tasksFrom?: string; params?: Vars; src?: SourceRef },
+  opts: RunTimeLoadOptions & { from?: RoleFrom; params?: Vars; src?: SourceRef },
 ): Promise<ExpandedRole> {
   const problems = new Problems();
   const ctx = newCtx(problems, new Map(), opts.playbookDir, opts.rolesPath);
   const loc = opts.src ?? { file: opts.playbookDir, line: 1, col: 1 };
-  const use = { name, params: opts.params ?? {}, loc, ...(opts.tasksFrom ? { tasksFrom: opts.tasksFrom } : {}) };
+  const use = { name, params: opts.params ?? {}, loc, ...(opts.from ? { from: opts.from } : {}) };
   const got = await expandRole(use, ctx, []);
   if (problems.count || !got) throw new LifeboatErrors(problems.list);
   return got;

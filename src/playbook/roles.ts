@@ -18,7 +18,7 @@ import { applyRoleKeywords, parseRoleEntry, type RoleEntry } from './role-entry.
 import { ROLE_META_SCHEMA } from './schemas.js';
 import { at, isMapping, type Loc, readYaml } from './source.js';
 import { loadTaskList } from './task.js';
-import type { RoleRef, TaskNode } from './types.js';
+import type { RoleFrom, RoleRef, TaskNode } from './types.js';
 
 /** `dir/main.yml` or `dir/main.yaml` (or `name` with either extension, or as given when it has one). */
 export function roleFile(dir: string, name: string): string | undefined {
@@ -55,9 +55,9 @@ export function roleVarsFiles(dir: string): string[] {
 }
 
 /** A role's defaults or vars: its files' mappings merged in order, a later file's top-level keys winning. */
-async function loadRoleVars(dir: string, ctx: LoadCtx): Promise<Vars> {
+async function loadRoleVars(dir: string, ctx: LoadCtx, from?: string): Promise<Vars> {
   const out: Vars = {};
-  for (const f of roleVarsFiles(dir)) Object.assign(out, await loadVarsFile(f, ctx));
+  for (const f of from ? [roleFile(dir, from)] : roleVarsFiles(dir)) Object.assign(out, await loadVarsFile(f, ctx));
   return out;
 }
 
@@ -100,7 +100,7 @@ export async function expandRole(use: RoleUse, ctx: LoadCtx, stack: string[]): P
   const inner = [...stack, path];
 
   const meta = await loadMeta(path, ctx);
-  const key = roleKey(path, use.params) + (use.tasksFrom ? `\u0000${use.tasksFrom}` : '');
+  const key = roleKey(path, use.params) + (use.from ? `\u0000${JSON.stringify(use.from)}` : '');
   const duplicate = ctx.seenRoles.has(key) && !meta.allowDuplicates;
   ctx.seenRoles.add(key);
 
@@ -119,20 +119,17 @@ export async function expandRole(use: RoleUse, ctx: LoadCtx, stack: string[]): P
     name,
     path,
     params: use.params,
-    defaults: await loadRoleVars(join(path, 'defaults'), ctx),
-    vars: await loadRoleVars(join(path, 'vars'), ctx),
+    defaults: await loadRoleVars(join(path, 'defaults'), ctx, fromFile(use, 'defaults', ctx, path)),
+    vars: await loadRoleVars(join(path, 'vars'), ctx, fromFile(use, 'vars', ctx, path)),
   };
   roles.push(role);
   if (duplicate) return { role, tasks, handlers, roles };
 
   const tasksDir = join(path, 'tasks');
   const lctx = { baseDir: tasksDir, role, handler: false, importStack: [], roleStack: inner };
-  const taskFile = roleFile(tasksDir, use.tasksFrom ?? 'main');
-  if (!taskFile && use.tasksFrom) {
-    problems.add('E_ROLE', use.loc, `role \`${name}\` has no tasks file \`${use.tasksFrom}\``, `looked for ${join(tasksDir, use.tasksFrom)}.yml`);
-  }
+  const taskFile = roleFile(tasksDir, fromFile(use, 'tasks', ctx, path) ?? 'main');
   if (taskFile) tasks.push(...(await loadListFile(taskFile, ctx, { ...lctx, importStack: [taskFile] })));
-  const handlerFile = roleFile(join(path, 'handlers'), 'main');
+  const handlerFile = roleFile(join(path, 'handlers'), fromFile(use, 'handlers', ctx, path) ?? 'main');
   if (handlerFile) {
     handlers.push(
       ...(await loadListFile(handlerFile, ctx, { ...lctx, baseDir: dirname(handlerFile), handler: true, importStack: [handlerFile] })),
@@ -168,4 +165,18 @@ async function loadMeta(path: string, ctx: LoadCtx): Promise<Meta> {
     if (entry) deps.push(entry);
   }
   return { deps, allowDuplicates: toBool(y.value.allow_duplicates) ?? false };
+}
+
+/**
+ * The file a `<kind>_from` names (as given), after checking that it exists in the role's `<kind>/`: a missing
+ * one is an error at the role's use, as Ansible's "Could not find specified file in role".
+ */
+function fromFile(use: RoleUse, kind: keyof RoleFrom, ctx: LoadCtx, path: string): string | undefined {
+  const name = use.from?.[kind];
+  if (name === undefined) return undefined;
+  const dir = join(path, kind);
+  if (!roleFile(dir, name)) {
+    ctx.problems.add('E_ROLE', use.loc, `role \`${use.name}\` has no ${kind} file \`${name}\``, `looked for ${join(dir, name)}.yml`);
+  }
+  return name;
 }

@@ -114,7 +114,7 @@ export const INCLUDE_TASKS_KEYWORDS = {
 
 const ROLE_TARGET = {
   type: 'object',
-  properties: { name: str, tasks_from: str },
+  properties: { name: str, tasks_from: str, vars_from: str, defaults_from: str, handlers_from: str },
   required: ['name'],
   additionalProperties: false,
 };

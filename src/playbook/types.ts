@@ -137,6 +137,17 @@ export interface BlockTask extends TaskCommon {
   always: TaskNode[];
 }
 
+/**
+ * `tasks_from`, `vars_from`, `defaults_from`, `handlers_from` of include_role / import_role: the role's
+ * `tasks/<tasks>` (… `handlers/<handlers>`) instead of its `main`.
+ */
+export interface RoleFrom {
+  tasks?: string;
+  vars?: string;
+  defaults?: string;
+  handlers?: string;
+}
+
 /** `include_tasks` / `include_role`: resolved at run time (file name may be templated). */
 export interface IncludeTask extends TaskCommon {
   kind: 'include';
@@ -146,8 +157,8 @@ export interface IncludeTask extends TaskCommon {
   loopControl?: { loopVar: string; label?: string; indexVar?: string };
   baseDir: string;
   params: Vars;
-  /** include_role `tasks_from` (added field): the role's `tasks/<tasksFrom>` instead of `tasks/main`. */
-  tasksFrom?: string;
+  /** include_role `tasks_from` / `vars_from` / `defaults_from` / `handlers_from` (added field). */
+  from?: RoleFrom;
   /** `apply:` (added field): keywords applied to each included task, as a block around them would. */
   apply?: TaskCommon;
   /** `register:` (added field): the include's own result (`{include, include_args, changed}`), per host. */

@@ -75,7 +75,7 @@ async function expandIncludes(
       if (n.what === 'tasks') {
         more = await loadTasksFile(n.target, { ...base, baseDir: n.baseDir, ...(n.role ? { role: n.role } : {}) });
       } else {
-        const got = await loadRole(n.target, { ...base, params: n.params, ...(n.tasksFrom ? { tasksFrom: n.tasksFrom } : {}) });
+        const got = await loadRole(n.target, { ...base, params: n.params, ...(n.from ? { from: n.from } : {}) });
         more = got.tasks;
         handlers.push(...got.handlers);
       }
