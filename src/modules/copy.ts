@@ -8,6 +8,7 @@ import { registerModule } from './registry.js';
 import { parseStat, statCommand } from './lib/remote-stat.js';
 import type { ModuleContext, ModuleDef, Operation } from './types.js';
 import { DIFF_LIMIT, planWrite, probeDest, type WriteSpec } from './lib/write-file.js';
+import { type SelinuxArgs, selinuxSchema, withSelinux } from './lib/selinux-context.js';
 
 /**
  * copy — put a file on the host: `content` (text) or `src` (a controller file: the role's files/, then the
@@ -16,7 +17,7 @@ import { DIFF_LIMIT, planWrite, probeDest, type WriteSpec } from './lib/write-fi
  *
  * Returns: dest, src, checksum (sha1), sha256, size, mode, backup_file (when backup made one), diff (text ≤ 64 KiB).
  */
-export interface CopyArgs {
+export interface CopyArgs extends SelinuxArgs {
   src?: string;
   content?: string;
   dest: string;
@@ -36,6 +37,7 @@ export const fileAttrSchema = {
   mode: { type: ['string', 'integer'] },
   owner: { type: 'string', minLength: 1 },
   group: { type: 'string', minLength: 1 },
+  ...selinuxSchema,
 } as const;
 
 /** How a written file is put in place (copy, template): backup, overwrite, follow links, validate first. */
@@ -110,13 +112,13 @@ async function planCopy(ctx: ModuleContext<CopyArgs>): Promise<Operation> {
     const data = Buffer.from(a.content, 'utf8');
     const d = digestBuffer(data);
     const where = await resolveDest(ctx, a.dest, undefined);
-    return planWrite(ctx, {
+    return selinuxAt(ctx, where.dest, await planWrite(ctx, {
       ...common,
       ...where,
       source: { kind: 'content', data },
       ...d,
       text: a.content,
-    });
+    }));
   }
   const src = a.src as string;
   if (a.remote_src) {
@@ -134,7 +136,7 @@ async function planCopy(ctx: ModuleContext<CopyArgs>): Promise<Operation> {
     if (!st.sha256 || !st.sha1)
       throw argError('copy', ctx, `cannot read remote src ${src}`, 'check its permissions or use become');
     const where = await resolveDest(ctx, a.dest, posix.basename(src));
-    return planWrite(ctx, {
+    return selinuxAt(ctx, where.dest, await planWrite(ctx, {
       ...common,
       ...where,
       source: { kind: 'remote', path: src },
@@ -142,7 +144,7 @@ async function planCopy(ctx: ModuleContext<CopyArgs>): Promise<Operation> {
       sha256: st.sha256,
       size: st.size ?? 0,
       extra: { src },
-    });
+    }));
   }
   const local = await findLocalFile(ctx, 'copy', 'files', src);
   if (local.isDir) {
@@ -162,14 +164,19 @@ async function planCopy(ctx: ModuleContext<CopyArgs>): Promise<Operation> {
   let text: string | undefined;
   if (d.size <= DIFF_LIMIT) text = asText(await readFile(local.path));
   const where = await resolveDest(ctx, a.dest, posix.basename(src));
-  return planWrite(ctx, {
+  return selinuxAt(ctx, where.dest, await planWrite(ctx, {
     ...common,
     ...where,
     source: { kind: 'local', path: local.path },
     ...d,
     ...(text !== undefined ? { text } : {}),
     extra: { src: local.path },
-  });
+  }));
+}
+
+/** The SELinux context of the written file (seuser/serole/setype/selevel), where the host has SELinux on. */
+export function selinuxAt(ctx: ModuleContext<SelinuxArgs>, dest: string, op: Operation): Promise<Operation> {
+  return withSelinux(ctx, op, dest, ctx.args);
 }
 
 export const copyModule: ModuleDef<CopyArgs> = {

@@ -2,6 +2,7 @@ import { shellJoin, shellQuote } from '../connection/quote.js';
 import { argError, failedOp, missingNow, pathArg, probe } from './common.js';
 import { modeArg } from './copy.js';
 import { attrAndTimeSteps } from './file-attrs.js';
+import { type SelinuxArgs, selinuxSchema, withSelinux } from './lib/selinux-context.js';
 import { recursiveDiffers, symbolicDiffers } from './file-recurse.js';
 import { formatMode, targetMode } from './mode.js';
 import { registerModule } from './registry.js';
@@ -16,7 +17,7 @@ import type { ModuleDef, Operation, Step } from './types.js';
  *
  * Returns: path, state (the state asked for), mode/owner/group when given; diff of the state.
  */
-export interface FileArgs {
+export interface FileArgs extends SelinuxArgs {
   path?: string;
   dest?: string;
   name?: string;
@@ -60,6 +61,7 @@ export const fileSchema = {
     access_time_format: { type: 'string', minLength: 1 },
     modification_time: { type: 'string', minLength: 1 },
     modification_time_format: { type: 'string', minLength: 1 },
+    ...selinuxSchema,
   },
   anyOf: [{ required: ['path'] }, { required: ['dest'] }, { required: ['name'] }],
 };
@@ -230,7 +232,7 @@ export const fileModule: ModuleDef<FileArgs> = {
       ...(a.owner !== undefined ? { owner: a.owner } : {}),
       ...(a.group !== undefined ? { group: a.group } : {}),
     });
-    return {
+    return withSelinux(ctx, {
       changed: steps.length > 0,
       steps,
       ...(steps.length
@@ -250,7 +252,7 @@ export const fileModule: ModuleDef<FileArgs> = {
         ...(a.owner ? { owner: a.owner } : {}),
         ...(a.group ? { group: a.group } : {}),
       },
-    };
+    }, path, a);
   },
 };
 

@@ -3,7 +3,7 @@ import { dirname, join, posix } from 'node:path';
 import { hostname } from 'node:os';
 import { renderString } from '../vars/index.js';
 import { argError } from './common.js';
-import { attrSpec, type CopyArgs, fileAttrSchema, modeArg, resolveDest, writeOptionsSchema } from './copy.js';
+import { attrSpec, type CopyArgs, fileAttrSchema, modeArg, resolveDest, selinuxAt, writeOptionsSchema } from './copy.js';
 import { digestBuffer, findLocalFile } from './local-files.js';
 import { registerModule } from './registry.js';
 import type { ModuleDef, Operation } from './types.js';
@@ -68,7 +68,7 @@ export const templateModule: ModuleDef<TemplateArgs> = {
       },
     );
     const data = Buffer.from(text, 'utf8');
-    return planWrite(ctx, {
+    return selinuxAt(ctx, where.dest, await planWrite(ctx, {
       module: 'template',
       ...attrSpec(a),
       ...(mode ? { mode } : {}),
@@ -77,7 +77,7 @@ export const templateModule: ModuleDef<TemplateArgs> = {
       ...digestBuffer(data),
       text,
       extra: { src: local.path },
-    });
+    }));
   },
 };
 

@@ -143,4 +143,15 @@ describeLab('file-editing and kernel modules on a lab host', { hosts: 1, etcd: 1
     expect((await run('selinux', { state: 'enforcing', policy: 'targeted' })).result).toMatchObject({ failed: true });
     await expect(run('service', { name: 'etcd', state: 'started', daemon_reload: true })).rejects.toThrow(/daemon_reload needs systemd/);
   });
+
+  it('setype/seuser on file and copy (kubespray kubelet.env): a host without SELinux changes nothing for them', async () => {
+    await sh('rm -f /etc/lb-se.env');
+    const r = await threeRuns(conn, 'copy', { content: 'A=1\n', dest: '/etc/lb-se.env', setype: 'etc_t', seuser: 'system_u' }, {
+      unchanged: async () => expect(await sh('test -e /etc/lb-se.env || echo no')).toBe('no\n'),
+    });
+    expect(r.first.changed).toBe(true);
+    expect(await sh('cat /etc/lb-se.env; ls -Z /etc/lb-se.env | cut -d" " -f1')).toBe('A=1\n?\n');
+    const f = await run('file', { path: '/etc/lb-se.env', state: 'file', setype: 'etc_t' });
+    expect([f.result.changed, f.op.steps]).toEqual([false, []]);
+  });
 });
