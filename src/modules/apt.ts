@@ -1,5 +1,8 @@
 import { shellJoin, shellQuote } from '../connection/quote.js';
+import { aptChanged, planSystemWork, UPGRADE_VALUES, upgradeMode } from './apt-upgrade.js';
 import { argError, probe } from './common.js';
+
+export { aptChanged };
 import { registerModule } from './registry.js';
 import type { ModuleContext, ModuleDef, ModuleResult, Operation, Step, StepOutcome } from './types.js';
 
@@ -30,6 +33,7 @@ export interface AptArgs {
   default_release?: string;
   dpkg_options?: string;
   upgrade?: string | boolean;
+  autoclean?: boolean;
   only_upgrade?: boolean;
   lock_timeout?: number;
   update_cache_retries?: number;
@@ -58,7 +62,8 @@ export const aptSchema = {
     allow_downgrade: { type: 'boolean' },
     default_release: { type: 'string', minLength: 1 },
     dpkg_options: { type: 'string', minLength: 1 },
-    upgrade: { enum: ['no', false], description: 'only "no": dist/full/safe upgrades are not supported' },
+    upgrade: { enum: [...UPGRADE_VALUES] },
+    autoclean: { type: 'boolean' },
     only_upgrade: { type: 'boolean' },
     lock_timeout: { type: 'integer', minimum: 0 },
     update_cache_retries: { type: 'integer', minimum: 0 },
@@ -131,13 +136,6 @@ async function probeApt(ctx: ModuleContext<unknown>, pkgs: string[], policy: boo
   return { installed, candidate, ...(cacheAge !== undefined ? { cacheAge } : {}), ...(debInfo ? { deb: debInfo } : {}) };
 }
 
-/** apt-get's summary line → did it change anything? */
-export function aptChanged(stdout: string): boolean {
-  const m = /(\d+) upgraded, (\d+) newly installed, (\d+) (?:to remove|removed)/.exec(stdout);
-  if (!m) return /Setting up |Removing |Purging /.test(stdout);
-  return Number(m[1]) + Number(m[2]) + Number(m[3]) > 0;
-}
-
 export async function planApt(ctx: ModuleContext<unknown>, a: AptArgs, module = 'apt'): Promise<Operation> {
   const specs = packageList(a.name ?? a.pkg ?? a.package);
   let state = a.state ?? 'present';
@@ -179,13 +177,17 @@ export async function planApt(ctx: ModuleContext<unknown>, a: AptArgs, module = 
     }
   }
   if (a.autoremove && state !== 'absent') work.push({ kind: 'exec', cmd: shellJoin(['apt-get', 'autoremove', ...common]), env, description: 'remove packages no longer needed' });
-  if (!a.deb && !specs.length && !a.autoremove && !a.update_cache && state !== 'absent')
-    throw argError(module, ctx, 'give name, deb, update_cache or autoremove');
+  const system = await planSystemWork(ctx, a, common, env, stale === true);
+  work.push(...system.steps);
+  const wide = upgradeMode(a.upgrade) !== undefined || a.autoclean === true;
+  if (!a.deb && !specs.length && !a.autoremove && !a.update_cache && !wide && state !== 'absent')
+    throw argError(module, ctx, 'give name, deb, update_cache, upgrade, autoclean or autoremove');
   // update_cache alone is a change (as Ansible); with packages only what apt-get did counts
-  const onlyUpdate = !a.deb && !specs.length && !a.autoremove;
+  const onlyUpdate = !a.deb && !specs.length && !a.autoremove && !wide;
   const all = [...steps, ...work];
+  const unsure = system.unsure || (a.autoremove === true && work.length === 1);
   return {
-    changed: work.length > 0 ? (a.autoremove && work.length === 1 ? 'unknown' : true) : onlyUpdate && stale === true,
+    changed: work.length > 0 ? (unsure ? 'unknown' : true) : onlyUpdate && stale === true,
     steps: all,
     result: { cache_updated: false },
     finish: (outcomes: StepOutcome[]): ModuleResult => {

@@ -101,4 +101,23 @@ describeLab('apt and package on a lab host (a local repository)', { hosts: 1, et
     expect(pk.dpkg?.[0]?.source).toBe('apt');
     expect(f.op.steps).toEqual([]);
   });
+
+  it('upgrade: dist and safe from apt-get -s (nothing to upgrade is no step); autoclean of a file no longer downloadable', async () => {
+    // 1.0 installed (above); the repository has 1.0 and 1.1: safe upgrade to 1.1, then nothing left
+    await run('apt', { update_cache: true });
+    await threeRuns(conn, 'apt', { upgrade: 'safe' }, { unchanged: async () => expect(await sh('cat /usr/local/share/lbtest/hello')).toBe('1.0\n') });
+    expect(await sh('cat /usr/local/share/lbtest/hello')).toBe('1.1\n');
+    buildDeb(repo, '1.2');
+    await sync();
+    await run('apt', { update_cache: true });
+    const d = await threeRuns(conn, 'apt', { upgrade: 'dist' }, { unchanged: async () => expect(await sh('cat /usr/local/share/lbtest/hello')).toBe('1.1\n') });
+    expect(d.plan.steps.map((st) => st.kind === 'exec' && st.cmd.split(' ').slice(0, 2).join(' '))).toEqual(['apt-get dist-upgrade']);
+    expect(await sh('cat /usr/local/share/lbtest/hello')).toBe('1.2\n');
+    // with update_cache the plan cannot know what the new lists bring: the step stays, its change unknown
+    const p = await run('apt', { upgrade: true, update_cache: true }, { check: true });
+    expect([p.op.changed, p.op.steps.length]).toEqual(['unknown', 2]);
+    await sh('cp /var/lbrepo/lbtest-hello_1.0_all.deb /var/cache/apt/archives/lbtest-hello_0.9_all.deb');
+    await threeRuns(conn, 'apt', { autoclean: true }, { unchanged: async () => expect(await sh('ls /var/cache/apt/archives/ | grep -c lbtest')).toBe('1\n') });
+    expect(await sh('ls /var/cache/apt/archives/ | grep -c lbtest || true')).toBe('0\n');
+  });
 });
