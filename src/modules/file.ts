@@ -2,6 +2,7 @@ import { shellJoin, shellQuote } from '../connection/quote.js';
 import { argError, failedOp, missingNow, pathArg, probe } from './common.js';
 import { modeArg } from './copy.js';
 import { attrAndTimeSteps } from './file-attrs.js';
+import { planHardLink } from './file-hard.js';
 import { type SelinuxArgs, selinuxSchema, withSelinux } from './lib/selinux-context.js';
 import { recursiveDiffers, symbolicDiffers } from './file-recurse.js';
 import { formatMode, targetMode } from './mode.js';
@@ -21,7 +22,7 @@ export interface FileArgs extends SelinuxArgs {
   path?: string;
   dest?: string;
   name?: string;
-  state?: 'file' | 'directory' | 'absent' | 'link' | 'touch';
+  state?: 'file' | 'directory' | 'absent' | 'link' | 'hard' | 'touch';
   mode?: string | number;
   owner?: string;
   group?: string;
@@ -46,7 +47,7 @@ export const fileSchema = {
     name: { type: 'string', minLength: 1 },
     state: {
       type: 'string',
-      enum: ['file', 'directory', 'absent', 'link', 'touch'],
+      enum: ['file', 'directory', 'absent', 'link', 'hard', 'touch'],
     },
     mode: { type: ['string', 'integer'] },
     owner: { type: 'string', minLength: 1 },
@@ -102,8 +103,8 @@ export const fileModule: ModuleDef<FileArgs> = {
     const base = { path, state };
     const after = (extra: Partial<RemoteStat>) => describe({ ...st, exists: true, ...extra });
 
-    if (state === 'link' && a.src === undefined)
-      throw argError('file', ctx, 'src is required for state=link', 'src: the path the link points to');
+    if ((state === 'link' || state === 'hard') && a.src === undefined)
+      throw argError('file', ctx, `src is required for state=${state}`, 'src: the path the link points to');
     if (a.recurse && state !== 'directory') throw argError('file', ctx, 'recurse needs state=directory');
 
     if (state === 'absent') {
@@ -164,6 +165,12 @@ export const fileModule: ModuleDef<FileArgs> = {
         });
         st = { exists: true, type: 'link', lnkTarget: a.src as string };
       }
+    }
+    if (state === 'hard') {
+      const h = await planHardLink(ctx, path, a.src as string, a.force === true, st);
+      if (h.kind === 'fail') return h.op;
+      steps.push(...h.steps);
+      st = h.st;
     }
     if (state === 'directory' && !st.exists) {
       steps.push({

@@ -121,6 +121,19 @@ describeLab('modules over SSH on a lab host', { hosts: 1, etcd: 1, masters: 1, t
     expect((await run('file', link)).result.changed).toBe(true);
     expect(await sh('readlink /var/lib/lbtest/cur')).toBe('/var/lib/lbtest/a\n');
     expect((await run('file', link)).result.changed).toBe(false);
+    // state: hard — the same inode is no change; another file only with force; a relative src refused
+    await sh('echo one > /var/lib/lbtest/h.src; echo other > /var/lib/lbtest/h.other');
+    const hard = { path: '/var/lib/lbtest/h.link', state: 'hard', src: '/var/lib/lbtest/h.src' };
+    expect((await run('file', hard, { check: true })).op.steps.length).toBe(1);
+    expect((await run('file', hard)).result.changed).toBe(true);
+    expect(await sh('stat -c %i /var/lib/lbtest/h.src /var/lib/lbtest/h.link | uniq | wc -l; cat /var/lib/lbtest/h.link')).toBe('1\none\n');
+    expect((await run('file', hard)).op.steps).toEqual([]);
+    const onto = { ...hard, path: '/var/lib/lbtest/h.other' };
+    expect((await run('file', onto)).result).toMatchObject({ failed: true, msg: expect.stringContaining('Cannot link') });
+    expect(await sh('cat /var/lib/lbtest/h.other')).toBe('other\n');
+    expect((await run('file', { ...onto, force: true })).result.changed).toBe(true);
+    expect(await sh('cat /var/lib/lbtest/h.other')).toBe('one\n');
+    await expect(run('file', { ...hard, src: 'h.src' })).rejects.toThrow(/absolute path for state=hard/);
     expect((await run('file', { path: '/var/lib/lbtest/a/t', state: 'touch' })).result.changed).toBe(true);
     const gone = await run('file', { path: '/var/lib/lbtest', state: 'absent' });
     expect(gone.op.steps[0]).toMatchObject({ destructive: expect.stringContaining('/var/lib/lbtest') });
