@@ -88,7 +88,7 @@ describe('malformed playbooks: every error with its message and position', () =>
         'many.yml',
         11,
         16,
-        'argument `state` of module `file` must be one of "file", "directory", "absent", "link", "touch", got the string "everywhere"',
+        'argument `state` of module `file` must be one of "file", "directory", "absent", "link", "hard", "touch", got the string "everywhere"',
       ],
       ['many.yml', 17, 13, '`loop` needs a list or a template giving one, got the plain string "not_a_list"'],
       ['many.yml', 23, 7, 'role `comon` not found'],

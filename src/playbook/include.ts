@@ -5,9 +5,9 @@
  * dynamic: they become an IncludeTask, loaded at run time with loadTasksFile / loadRole.
  */
 import { dirname, resolve } from 'node:path';
-import { toVars } from './coerce.js';
+import { toStringList, toVars } from './coerce.js';
 import { commonFields, loopFields } from './common.js';
-import type { ListCtx, LoadCtx } from './context.js';
+import { type ListCtx, type LoadCtx, notifySources } from './context.js';
 import { checkKeywords } from './keywords.js';
 import { expandRole } from './roles.js';
 import {
@@ -31,7 +31,28 @@ export async function loadBlock(t: Record<string, unknown>, loc: TaskLoc, ctx: L
     rescue: await loadTaskList(t.rescue, at(loc, 'rescue'), ctx, lctx),
     always: await loadTaskList(t.always, at(loc, 'always'), ctx, lctx),
   };
+  if (t.notify !== undefined) inheritNotify(node, t.notify, at(loc, 'notify'));
   return [node];
+}
+
+/**
+ * `notify` on a block: each task inside that has no `notify` of its own notifies the block's handlers when it
+ * changes (Ansible's inheritance of the keyword; a task's own `notify` replaces it). Tasks included at run time
+ * (include_tasks) do not inherit it.
+ */
+function inheritNotify(block: BlockTask, raw: unknown, nl: Loc): void {
+  const names = toStringList(raw);
+  const srcs = Array.isArray(raw) ? names.map((_, i) => srcOf(at(nl, i))) : [srcOf(nl)];
+  const visit = (nodes: TaskNode[]): void => {
+    for (const n of nodes) {
+      if (n.kind === 'block') visit([...n.block, ...n.rescue, ...n.always]);
+      else if (n.kind === 'action' && !n.notify.length) {
+        n.notify = [...names];
+        notifySources.set(n, srcs);
+      }
+    }
+  };
+  visit([...block.block, ...block.rescue, ...block.always]);
 }
 
 const LOOP_KEYS = ['loop', 'with_items', 'with_list', 'with_dict', 'loop_control'];

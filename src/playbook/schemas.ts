@@ -101,7 +101,7 @@ export const ACTION_KEYWORDS = {
   listen: strList,
 };
 
-export const BLOCK_KEYWORDS = { ...COMMON_KEYWORDS, block: taskList, rescue: taskList, always: taskList };
+export const BLOCK_KEYWORDS = { ...COMMON_KEYWORDS, notify: strList, block: taskList, rescue: taskList, always: taskList };
 
 export const INCLUDE_TASKS_KEYWORDS = {
   ...COMMON_KEYWORDS,

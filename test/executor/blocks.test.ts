@@ -173,4 +173,49 @@ describe('any_errors_fatal, max_fail_percentage, unreachable', () => {
     expect(pool.execs('h3')).toEqual(['two']);
     expect(ev.of('warning')[0]?.msg).toMatch(/max_fail_percentage 50% exceeded: 3 of 4/);
   });
+
+  it("notify on a block (kubespray's kubeadm init): the block's tasks without their own notify notify its handler, rescue too", async () => {
+    const pool = new FakePool((c) => {
+      if (c.host === 'h2') c.on('init-1st', { rc: 1 });
+    });
+    const { summary } = await runYaml(
+      `
+- hosts: all
+  gather_facts: false
+  tasks:
+    - notify: restart kubelet
+      block:
+        - command: init-1st
+        - command: own
+          notify: other
+      rescue:
+        - command: init-retry
+  handlers:
+    - name: restart kubelet
+      command: handler-kubelet
+    - name: other
+      command: handler-other
+`,
+      { pool },
+    );
+    expect(pool.execs('h1')).toEqual(['init-1st', 'own', 'handler-kubelet', 'handler-other']);
+    expect(pool.execs('h2')).toEqual(['init-1st', 'init-retry', 'handler-kubelet']);
+    expect(summary.exitCode).toBe(0);
+  });
+
+  it('a block notify naming no handler is reported at the block keyword', async () => {
+    const { summary, ev } = await runYaml(`
+- hosts: all
+  gather_facts: false
+  tasks:
+    - notify: restart kubelett
+      block:
+        - command: x
+  handlers:
+    - name: restart kubelet
+      command: y
+`);
+    expect(summary.exitCode).toBe(4);
+    expect(ev.of('warning')[0]?.msg).toMatch(/site\.yml:5:15: `notify` names no handler of this play: `restart kubelett` — did you mean `restart kubelet`\?/);
+  });
 });
