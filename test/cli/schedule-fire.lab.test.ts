@@ -50,8 +50,14 @@ describe.skipIf(SKIP !== undefined)('a schedule that fires by itself on a system
       expect(journal).toMatch(/RECAP[\s\S]*node1\s+ok=\d+ changed=[1-9]\d* failed=0/);
 
       // a run already going (the lock held): the timer's next runs are refused with 75 and back up nothing
-      await lab.sh('node1', 'while systemctl is-active -q lifeboat-fire.service; do sleep 0.2; done');
-      await lab.sh('node1', 'systemctl reset-failed lifeboat-fire.service 2>/dev/null; (flock /run/lock/lifeboat-fire.lock sleep 14 &) ; sleep 0.5');
+      // take the lock only between two runs, never waiting behind one (whose backup would land after `during`)
+      const took = await lab.sh(
+        'node1',
+        'systemctl reset-failed lifeboat-fire.service 2>/dev/null; for i in $(seq 1 100); do ' +
+          'if systemctl is-active -q lifeboat-fire.service; then sleep 0.2; continue; fi; rm -f /run/lb-took; ' +
+          "(flock -n /run/lock/lifeboat-fire.lock sh -c 'touch /run/lb-took; sleep 14' &); sleep 0.3; [ -e /run/lb-took ] && break; done; test -e /run/lb-took",
+      );
+      expect(took.rc, took.stderr).toBe(0);
       const during = (await store.list()).length;
       let status = '';
       for (let i = 0; i < 12 && status !== '75'; i++) {
