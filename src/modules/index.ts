@@ -27,6 +27,7 @@ import './group_by.js';
 import './blockinfile.js';
 import './ini_file.js';
 import './cron.js';
+import './yum_repository.js';
 import './replace.js';
 import './hostname.js';
 import './sysctl.js';

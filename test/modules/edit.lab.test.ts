@@ -154,4 +154,29 @@ describeLab('file-editing and kernel modules on a lab host', { hosts: 1, etcd: 1
     const f = await run('file', { path: '/etc/lb-se.env', state: 'file', setype: 'etc_t' });
     expect([f.result.changed, f.op.steps]).toEqual([false, []]);
   });
+
+  it("yum_repository: the same file as Ansible's module writes (ansible-core 2.14 on the same arguments), idempotent, absent removes", async () => {
+    await sh('rm -rf /etc/lb-yum && mkdir -p /etc/lb-yum');
+    const k8s = {
+      name: 'kubernetes', description: 'Kubernetes repo', baseurl: 'https://pkgs.k8s.io/core:/stable:/v1.31/rpm/', enabled: true, gpgcheck: true,
+      repo_gpgcheck: false, gpgkey: ['https://a/key', 'https://b/key'], skip_if_unavailable: true, priority: 5, exclude: ['kube*', 'cri-o'],
+      reposdir: '/etc/lb-yum', file: 'k8s',
+    };
+    await threeRuns(conn, 'yum_repository', k8s, { unchanged: async () => expect(await sh('ls /etc/lb-yum | wc -l')).toBe('0\n') });
+    await threeRuns(conn, 'yum_repository', { name: 'other', description: 'Other', mirrorlist: 'http://m', reposdir: '/etc/lb-yum', file: 'k8s' }, { unchanged: async () => {} });
+    // what `ansible localhost -m yum_repository` wrote for the same two tasks, byte for byte
+    expect(await sh('cat /etc/lb-yum/k8s.repo')).toBe(
+      '[kubernetes]\nbaseurl = https://pkgs.k8s.io/core:/stable:/v1.31/rpm/\nenabled = 1\nexclude = kube* cri-o\ngpgcheck = 1\ngpgkey = https://a/key\n\thttps://b/key\n' +
+        'name = Kubernetes repo\npriority = 5\nrepo_gpgcheck = 0\nskip_if_unavailable = 1\n\n[other]\nmirrorlist = http://m\nname = Other\n\n',
+    );
+    // comments and key order alone are no change (Ansible compares the parsed, sorted sections)
+    await sh("sed -i '1i # managed' /etc/lb-yum/k8s.repo");
+    expect((await run('yum_repository', k8s)).op.steps).toEqual([]);
+    await threeRuns(conn, 'yum_repository', { name: 'kubernetes', state: 'absent', reposdir: '/etc/lb-yum', file: 'k8s' }, { unchanged: async () => {} });
+    expect(await sh('cat /etc/lb-yum/k8s.repo')).toBe('[other]\nmirrorlist = http://m\nname = Other\n\n');
+    const last = await threeRuns(conn, 'yum_repository', { name: 'other', state: 'absent', reposdir: '/etc/lb-yum', file: 'k8s' }, { unchanged: async () => {} });
+    expect(last.plan.steps[0]).toMatchObject({ destructive: 'deletes /etc/lb-yum/k8s.repo' });
+    expect(await sh('ls /etc/lb-yum | wc -l')).toBe('0\n');
+    await expect(run('yum_repository', { name: 'x', description: 'X' })).rejects.toThrow(/'baseurl', 'metalink' or 'mirrorlist' is required/);
+  });
 });
