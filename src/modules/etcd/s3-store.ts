@@ -6,6 +6,7 @@ import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectC
 import { Upload } from '@aws-sdk/lib-storage';
 import { LifeboatError } from '../../errors.js';
 import { digestStream, manifestPathFor } from './local-snapshot.js';
+import { parseS3, type S3Options, type S3Ref } from './s3-ref.js';
 import { byTime, type SnapshotStore, type StoreEntry, storedSha } from './store.js';
 import type { SnapshotManifest } from './types.js';
 
@@ -16,34 +17,7 @@ import type { SnapshotManifest } from './types.js';
  * listing takes only snapshots whose manifest exists, so an upload cut halfway — never completed, or completed
  * but not verified — is never taken. Requests time out and are retried (`request_timeout`, `max_attempts`).
  */
-export interface S3Options {
-  /** The S3 API's URL (MinIO, Ceph RGW, Garage, …); empty: AWS's endpoint for the region. */
-  endpoint?: string;
-  region?: string;
-  /** Path-style addressing (`ENDPOINT/BUCKET/KEY`), which most self-hosted servers need. */
-  path_style?: boolean;
-  /** Both or neither: without them, the standard AWS chain (environment, shared config and credentials, SSO, IMDS). */
-  access_key_id?: string;
-  secret_access_key?: string;
-  /** Seconds one request may take before it is abandoned and retried (default 300). */
-  request_timeout?: number;
-  /** Attempts per request, the first included (default 5; retries back off). */
-  max_attempts?: number;
-  /** Multipart part size in MiB (default 16; S3's minimum is 5). */
-  part_size_mib?: number;
-}
-
-export interface S3Ref {
-  bucket: string;
-  prefix: string;
-  url: string;
-}
-
-export function parseS3(url: string): S3Ref {
-  const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*?))?\/*$/.exec(url);
-  if (!m?.[1]) throw new LifeboatError('E_MODULE', `etcd_backup_store "${url}" is not s3://BUCKET/PREFIX`, { hint: 'e.g. etcd_backup_store=s3://backups/etcd/prod (a bucket name of 3 to 63 lower-case letters, digits, dots and hyphens)' });
-  return { bucket: m[1], prefix: m[2] ?? '', url };
-}
+export { parseS3, type S3Options, type S3Ref } from './s3-ref.js';
 
 export class S3Store implements SnapshotStore {
   readonly url: string;

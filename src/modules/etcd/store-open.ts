@@ -1,5 +1,5 @@
 import type { Connection } from '../../connection/types.js';
-import { parseS3, type S3Options, S3Store } from './s3-store.js';
+import { parseS3, type S3Options } from './s3-ref.js';
 import { parseStore, SftpStore, type StoreRef } from './sftp-store.js';
 import type { SnapshotStore } from './store.js';
 
@@ -33,6 +33,10 @@ export const s3SchemaProp = {
 } as const;
 
 export async function openStore(spec: StoreSpec, connect: (host: string) => Promise<Connection>, s3?: S3Options): Promise<SnapshotStore> {
-  if (spec.kind === 's3') return new S3Store(spec.url, s3 ?? {});
+  if (spec.kind === 's3') {
+    // loaded only when an S3 store is used (the AWS SDK is most of the CLI's code)
+    const { S3Store } = await import('./s3-store.js');
+    return new S3Store(spec.url, s3 ?? {});
+  }
   return new SftpStore(await connect(spec.ref.host), spec.ref);
 }
