@@ -4,7 +4,7 @@ import { applyOperation } from '../modules/apply.js';
 import type { ControlAction, FileDiff, ModuleContext, ModuleDef, ModuleResult, Operation } from '../modules/types.js';
 import type { ActionTask } from '../playbook/types.js';
 import { UnknownValueError, evalCondition, renderValue } from '../vars/index.js';
-import { checkArgs, dropOmitted } from './args.js';
+import { checkArgs, dropOmitted, variableParams } from './args.js';
 import type { PlayCtx } from './context.js';
 import type { PlannedStep } from './events.js';
 import { type Frame, falseWhen } from './frame.js';
@@ -87,7 +87,7 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
     }
     const omit = typeof vars.omit === 'string' ? vars.omit : undefined;
     const rendered = renderValue(task.args, vars, { ...where, field: 'arguments' });
-    const args = dropOmitted(rendered, omit) as Record<string, unknown>;
+    const args = variableParams(inp.def, dropOmitted(rendered, omit) as Record<string, unknown>, where);
     checkArgs(inp.def, args, where);
     timeoutS = numberKeyword(frame.timeout, 0, vars, where, 'timeout');
     // become / no_log templates were rendered for this host before the item ran (flags.ts).
