@@ -51,3 +51,4 @@ import './mount.js';
 import './apt_repository.js';
 import './synchronize.js';
 import './iptables.js';
+import './kube.js';
