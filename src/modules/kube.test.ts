@@ -70,6 +70,7 @@ describe('kube: plan and changed', () => {
     expect(r.op.notes?.[0]).toMatch(/kubectl diff could not tell .*requested resource/);
     expect(r.result).toMatchObject({ failed: true });
     expect(String(r.result.msg)).toMatch(/localhost:8080 was refused/);
+    expect(r.result.changed).toBe(false); // it applied nothing
   });
 
   it('kubectl or a manifest not on the host: the plan shows the step, unknown, with a note; the run fails saying what to do', async () => {

@@ -69,8 +69,9 @@ function finishWith(decide: (stdout: string) => boolean, prefix: string) {
   return (op: Operation) =>
     (outcomes: StepOutcome[]) => {
       const r = defaultResult(op, outcomes);
-      if (r.failed) return r;
       const stdout = outcomes[outcomes.length - 1]?.exec?.stdout ?? '';
+      // a failed kubectl changed what its output names before it failed (usually nothing)
+      if (r.failed) return { ...r, changed: decide(stdout) };
       return { ...r, changed: decide(stdout), msg: `${prefix}${stdout.trim().split('\n').join(' ')}` };
     };
 }
