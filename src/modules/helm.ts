@@ -82,9 +82,12 @@ async function compare(ctx: Ctx, rel: Release, want: Obj): Promise<{ reasons: st
   const unknown: string[] = [];
   if (rel.status !== 'deployed') reasons.push(`release status is ${rel.status ?? 'unknown'}, not deployed`);
   const show = await helmProbe(ctx, showChartArgv(ctx.args));
-  if (show.rc !== 0) unknown.push(`helm show chart ${ctx.args.chart_ref} failed (${last(show)})`);
+  let c: { name?: string; version?: string; appVersion?: string } | undefined;
+  try {
+    c = show.rc === 0 ? ((parseYaml(show.stdout) ?? {}) as typeof c) : undefined;
+  } catch {}
+  if (!c?.name || !c.version) unknown.push(`helm show chart ${ctx.args.chart_ref} ${show.rc === 0 ? 'gave no chart name and version' : `failed (${last(show)})`}`);
   else {
-    const c = (parseYaml(show.stdout) ?? {}) as { name?: string; version?: string; appVersion?: string };
     const chart = `${c.name}-${c.version}`;
     if (chart !== rel.chart) reasons.push(`chart ${rel.chart} → ${chart}`);
     else if ((c.appVersion ?? '') !== (rel.app_version ?? '')) reasons.push(`app version ${rel.app_version} → ${c.appVersion}`);
