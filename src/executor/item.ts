@@ -221,7 +221,9 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
     }
     if (isInterrupted(e, run.opts.signal))
       return { ...out, status: 'interrupted', result: { changed: false, failed: true, msg: 'interrupted' } };
-    const msg = e instanceof LifeboatError ? e.format() : e instanceof Error ? e.message : String(e);
+    // a module's argument error (thrown by its plan(), which knows the host only) names the task and its place too
+    const err = e instanceof LifeboatError && e.code === 'E_MODULE' && !e.src ? new LifeboatError(e.code, e.message, { ...where, host: e.host ?? where.host, ...(e.hint ? { hint: e.hint } : {}) }) : e;
+    const msg = err instanceof LifeboatError ? err.format() : err instanceof Error ? err.message : String(err);
     if (isUnreachableError(e))
       return { ...out, status: 'unreachable', result: { changed: false, unreachable: true, msg } };
     return { ...out, status: 'failed', result: { changed: false, failed: true, msg } };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeConnection } from '../../test/modules/fake.js';
+import { runYaml } from '../../test/executor/helpers.js';
 import { planModule, runModule } from '../../test/modules/run.js';
 import { applyArgv, applyChanged, deleteArgv, deleteChanged, diffObjects, getArgv, kubeFiles } from './kube-cmd.js';
 
@@ -138,5 +139,13 @@ describe('kube: plan and changed', () => {
     await expect(planModule('kube', { resource: 'rc', name: 'x', state: 'stopped' }, c)).rejects.toMatchObject({ code: 'E_MODULE', message: expect.stringMatching(/kubectl stop/) });
     await expect(planModule('kube', { resource: 'rc', state: 'latest' }, c)).rejects.toMatchObject({ code: 'E_MODULE', message: expect.stringMatching(/needs filename/) });
     await expect(planModule('kube', { name: 'x', state: 'absent' }, c)).rejects.toMatchObject({ code: 'E_MODULE', host: 'fake1' });
+  });
+});
+
+describe('kube through the executor', () => {
+  it("an argument error names the task's file:line:col, the host and the task, with what to do", async () => {
+    const { ev, summary } = await runYaml('- hosts: all\n  gather_facts: false\n  tasks:\n    - name: Stop it\n      kube: { resource: rc, name: x, state: stopped }\n', { inventory: 'h1\n' });
+    expect(summary.exitCode).toBe(2);
+    expect(ev.of('host_result')[0]?.msg).toMatch(/site\.yml:4:7: kube: state stopped runs `kubectl stop`.* \(host h1, task "Stop it"\)\n {2}hint: use state: absent/);
   });
 });
