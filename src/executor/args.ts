@@ -31,6 +31,24 @@ export function dropOmitted(value: unknown, omit: string | undefined): unknown {
   return value;
 }
 
+/**
+ * Arguments written as one template (`helm: "{{ defaults | combine(item) }}"`, kept by the loader as
+ * `_variable_params`): its rendered mapping, with the task's other arguments (`args:`) over it, as Ansible merges them.
+ */
+export function variableParams(def: ModuleDef, args: Record<string, unknown>, where: TaskWhere): Record<string, unknown> {
+  if (!('_variable_params' in args)) return args;
+  const { _variable_params: v, ...rest } = args;
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) {
+    throw new LifeboatError('E_MODULE', `the arguments of module ${def.name} are one template, which rendered to ${Array.isArray(v) ? 'a list' : v === null ? 'null' : `a ${typeof v}`}, not a mapping`, {
+      src: where.src,
+      host: where.host,
+      task: where.task,
+      hint: 'make the template give a mapping (e.g. `{{ defaults | combine(item) }}` of dict variables), or write the arguments as a mapping',
+    });
+  }
+  return { ...(v as Record<string, unknown>), ...rest };
+}
+
 export function checkArgs(
   def: ModuleDef,
   args: Record<string, unknown>,

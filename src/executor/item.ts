@@ -4,7 +4,7 @@ import { applyOperation } from '../modules/apply.js';
 import type { ControlAction, FileDiff, ModuleContext, ModuleDef, ModuleResult, Operation } from '../modules/types.js';
 import type { ActionTask } from '../playbook/types.js';
 import { UnknownValueError, evalCondition, renderValue } from '../vars/index.js';
-import { checkArgs, dropOmitted } from './args.js';
+import { checkArgs, dropOmitted, variableParams } from './args.js';
 import type { PlayCtx } from './context.js';
 import type { PlannedStep } from './events.js';
 import { type Frame, falseWhen } from './frame.js';
@@ -87,7 +87,7 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
     }
     const omit = typeof vars.omit === 'string' ? vars.omit : undefined;
     const rendered = renderValue(task.args, vars, { ...where, field: 'arguments' });
-    const args = dropOmitted(rendered, omit) as Record<string, unknown>;
+    const args = variableParams(inp.def, dropOmitted(rendered, omit) as Record<string, unknown>, where);
     checkArgs(inp.def, args, where);
     timeoutS = numberKeyword(frame.timeout, 0, vars, where, 'timeout');
     // become / no_log templates were rendered for this host before the item ran (flags.ts).
@@ -221,7 +221,9 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
     }
     if (isInterrupted(e, run.opts.signal))
       return { ...out, status: 'interrupted', result: { changed: false, failed: true, msg: 'interrupted' } };
-    const msg = e instanceof LifeboatError ? e.format() : e instanceof Error ? e.message : String(e);
+    // a module's argument error (thrown by its plan(), which knows the host only) names the task and its place too
+    const err = e instanceof LifeboatError && e.code === 'E_MODULE' && !e.src ? new LifeboatError(e.code, e.message, { ...where, host: e.host ?? where.host, ...(e.hint ? { hint: e.hint } : {}) }) : e;
+    const msg = err instanceof LifeboatError ? err.format() : err instanceof Error ? err.message : String(err);
     if (isUnreachableError(e))
       return { ...out, status: 'unreachable', result: { changed: false, unreachable: true, msg } };
     return { ...out, status: 'failed', result: { changed: false, failed: true, msg } };

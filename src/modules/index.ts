@@ -52,3 +52,6 @@ import './mount.js';
 import './apt_repository.js';
 import './synchronize.js';
 import './iptables.js';
+import './kube.js';
+import './helm.js';
+import './helm_repository.js';

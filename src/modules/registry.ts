@@ -2,8 +2,8 @@ import type { ModuleDef } from './types.js';
 
 /**
  * All modules by canonical short name. Generic modules register in ./index.ts, etcd ones in ./etcd/index.ts.
- * Fully-qualified names (`ansible.builtin.command`, `ansible.legacy.command`, `lifeboat.builtin.command`)
- * map onto the short name.
+ * Fully-qualified names (`ansible.builtin.command`, `ansible.legacy.command`, `lifeboat.builtin.command`,
+ * `kubernetes.core.helm`) map onto the short name.
  */
 const registry = new Map<string, ModuleDef<never>>();
 
@@ -12,7 +12,7 @@ export function registerModule<A>(def: ModuleDef<A>): void {
   registry.set(def.name, def as unknown as ModuleDef<never>);
 }
 
-const FQCN_PREFIXES = ['ansible.builtin.', 'ansible.legacy.', 'ansible.posix.', 'community.general.', 'lifeboat.builtin.', 'lifeboat.etcd.'];
+const FQCN_PREFIXES = ['ansible.builtin.', 'ansible.legacy.', 'ansible.posix.', 'community.general.', 'kubernetes.core.', 'lifeboat.builtin.', 'lifeboat.etcd.'];
 
 export function canonicalModuleName(name: string): string {
   for (const p of FQCN_PREFIXES) if (name.startsWith(p)) return name.slice(p.length);

@@ -58,7 +58,10 @@ export function moduleArgs(
     }
   }
   if (typeof raw === 'string' && isTemplated(raw) && !def.freeForm && !raw.includes('=')) {
-    problems.add('E_MODULE', valueLoc, `module \`${def.name}\` needs its arguments as a mapping, not one template`);
+    // `helm: "{{ defaults | combine(item) }}"`: the whole mapping is one template (Ansible's `_variable_params`),
+    // rendered per host at run time, `args:` over it; it is checked against the schema then.
+    args._variable_params = raw;
+    return args;
   } else if (typeof raw === 'string' && def.freeForm) {
     const options = new Set(Object.keys(props).filter((k) => !NOT_OPTIONS.has(k)));
     const ff = parseFreeForm(raw, options);

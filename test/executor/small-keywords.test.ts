@@ -81,3 +81,32 @@ describe('import_playbook with when', () => {
     expect(ev.of('host_result')[0]?.status).toBe('skipped');
   });
 });
+
+describe('module arguments written as one template (Ansible `_variable_params`)', () => {
+  it('renders the mapping per item, `args:` over it, omitted keys dropped; checked against the schema then', async () => {
+    const { ev, summary } = await runYaml(
+      `- hosts: all
+  gather_facts: false
+  vars:
+    defaults: { msg: default, verbosity: 0 }
+  tasks:
+    - ansible.builtin.debug: "{{ defaults | combine(item) }}"
+      args: { verbosity: 0 }
+      loop:
+        - { msg: one, verbosity: "{{ omit }}" }
+        - { msg: two }
+        - {}
+`,
+      { inventory: 'h1\n' },
+    );
+    expect(summary.exitCode).toBe(0);
+    expect(ev.of('host_result').map((r) => r.msg).slice(0, 3)).toEqual(['one', 'two', 'default']);
+  });
+
+  it('a template that renders to no mapping, or to unknown arguments, fails the task, naming it', async () => {
+    const { ev, summary } = await runYaml('- hosts: all\n  gather_facts: false\n  vars: { x: [1], y: { dset: a } }\n  tasks:\n    - name: t1\n      ansible.builtin.file: "{{ x }}"\n      ignore_errors: true\n    - name: t2\n      ansible.builtin.file: "{{ y }}"\n', { inventory: 'h1\n' });
+    expect(summary.exitCode).not.toBe(0);
+    expect(ev.of('host_result')[0]?.msg).toMatch(/arguments of module file are one template, which rendered to a list, not a mapping/);
+    expect(ev.of('host_result')[1]?.msg).toMatch(/site.yml:8:7: invalid arguments for module file: .*unknown argument "dset"/);
+  });
+});
