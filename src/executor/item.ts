@@ -17,6 +17,7 @@ import { NO_LOG_TEXT, plannedStep } from './output.js';
 import { applyResultConditions, planOutcome } from './result.js';
 import { isLocal, localConnection, renderEnv, withRemoteUser } from './item-target.js';
 import { type TaskTimer, numberKeyword, taskTimer, timedOutResult } from './task-timer.js';
+import { asyncOf, asyncTimedOut, backgroundOp } from './async-task.js';
 
 /** One run of a task's module on one host for one loop item (or the only run, without a loop). */
 export interface ItemInput {
@@ -64,6 +65,9 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
   let delegatedTo: string | undefined;
   // `timeout:` — one clock per attempt of the module (Ansible: templating and looping are not counted)
   let timeoutS = 0;
+  // `async: N` with a poll: the same clock, failing with Ansible's async message
+  let asyncS = 0;
+  const timedOut = (partial?: ModuleResult): ModuleResult => (asyncS ? asyncTimedOut(asyncS, partial) : timedOutResult(timeoutS, task.module, partial));
   let timer: TaskTimer | undefined;
   const arm = (): { signal?: AbortSignal } => {
     timer?.done();
@@ -90,6 +94,16 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
     const args = variableParams(inp.def, dropOmitted(rendered, omit) as Record<string, unknown>, where);
     checkArgs(inp.def, args, where);
     timeoutS = numberKeyword(frame.timeout, 0, vars, where, 'timeout');
+    const asyncSpec = asyncOf(task, vars, where);
+    if (asyncSpec && asyncSpec.poll > 0) {
+      asyncS = timeoutS > 0 && timeoutS < asyncSpec.seconds ? 0 : asyncSpec.seconds;
+      timeoutS = asyncS || timeoutS;
+    }
+    const background = asyncSpec?.poll === 0 ? asyncSpec.seconds : undefined;
+    const planOp = async (c: ModuleContext): Promise<Operation> => {
+      const op = await inp.def.plan(c);
+      return background === undefined ? op : backgroundOp(op, task.module, background, where);
+    };
     // become / no_log templates were rendered for this host before the item ran (flags.ts).
     const become = frame.become === undefined ? vars.ansible_become === true : frame.become === true;
     const becomeUser =
@@ -129,8 +143,8 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
 
     if (run.opts.check) {
       const earlier = run.state.plannedOn(target);
-      const op = await inp.def.plan({ ...ctx, ...arm(), earlierSteps: [...earlier] });
-      if (timer?.fired()) return { ...base(), ...extras(op), status: 'failed', result: timedOutResult(timeoutS, task.module) };
+      const op = await planOp({ ...ctx, ...arm(), earlierSteps: [...earlier] });
+      if (timer?.fired()) return { ...base(), ...extras(op), status: 'failed', result: timedOut() };
       // The module looked at a host an offline plan does not reach: whatever it concluded is a guess.
       if (offline?.refused) throw new OfflineError(target);
       const p = planOutcome(op, task, vars, where);
@@ -143,7 +157,7 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
     const total = Math.max(1, retries + 1);
     for (let attempt = 1; ; attempt++) {
       const sig = arm();
-      const op = await inp.def.plan({ ...ctx, ...sig });
+      const op = await planOp({ ...ctx, ...sig });
       let result: ModuleResult;
       if (checkOnly) result = { ...(op.result ?? {}), changed: op.changed === true };
       else {
@@ -169,7 +183,7 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
           ...sig,
         });
       }
-      if (timer?.fired()) return { ...base(), ...extras(op), status: 'failed', result: timedOutResult(timeoutS, task.module, result) };
+      if (timer?.fired()) return { ...base(), ...extras(op), status: 'failed', result: timedOut(result) };
       // a hint (or its clearing) counts once its steps ran: a lock that was not taken leaves nothing to resume
       if (op.resume !== undefined && !checkOnly && !result.failed) run.state.resume = op.resume ?? undefined;
       if (run.opts.signal?.aborted && !checkOnly) {
@@ -205,7 +219,7 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
     }
   } catch (e) {
     const out = { ...base(), ...(delegatedTo ? { delegatedTo } : {}) };
-    if (timer?.fired()) return { ...out, status: 'failed', result: timedOutResult(timeoutS, task.module) };
+    if (timer?.fired()) return { ...out, status: 'failed', result: timedOut() };
     if (e instanceof OfflineError) {
       return {
         ...out,

@@ -45,8 +45,8 @@ export function timedOutResult(seconds: number, module: string, partial?: Module
   };
 }
 
-type NumberField = 'retries' | 'delay' | 'timeout';
-const WHOLE: ReadonlySet<NumberField> = new Set(['retries', 'timeout']);
+type NumberField = 'retries' | 'delay' | 'timeout' | 'async' | 'poll';
+const WHOLE: ReadonlySet<NumberField> = new Set(['retries', 'timeout', 'async', 'poll']);
 
 /** `retries` / `delay` / `timeout`: a number, or a template rendered with the host's variables (as Ansible allows). */
 export function numberKeyword(v: number | string | undefined, fallback: number, vars: Vars, where: TaskWhere, field: NumberField): number {
@@ -56,7 +56,7 @@ export function numberKeyword(v: number | string | undefined, fallback: number, 
   if (!Number.isFinite(n) || n < 0 || (WHOLE.has(field) && !Number.isInteger(n))) {
     throw new LifeboatError(
       'E_TEMPLATE',
-      `${field}: ${JSON.stringify(raw)} is not ${field === 'retries' ? 'a whole number' : field === 'timeout' ? 'a whole number of seconds' : 'a number of seconds'} ≥ 0`,
+      `${field}: ${JSON.stringify(raw)} is not ${field === 'retries' ? 'a whole number' : WHOLE.has(field) ? 'a whole number of seconds' : 'a number of seconds'} ≥ 0`,
       {
         ...where,
         hint: `make \`${field}\` (or the variable it names) a number`,

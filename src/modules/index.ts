@@ -28,6 +28,7 @@ import './blockinfile.js';
 import './ini_file.js';
 import './cron.js';
 import './yum_repository.js';
+import './async_status.js';
 import './replace.js';
 import './hostname.js';
 import './sysctl.js';

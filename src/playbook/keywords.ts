@@ -15,8 +15,6 @@ export const UNSUPPORTED: Record<string, string> = {
   become_flags: 'Lifeboat always becomes with sudo',
   become_exe: 'Lifeboat always becomes with sudo',
   port: 'set `ansible_port` in the inventory',
-  async: 'long steps run in the foreground; a module step can set its own timeout',
-  poll: 'long steps run in the foreground; a module step can set its own timeout',
   debugger: 'not available',
   diff: 'plans always show diffs where a module can compute them',
   collections: 'write module names in full (`ansible.builtin.copy`) or short (`copy`)',

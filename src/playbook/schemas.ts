@@ -95,6 +95,9 @@ export const ACTION_KEYWORDS = {
   until: { type: ['string', 'boolean'] },
   retries: { anyOf: [count, templateOrNumber] },
   delay: { anyOf: [{ type: 'number', minimum: 0 }, templateOrNumber] },
+  /** Seconds the task may take; with `poll: 0` it runs in the background (command, shell, raw). */
+  async: { anyOf: [count, templateOrNumber] },
+  poll: { anyOf: [count, templateOrNumber] },
   failed_when: cond,
   changed_when: cond,
   notify: strList,
@@ -221,6 +224,8 @@ export const KEYWORD_WORDS: Record<string, string> = {
   notify: 'a handler name or a list of handler names',
   listen: 'a topic or a list of topics',
   retries: 'a whole number ≥ 0, or a template giving one',
+  async: 'a whole number of seconds ≥ 0, or a template giving one',
+  poll: 'a whole number of seconds ≥ 0 (0: start it in the background), or a template giving one',
   delay: 'a number of seconds ≥ 0, or a template giving one',
   register: 'a variable name (letters, digits, _)',
   loop: 'a list or a template giving a list',

@@ -16,6 +16,7 @@ import { at, isMapping, type Loc, srcOf } from './source.js';
 import { checkTaskTemplates } from './templates.js';
 import { nearest } from '../errors.js';
 import type { ActionTask, TaskNode } from './types.js';
+import { BACKGROUND_MODULES } from '../modules/lib/async-job.js';
 
 const INCLUDES = new Set(['include_tasks', 'import_tasks', 'include_role', 'import_role']);
 
@@ -101,6 +102,9 @@ function loadAction(t: Record<string, unknown>, loc: TaskLoc, ctx: LoadCtx, lctx
   const def = getModule(moduleKey);
   if (!def) return undefined;
   const args = moduleArgs(def, t, moduleKey, loc, problems);
+  if (t.poll === 0 && t.async !== undefined && !BACKGROUND_MODULES.includes(def.name)) {
+    problems.add('E_SCHEMA', at(loc, 'poll'), `\`poll: 0\` (a job left running in the background) is not available for \`${def.name}\``, `Lifeboat starts ${BACKGROUND_MODULES.join(', ')} in the background; give poll a number of seconds to run it in the foreground within async`);
+  }
 
   const until = t.until !== undefined ? toCondition(t.until) : undefined;
   const task: ActionTask = {
@@ -116,6 +120,8 @@ function loadAction(t: Record<string, unknown>, loc: TaskLoc, ctx: LoadCtx, lctx
       // Ansible's defaults when `until` is set: 3 retries, 5 s apart.
       retries: typeof t.retries === 'number' || typeof t.retries === 'string' ? t.retries : until !== undefined ? 3 : undefined,
       delay: typeof t.delay === 'number' || typeof t.delay === 'string' ? t.delay : until !== undefined ? 5 : undefined,
+      async: typeof t.async === 'number' || typeof t.async === 'string' ? t.async : undefined,
+      poll: typeof t.poll === 'number' || typeof t.poll === 'string' ? t.poll : undefined,
       failedWhen: t.failed_when !== undefined ? toConditions(t.failed_when) : undefined,
       changedWhen: t.changed_when !== undefined ? toConditions(t.changed_when) : undefined,
       listen: t.listen !== undefined ? toStringList(t.listen) : undefined,

@@ -123,6 +123,9 @@ export interface ActionTask extends TaskCommon {
   /** A number, or a template rendered per host when the task runs. */
   retries?: number | string;
   delay?: number | string;
+  /** `async`: the task's seconds; with `poll: 0` a job started in the background (a number or a template). */
+  async?: number | string;
+  poll?: number | string;
   failedWhen?: string[];
   changedWhen?: string[];
   notify: string[];

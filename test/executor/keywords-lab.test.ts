@@ -110,4 +110,59 @@ describeLab('remote_user and timeout on the lab', { hosts: 2, etcd: 0, masters: 
     expect(await sh(n1, 'test -e /tmp/lb-to-after && echo y || echo n')).toBe('n');
     expect(await sh(n2, 'test -e /tmp/lb-to-after && echo y || echo n')).toBe('y');
   });
+
+  it('async with poll: within the time ok, past it failed in Ansible\'s words; poll 0 + async_status until finished', async () => {
+    const [n1, n2] = names() as [string, string];
+    await Promise.all(names().map((h) => sh(h, 'rm -rf /tmp/lb-as-* "$HOME/.lifeboat_async"')));
+    const { summary, ev } = await run(
+      lab(),
+      `
+- hosts: all
+  gather_facts: false
+  tasks:
+    - name: polled
+      shell: sleep {{ 5 if inventory_hostname == '${n1}' else 0 }}; echo done
+      async: "{{ 2 }}"
+      poll: 1
+      ignore_errors: true
+    - name: started
+      shell: sleep 1; echo "$$" > /tmp/lb-as-pid; echo out-{{ inventory_hostname }}; echo err >&2
+      async: 30
+      poll: 0
+      register: job
+    - name: not finished at once
+      async_status: { jid: "{{ job.ansible_job_id }}" }
+      register: early
+    - name: wait for it
+      async_status: { jid: "{{ job.ansible_job_id }}" }
+      register: st
+      until: st.finished == 1
+      retries: 20
+      delay: 0.5
+    - name: past its async time
+      command: sleep 30
+      async: 1
+      poll: 0
+      register: slow
+    - async_status: { jid: "{{ slow.ansible_job_id }}" }
+      register: slow_st
+      until: slow_st.finished == 1
+      retries: 20
+      delay: 0.5
+      ignore_errors: true
+    - async_status: { jid: "{{ job.ansible_job_id }}", mode: cleanup }
+    - copy: { content: "{{ [job.started, job.finished, early.finished, st.rc, st.stdout, st.stderr, slow_st.failed, slow_st.msg] | to_json }}", dest: /tmp/lb-as-result }
+`,
+    );
+    const polled = ev.of('host_result').filter((e) => e.task === 'polled');
+    expect(polled.find((e) => e.host === n1)?.msg).toBe('async task did not complete within the requested time - 2s');
+    expect(polled.find((e) => e.host === n2)?.status).toBe('changed');
+    expect(summary.hosts[n1]).toMatchObject({ failed: 0, ignored: 2 });
+    for (const h of names()) {
+      expect(JSON.parse(await sh(h, 'cat /tmp/lb-as-result'))).toEqual([1, 0, 0, 0, `out-${h}`, 'err', true, 'async task did not complete within the requested time']);
+      expect(await sh(h, 'cat /tmp/lb-as-pid')).toMatch(/^\d+$/);
+      // cleanup removed the first job's files; the timed-out one keeps out, err, rc and its timedout mark
+      expect(await sh(h, 'cd "$HOME/.lifeboat_async" && ls | sed "s/^j[0-9]*//" | sort | tr "\\n" " "')).toBe('.err .out .rc .timedout');
+    }
+  }, 60_000);
 });
