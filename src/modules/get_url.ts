@@ -34,6 +34,11 @@ export interface GetUrlArgs {
   force_basic_auth?: boolean;
   http_agent?: string;
   use_proxy?: boolean;
+  /** A client certificate (PEM) on the host, for TLS client authentication; the key in it or in client_key. */
+  client_cert?: string;
+  client_key?: string;
+  /** A CA bundle (PEM) on the host to verify the server with, instead of the system's. */
+  ca_path?: string;
   unsafe_writes?: boolean;
 }
 
@@ -48,6 +53,9 @@ export const httpSchema = {
   force_basic_auth: { type: 'boolean' },
   http_agent: { type: 'string', minLength: 1 },
   use_proxy: { type: 'boolean' },
+  client_cert: { type: 'string', minLength: 1 },
+  client_key: { type: 'string', minLength: 1 },
+  ca_path: { type: 'string', minLength: 1 },
 } as const;
 
 const ALGOS = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'];
@@ -68,7 +76,7 @@ export const getUrlSchema = {
   },
 };
 
-type HttpArgs = Pick<GetUrlArgs, 'url' | 'timeout' | 'headers' | 'validate_certs' | 'url_username' | 'url_password' | 'http_agent' | 'use_proxy'>;
+type HttpArgs = Pick<GetUrlArgs, 'url' | 'timeout' | 'headers' | 'validate_certs' | 'url_username' | 'url_password' | 'http_agent' | 'use_proxy' | 'client_cert' | 'client_key' | 'ca_path'>;
 
 /** The request options and the secrets in them (the password, an Authorization header). */
 export function httpOptions(a: HttpArgs, dfltTimeout: number): { opts: HttpOptions; secrets: string[] } {
@@ -89,6 +97,9 @@ export function httpOptions(a: HttpArgs, dfltTimeout: number): { opts: HttpOptio
       validateCerts: a.validate_certs ?? true,
       agent: a.http_agent ?? 'ansible-httpget',
       useProxy: a.use_proxy ?? true,
+      ...(a.client_cert !== undefined ? { clientCert: a.client_cert } : {}),
+      ...(a.client_key !== undefined ? { clientKey: a.client_key } : {}),
+      ...(a.ca_path !== undefined ? { caPath: a.ca_path } : {}),
     },
     secrets,
   };

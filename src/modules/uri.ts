@@ -26,6 +26,9 @@ export interface UriArgs {
   force_basic_auth?: boolean;
   http_agent?: string;
   use_proxy?: boolean;
+  client_cert?: string;
+  client_key?: string;
+  ca_path?: string;
   follow_redirects?: string | boolean;
   creates?: string;
   removes?: string;

@@ -4,6 +4,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ConnectionPool } from '../../src/connection/index.js';
@@ -169,6 +171,52 @@ describeLab('cluster-playbook modules on a lab host', { hosts: 1, etcd: 0, maste
     const skip = await run('uri', { url: `${base}/api/x`, method: 'DELETE', creates: '/root/uri-done' });
     expect(skip.op.steps).toEqual([]);
     expect(skip.result.msg).toBe('skipped, since /root/uri-done exists');
+  });
+
+  it('uri and get_url with TLS client authentication (client_cert, client_key, ca_path): accepted with the certificate, refused without, by curl, wget and python3', async () => {
+    // a CA, a server certificate for the controller's lab address and a client certificate, made with openssl
+    const pki = mkdtempSync(join(tmpdir(), 'lb-mtls-'));
+    const ip = controllerAddress(lab().id);
+    const ossl = (...a: string[]) => execFileSync('openssl', a, { cwd: pki, stdio: 'pipe' });
+    ossl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '1', '-subj', '/CN=lb-test-ca');
+    for (const [n, ext] of [['server', `subjectAltName=IP:${ip}`], ['client', 'extendedKeyUsage=clientAuth']] as const) {
+      ossl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${n}.key`, '-out', `${n}.csr`, '-subj', `/CN=lb-${n}`);
+      writeFileSync(join(pki, `${n}.ext`), `${ext}\n`);
+      ossl('x509', '-req', '-in', `${n}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${n}.pem`, '-days', '1', '-extfile', `${n}.ext`);
+    }
+    const f = (n: string) => readFileSync(join(pki, n));
+    const tls = createTlsServer({ key: f('server.key'), cert: f('server.pem'), ca: f('ca.pem'), requestCert: true, rejectUnauthorized: true }, (req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ health: 'true', cn: (req.socket as import('node:tls').TLSSocket).getPeerCertificate().subject?.CN ?? null }));
+    });
+    await new Promise<void>((ok) => tls.listen(0, ip, ok));
+    const url = `https://${ip}:${(tls.address() as AddressInfo).port}/health`;
+    try {
+      await sh('rm -rf /etc/lb-pki && mkdir -p /etc/lb-pki /var/lib/lbt && rm -f /var/lib/lbt/*');
+      for (const n of ['ca.pem', 'client.pem', 'client.key']) await conn.put(f(n), `/etc/lb-pki/${n}`, { mode: 0o600 });
+      const certs = { client_cert: '/etc/lb-pki/client.pem', client_key: '/etc/lb-pki/client.key', ca_path: '/etc/lb-pki/ca.pem' };
+      const ok = await run('uri', { url, ...certs, return_content: true });
+      expect(ok.result).toMatchObject({ status: 200, json: { health: 'true', cn: 'lb-client' } });
+      expect(ok.op.steps[0]?.kind === 'exec' && ok.op.steps[0].cmd).toContain('--cert /etc/lb-pki/client.pem --key /etc/lb-pki/client.key --cacert /etc/lb-pki/ca.pem');
+      // the server asks for a certificate: without one the handshake fails; without the CA the server is not trusted
+      expect((await run('uri', { url, ca_path: certs.ca_path })).result).toMatchObject({ failed: true, msg: expect.stringContaining('Request failed') });
+      expect((await run('uri', { url, client_cert: certs.client_cert, client_key: certs.client_key })).result).toMatchObject({ failed: true });
+      const dl = await run('get_url', { url, dest: '/var/lib/lbt/curl.json', ...certs });
+      expect(dl.result).toMatchObject({ changed: true, status_code: 200 });
+      try {
+        await sh('mount --bind /dev/null /usr/bin/curl');
+        expect((await run('get_url', { url, dest: '/var/lib/lbt/wget.json', ...certs })).result).toMatchObject({ changed: true, status_code: 200 });
+        await sh('mount --bind /dev/null /usr/bin/wget');
+        expect((await run('get_url', { url, dest: '/var/lib/lbt/py.json', ...certs })).result).toMatchObject({ changed: true, status_code: 200 });
+        expect((await run('get_url', { url, dest: '/var/lib/lbt/none.json', ca_path: certs.ca_path })).result).toMatchObject({ failed: true });
+      } finally {
+        await lab().sh('node1', 'umount /usr/bin/wget; umount /usr/bin/curl');
+      }
+      expect(await sh('cat /var/lib/lbt/curl.json /var/lib/lbt/wget.json /var/lib/lbt/py.json; ls /var/lib/lbt')).toBe(`${'{"health":"true","cn":"lb-client"}'.repeat(3)}curl.json\npy.json\nwget.json\n`);
+    } finally {
+      await new Promise((done) => tls.close(done));
+      rmSync(pki, { recursive: true, force: true });
+    }
   });
 
   it("mount: a tmpfs in the host's own mount namespace and /etc (an overlay per host); present, mounted, remount on change, unmounted, absent", async () => {

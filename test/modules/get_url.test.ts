@@ -56,4 +56,10 @@ describe('get_url plan', () => {
     const s = downloadScript({ url: 'https://x/a', dest: '/a', headers: {}, timeout: 5, validateCerts: false, agent: 'a', useProxy: false });
     for (const w of [' -k ', '--no-check-certificate', '--noproxy', '--no-proxy', '--connect-timeout 5', '--timeout=5']) expect(s).toContain(w);
   });
+  it('client_cert / client_key / ca_path reach curl, wget and python3 as host paths', async () => {
+    const c = new FakeConnection().on('stat ', { stdout: absent });
+    const op = await planModule('get_url', { url: 'https://x/a', dest: '/a', client_cert: '/pki/c.pem', client_key: '/pki/c.key', ca_path: '/pki/ca.pem' }, c);
+    const cmd = cmds(op)[0] ?? '';
+    for (const w of ['--cert /pki/c.pem --key /pki/c.key --cacert /pki/ca.pem', '--certificate=/pki/c.pem', '--private-key=/pki/c.key', '--ca-certificate=/pki/ca.pem', "/pki/c.pem /pki/c.key /pki/ca.pem"]) expect(cmd).toContain(w);
+  });
 });

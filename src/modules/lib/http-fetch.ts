@@ -19,6 +19,11 @@ export interface HttpOptions {
   useProxy: boolean;
   /** Follow redirects (default true). */
   follow?: boolean;
+  /** TLS client authentication: a PEM certificate on the host, and its key when it is not in the same file. */
+  clientCert?: string;
+  clientKey?: string;
+  /** A PEM CA bundle on the host that the server's certificate is verified against. */
+  caPath?: string;
 }
 
 export interface DownloadSpec extends HttpOptions {
@@ -37,6 +42,9 @@ export function curlArgs(o: HttpOptions): string[] {
   if (!o.validateCerts) a.push('-k');
   if (!o.useProxy) a.push('--noproxy', '*');
   a.push('-A', o.agent);
+  if (o.clientCert !== undefined) a.push('--cert', o.clientCert);
+  if (o.clientKey !== undefined) a.push('--key', o.clientKey);
+  if (o.caPath !== undefined) a.push('--cacert', o.caPath);
   for (const [k, v] of Object.entries(o.headers)) a.push('-H', `${k}: ${v}`);
   return a;
 }
@@ -45,18 +53,24 @@ function wgetArgs(o: HttpOptions): string[] {
   const a = ['wget', '-q', '-S', `--timeout=${o.timeout}`, '--tries=1', `--user-agent=${o.agent}`];
   if (!o.validateCerts) a.push('--no-check-certificate');
   if (!o.useProxy) a.push('--no-proxy');
+  if (o.clientCert !== undefined) a.push(`--certificate=${o.clientCert}`);
+  if (o.clientKey !== undefined) a.push(`--private-key=${o.clientKey}`);
+  if (o.caPath !== undefined) a.push(`--ca-certificate=${o.caPath}`);
   for (const [k, v] of Object.entries(o.headers)) a.push(`--header=${k}: ${v}`);
   return a;
 }
 
-/** python3 fallback: argv = url out timeout validate proxy agent headers…; prints the status code. */
+/** python3 fallback: argv = url out timeout validate proxy agent cert key ca headers…; prints the status code. */
 const PY = [
   'import sys,ssl,urllib.request as u,urllib.error as e',
-  'url,out,t,v,p,ag=sys.argv[1:7]',
-  'h={k.strip():x.strip() for k,x in (s.split(":",1) for s in sys.argv[7:])}',
+  'url,out,t,v,p,ag,cc,ck,ca=sys.argv[1:10]',
+  'h={k.strip():x.strip() for k,x in (s.split(":",1) for s in sys.argv[10:])}',
   'h.setdefault("User-Agent",ag)',
   'hs=[u.ProxyHandler({})] if p=="0" else []',
-  'hs.append(u.HTTPSHandler(context=None if v=="1" else ssl._create_unverified_context()))',
+  'c=ssl.create_default_context(cafile=ca or None)',
+  'if v!="1":\n c.check_hostname=False;c.verify_mode=ssl.CERT_NONE',
+  'if cc: c.load_cert_chain(cc,ck or None)',
+  'hs.append(u.HTTPSHandler(context=c))',
   'o=u.build_opener(*hs)',
   'try:\n r=o.open(u.Request(url,headers=h),timeout=float(t))\nexcept e.HTTPError as x:\n print(x.code);sys.exit(22)',
   'f=open(out,"wb")',
@@ -66,7 +80,7 @@ const PY = [
 
 function pyArgs(o: HttpOptions): string {
   const hs = Object.entries(o.headers).map(([k, v]) => `${k}: ${v}`);
-  const rest = [o.timeout, o.validateCerts ? '1' : '0', o.useProxy ? '1' : '0', o.agent, ...hs];
+  const rest = [o.timeout, o.validateCerts ? '1' : '0', o.useProxy ? '1' : '0', o.agent, o.clientCert ?? '', o.clientKey ?? '', o.caPath ?? '', ...hs];
   return `python3 -c ${shellQuote(PY)} ${shellQuote(o.url)} "$t" ${shellJoin(rest)}`;
 }
 
