@@ -31,6 +31,7 @@ import './yum_repository.js';
 import './async_status.js';
 import './replace.js';
 import './hostname.js';
+import './timezone.js';
 import './sysctl.js';
 import './modprobe.js';
 import './apt.js';

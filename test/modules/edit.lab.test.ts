@@ -95,6 +95,28 @@ describeLab('file-editing and kernel modules on a lab host', { hosts: 1, etcd: 1
     await threeRuns(conn, 'hostname', { name: 'node1' }, { unchanged: async () => {} });
   });
 
+  it('timezone: /etc/localtime and /etc/timezone, hwclock in /etc/adjtime; the zone the date shows; idempotent; unknown zone fails', async () => {
+    const before = await sh('readlink /etc/localtime; cat /etc/timezone; test -e /etc/adjtime || echo no-adjtime');
+    expect(before).not.toContain('Europe/Berlin');
+    const r = await threeRuns(conn, 'community.general.timezone', { name: 'Europe/Berlin', hwclock: 'local' }, {
+      unchanged: async () => expect(await sh('readlink /etc/localtime; cat /etc/timezone; test -e /etc/adjtime || echo no-adjtime')).toBe(before),
+    });
+    expect(r.plan.diff?.[0]?.after).toBe('name = Europe/Berlin\nhwclock = local\n');
+    expect(r.second.result.diff).toEqual({ before: { name: 'Europe/Berlin', hwclock: 'local' }, after: { name: 'Europe/Berlin', hwclock: 'local' } });
+    expect(await sh('readlink /etc/localtime; cat /etc/timezone; sed -n 3p /etc/adjtime; date -d @0 +%Z')).toBe(
+      '/usr/share/zoneinfo/Europe/Berlin\nEurope/Berlin\nLOCAL\nCET\n',
+    );
+    // a host that keeps a copy instead of a symlink gets a copy
+    await sh('cp --remove-destination /usr/share/zoneinfo/Asia/Tokyo /etc/localtime');
+    await threeRuns(conn, 'timezone', { name: 'UTC', hwclock: 'UTC' }, { unchanged: async () => expect(await sh('date -d @0 +%Z')).toBe('JST\n') });
+    expect(await sh('test -L /etc/localtime || echo copy; cmp /etc/localtime /usr/share/zoneinfo/UTC && echo same; cat /etc/timezone; sed -n 3p /etc/adjtime')).toBe(
+      'copy\nsame\nUTC\nUTC\n',
+    );
+    const bad = await run('timezone', { name: 'Mars/Olympus' });
+    expect(bad.result).toMatchObject({ failed: true, msg: 'given timezone "Mars/Olympus" is not available' });
+    await sh(`ln -sfn ${before.split('\n')[0]} /etc/localtime`);
+  });
+
   it('sysctl: file line, sysctl_set applies now (the host has its own network namespace), absent removes', async () => {
     await sh("sysctl -w net.ipv4.ip_forward=0 >/dev/null; printf '# keep\\nnet.ipv4.ip_forward = 0\\nnet.ipv4.ip_forward=0\\n' > /etc/sysctl.d/90-lb.conf");
     const args = { name: 'net.ipv4.ip_forward', value: '1', sysctl_file: '/etc/sysctl.d/90-lb.conf', sysctl_set: true };
