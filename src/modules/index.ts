@@ -32,6 +32,7 @@ import './async_status.js';
 import './replace.js';
 import './hostname.js';
 import './timezone.js';
+import './archive.js';
 import './sysctl.js';
 import './modprobe.js';
 import './apt.js';
