@@ -155,35 +155,35 @@ describeLab('cluster-playbook modules on a lab host', { hosts: 1, etcd: 0, maste
     }
   });
 
-  it('archive: two directories into a tar.gz relative to their common parent, exclusions, a touched file rebuilds it; one file compressed; zip; remove', async () => {
-    await sh('rm -rf /srv/ca && mkdir -p /srv/ca/secrets /srv/ca/config /srv/ca/config/tmp && echo k > /srv/ca/secrets/key && echo c > /srv/ca/config/ca.json && echo x > /srv/ca/config/tmp/junk && echo s > /srv/ca/config/a.swp');
+  it('archive: two directories into a tar.gz relative to their common parent (in /var, the host overlay), exclusions, a touched file rebuilds it; one file compressed; zip; remove', async () => {
+    await sh('rm -rf /var/lb/ca && mkdir -p /var/lb/ca/secrets /var/lb/ca/config /var/lb/ca/config/tmp && echo k > /var/lb/ca/secrets/key && echo c > /var/lb/ca/config/ca.json && echo x > /var/lb/ca/config/tmp/junk && echo s > /var/lb/ca/config/a.swp');
     const args = {
-      path: ['/srv/ca/secrets', '/srv/ca/conf*'],
-      dest: '/srv/ca-backup.tar.gz',
-      exclude_path: ['/srv/ca/config/tmp'],
+      path: ['/var/lb/ca/secrets', '/var/lb/ca/conf*'],
+      dest: '/var/lb/ca-backup.tar.gz',
+      exclude_path: ['/var/lb/ca/config/tmp'],
       exclusion_patterns: ['*.swp'],
       mode: '0600',
     };
-    const r = await threeRuns(conn, 'community.general.archive', args, { unchanged: async () => expect(await sh('test -e /srv/ca-backup.tar.gz || echo none')).toBe('none\n') });
-    expect(r.first).toMatchObject({ state: 'archive', arcroot: '/srv/ca/', archived: ['/srv/ca/secrets/key', '/srv/ca/config/ca.json'], missing: [] });
-    expect(await sh('tar -tzf /srv/ca-backup.tar.gz | sort; stat -c %a /srv/ca-backup.tar.gz')).toBe('config/\nconfig/ca.json\nsecrets/\nsecrets/key\n600\n');
-    await sh('sleep 1; echo k2 > /srv/ca/secrets/key');
+    const r = await threeRuns(conn, 'community.general.archive', args, { unchanged: async () => expect(await sh('test -e /var/lb/ca-backup.tar.gz || echo none')).toBe('none\n') });
+    expect(r.first).toMatchObject({ state: 'archive', arcroot: '/var/lb/ca/', archived: ['/var/lb/ca/secrets/key', '/var/lb/ca/config/ca.json'], missing: [] });
+    expect(await sh('tar -tzf /var/lb/ca-backup.tar.gz | sort; stat -c %a /var/lb/ca-backup.tar.gz')).toBe('config/\nconfig/ca.json\nsecrets/\nsecrets/key\n600\n');
+    await sh('sleep 1; echo k2 > /var/lb/ca/secrets/key');
     const again = await runModule('archive', args, conn);
     expect(again.result.changed).toBe(true);
-    expect(await sh('tar -xzOf /srv/ca-backup.tar.gz secrets/key')).toBe('k2\n');
+    expect(await sh('tar -xzOf /var/lb/ca-backup.tar.gz secrets/key')).toBe('k2\n');
     // one file, no dest: compressed beside itself (bz2); the source stays
-    await threeRuns(conn, 'archive', { path: '/srv/ca/config/ca.json', format: 'bz2' }, { unchanged: async () => {} });
-    expect(await sh('bzip2 -dc /srv/ca/config/ca.json.bz2; test -e /srv/ca/config/ca.json && echo kept')).toBe('c\nkept\n');
+    await threeRuns(conn, 'archive', { path: '/var/lb/ca/config/ca.json', format: 'bz2' }, { unchanged: async () => {} });
+    expect(await sh('bzip2 -dc /var/lb/ca/config/ca.json.bz2; test -e /var/lb/ca/config/ca.json && echo kept')).toBe('c\nkept\n');
     // a directory without dest is refused before anything runs; a path that matches nothing fails
-    await expect(runModule('archive', { path: '/srv/ca/secrets' }, conn)).rejects.toThrow(/dest is required/);
-    expect((await runModule('archive', { path: '/srv/none*', dest: '/srv/n.tgz' }, conn)).result).toMatchObject({ failed: true, msg: 'Error, no source paths were found' });
+    await expect(runModule('archive', { path: '/var/lb/ca/secrets' }, conn)).rejects.toThrow(/dest is required/);
+    expect((await runModule('archive', { path: '/var/lb/none*', dest: '/var/lb/n.tgz' }, conn)).result).toMatchObject({ failed: true, msg: 'Error, no source paths were found' });
     // zip, then remove: the archived files go only after the archive is in place
-    const z = await threeRuns(conn, 'archive', { path: ['/srv/ca/secrets', '/srv/ca/missing'], dest: '/srv/secrets.zip', format: 'zip' }, { unchanged: async () => {} });
-    expect(z.first).toMatchObject({ state: 'incomplete', missing: ['/srv/ca/missing'] });
-    expect(await sh('unzip -Z1 /srv/secrets.zip | sort')).toBe('secrets/\nsecrets/key\n');
-    const rm = await runModule('archive', { path: '/srv/ca/secrets', dest: '/srv/secrets.tar', format: 'tar', remove: true }, conn);
+    const z = await threeRuns(conn, 'archive', { path: ['/var/lb/ca/secrets', '/var/lb/ca/missing'], dest: '/var/lb/secrets.zip', format: 'zip' }, { unchanged: async () => {} });
+    expect(z.first).toMatchObject({ state: 'incomplete', missing: ['/var/lb/ca/missing'] });
+    expect(await sh('unzip -Z1 /var/lb/secrets.zip | sort')).toBe('secrets/\nsecrets/key\n');
+    const rm = await runModule('archive', { path: '/var/lb/ca/secrets', dest: '/var/lb/secrets.tar', format: 'tar', remove: true }, conn);
     expect(rm.result.changed).toBe(true);
-    expect(await sh('tar -tf /srv/secrets.tar | sort; test -e /srv/ca/secrets || echo removed')).toBe('secrets/\nsecrets/key\nremoved\n');
+    expect(await sh('tar -tf /var/lb/secrets.tar | sort; test -e /var/lb/ca/secrets || echo removed')).toBe('secrets/\nsecrets/key\nremoved\n');
   });
 
   it('uri: GET json, POST a json body (status_code 201), return_content, a status outside status_code fails, creates skips', async () => {
