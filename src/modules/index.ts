@@ -33,6 +33,7 @@ import './replace.js';
 import './hostname.js';
 import './timezone.js';
 import './archive.js';
+import './pip.js';
 import './sysctl.js';
 import './modprobe.js';
 import './apt.js';

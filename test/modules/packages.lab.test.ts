@@ -120,4 +120,40 @@ describeLab('apt and package on a lab host (a local repository)', { hosts: 1, et
     await threeRuns(conn, 'apt', { autoclean: true }, { unchanged: async () => expect(await sh('ls /var/cache/apt/archives/ | grep -c lbtest')).toBe('1\n') });
     expect(await sh('ls /var/cache/apt/archives/ | grep -c lbtest || true')).toBe('0\n');
   });
+
+  it('pip: a virtualenv made first, a pinned version, latest from a local index, a satisfied specifier, requirements, absent; each idempotent', async () => {
+    // two versions of a wheel built on the host (lab hosts have no route out: the index is a directory)
+    await sh(String.raw`rm -rf /var/lb-pip && mkdir -p /var/lb-pip/wheels && cd /var/lb-pip/wheels && python3 - <<'PY'
+import base64, hashlib, zipfile
+for v in ("1.0", "2.0"):
+    files = {"lbdemo/__init__.py": f"VERSION = '{v}'\n", f"lbdemo-{v}.dist-info/METADATA": f"Metadata-Version: 2.1\nName: lbdemo\nVersion: {v}\n",
+             f"lbdemo-{v}.dist-info/WHEEL": "Wheel-Version: 1.0\nGenerator: lifeboat-test\nRoot-Is-Purelib: true\nTag: py3-none-any\n"}
+    record = "".join(f"{n},sha256={base64.urlsafe_b64encode(hashlib.sha256(c.encode()).digest()).rstrip(b'=').decode()},{len(c)}\n" for n, c in files.items())
+    with zipfile.ZipFile(f"lbdemo-{v}-py3-none-any.whl", "w") as z:
+        for n, c in files.items(): z.writestr(n, c)
+        z.writestr(f"lbdemo-{v}.dist-info/RECORD", record + f"lbdemo-{v}.dist-info/RECORD,,\n")
+PY`);
+    const base = { virtualenv: '/var/lb-pip/venv', virtualenv_command: 'python3 -m venv', extra_args: '--no-index --find-links /var/lb-pip/wheels' };
+    const version = () => sh("/var/lb-pip/venv/bin/python -c 'import lbdemo; print(lbdemo.VERSION)'");
+    await threeRuns(conn, 'ansible.builtin.pip', { ...base, name: 'lbdemo', version: '1.0' }, {
+      unchanged: async () => expect(await sh('test -e /var/lb-pip/venv || echo none')).toBe('none\n'),
+    });
+    expect(await version()).toBe('1.0\n');
+    const latest = await run('pip', { ...base, name: ['lbdemo'], state: 'latest' });
+    expect(latest.result).toMatchObject({ changed: true, state: 'latest' });
+    expect(await version()).toBe('2.0\n');
+    expect((await run('pip', { ...base, name: ['lbdemo'], state: 'latest' })).result.changed).toBe(false);
+    const satisfied = await run('pip', { ...base, name: 'lbdemo>=1.5,<3' }, { check: true });
+    expect(satisfied.op.steps).toEqual([]);
+    await sh('echo "lbdemo==1.0" > /var/lb-pip/req.txt');
+    expect((await run('pip', { ...base, requirements: '/var/lb-pip/req.txt' })).result.changed).toBe(true);
+    expect(await version()).toBe('1.0\n');
+    expect((await run('pip', { ...base, requirements: '/var/lb-pip/req.txt' })).result.changed).toBe(false);
+    // extra_args go to uninstall too (as in Ansible): pip uninstall has no --no-index
+    await threeRuns(conn, 'pip', { virtualenv: base.virtualenv, name: 'LBDemo', state: 'absent' }, { unchanged: async () => expect(await version()).toBe('1.0\n') });
+    expect(await sh("/var/lb-pip/venv/bin/python -c 'import lbdemo' 2>&1 || true")).toContain('ModuleNotFoundError');
+    const missing = await run('pip', { ...base, name: 'no-such-package-lb' });
+    expect(missing.result).toMatchObject({ failed: true, changed: false });
+    expect(String(missing.result.msg)).toContain('No matching distribution found for no-such-package-lb');
+  });
 });
