@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { shellQuote } from '../connection/quote.js';
 import { globToRegExp } from '../inventory/pattern.js';
-import { argError, failedOp, probe } from './common.js';
+import { argError, asList, failedOp, listSchema, probe } from './common.js';
 import { modeArg } from './copy.js';
 import { formatMode, targetMode } from './mode.js';
 import { registerModule } from './registry.js';
@@ -36,7 +36,7 @@ export interface ArchiveArgs {
   group?: string;
 }
 
-const list = { anyOf: [{ type: 'array', items: { type: 'string', minLength: 1 } }, { type: 'string', minLength: 1 }] };
+const list = listSchema;
 
 export const archiveSchema = {
   type: 'object',
@@ -55,8 +55,6 @@ export const archiveSchema = {
     group: { type: 'string' },
   },
 };
-
-const asList = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 /** A glob as a shell word: the metacharacters bare, everything else quoted. */
 export function globWord(glob: string): string {

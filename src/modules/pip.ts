@@ -1,5 +1,5 @@
 import { shellQuote } from '../connection/quote.js';
-import { argError, probe } from './common.js';
+import { argError, asList, failedOp, listSchema, probe } from './common.js';
 import { registerModule } from './registry.js';
 import type { ModuleDef, ModuleResult, Operation, Step, StepOutcome } from './types.js';
 
@@ -29,13 +29,11 @@ export interface PipArgs {
   break_system_packages?: boolean;
 }
 
-const strOrList = { anyOf: [{ type: 'array', items: { type: 'string', minLength: 1 } }, { type: 'string', minLength: 1 }] };
-
 export const pipSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    name: strOrList,
+    name: listSchema,
     version: { type: 'string', minLength: 1 },
     requirements: { type: 'string', minLength: 1 },
     virtualenv: { type: 'string', minLength: 1 },
@@ -154,7 +152,7 @@ export const pipModule: ModuleDef<PipArgs> = {
   async plan(ctx): Promise<Operation> {
     const a = ctx.args;
     const state = a.state ?? 'present';
-    const names = recoverNames(a.name === undefined ? [] : Array.isArray(a.name) ? a.name : a.name.split(','));
+    const names = recoverNames(asList(a.name));
     if (!names.length && !a.requirements) throw argError('pip', ctx, 'one of the following is required: name, requirements');
     if (names.length && a.requirements) throw argError('pip', ctx, 'parameters are mutually exclusive: name|requirements');
     if (a.virtualenv && a.executable) throw argError('pip', ctx, 'parameters are mutually exclusive: executable|virtualenv');
@@ -173,7 +171,7 @@ export const pipModule: ModuleDef<PipArgs> = {
     const head = (await probe(ctx, found.join('; '))).stdout.split('\n');
     const has = (k: string) => head.includes(`${k}=yes`);
     const pip = venvPip ?? head.find((l) => l.startsWith('pip='))?.slice(4);
-    if (!pip) return fail('pip is not installed on the host: install python3-pip, or give executable / virtualenv');
+    if (!pip) return failedOp('pip is not installed on the host: install python3-pip, or give executable / virtualenv');
 
     const steps: Step[] = [];
     const venvMissing = venv !== undefined && !has('venv');
@@ -236,10 +234,6 @@ export const pipModule: ModuleDef<PipArgs> = {
     };
   },
 };
-
-function fail(msg: string): Operation {
-  return { changed: false, steps: [], result: { changed: false, failed: true, msg } };
-}
 
 function finish(base: Partial<ModuleResult>, outcomes: StepOutcome[]): ModuleResult {
   const last = outcomes[outcomes.length - 1];
