@@ -32,6 +32,7 @@ import './async_status.js';
 import './replace.js';
 import './hostname.js';
 import './timezone.js';
+import './reboot.js';
 import './archive.js';
 import './pip.js';
 import './sysctl.js';
