@@ -18,6 +18,7 @@ import { applyResultConditions, planOutcome } from './result.js';
 import { isLocal, localConnection, renderEnv, withRemoteUser } from './item-target.js';
 import { type TaskTimer, numberKeyword, taskTimer, timedOutResult } from './task-timer.js';
 import { asyncOf, asyncTimedOut, backgroundOp } from './async-task.js';
+import { offlineIntent } from './offline-intent.js';
 
 /** One run of a task's module on one host for one loop item (or the only run, without a loop). */
 export interface ItemInput {
@@ -69,6 +70,8 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
   let asyncS = 0;
   const timedOut = (partial?: ModuleResult): ModuleResult => (asyncS ? asyncTimedOut(asyncS, partial) : timedOutResult(timeoutS, task.module, partial));
   let timer: TaskTimer | undefined;
+  // the module's arguments, rendered and checked: what an offline plan shows of a module it could not run
+  let checkedArgs: Record<string, unknown> | undefined;
   const arm = (): { signal?: AbortSignal } => {
     timer?.done();
     timer = taskTimer(timeoutS, run.opts.signal);
@@ -93,6 +96,7 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
     const rendered = renderValue(task.args, vars, { ...where, field: 'arguments' });
     const args = variableParams(inp.def, dropOmitted(rendered, omit) as Record<string, unknown>, where);
     checkArgs(inp.def, args, where);
+    checkedArgs = args;
     timeoutS = numberKeyword(frame.timeout, 0, vars, where, 'timeout');
     const asyncSpec = asyncOf(task, vars, where);
     if (asyncSpec && asyncSpec.poll > 0) {
@@ -221,12 +225,14 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
     const out = { ...base(), ...(delegatedTo ? { delegatedTo } : {}) };
     if (timer?.fired()) return { ...out, status: 'failed', result: timedOut() };
     if (e instanceof OfflineError) {
+      const intent = checkedArgs && offlineIntent(task.module, checkedArgs, run.secrets, frame.noLog === true);
       return {
         ...out,
         status: 'unknown',
         known: false,
         reason: { kind: 'offline' },
         result: { changed: false },
+        ...(intent ? { notes: intent.notes, destructive: intent.destructive } : {}),
       };
     }
     if (e instanceof UnknownValueError && run.opts.check) {

@@ -184,6 +184,32 @@ describe('plan mode (check: true)', () => {
     ]);
   });
 
+  it('offline: a module that needs its host shows its call with the arguments rendered, and a may-delete mark', async () => {
+    const pool = new FakePool();
+    const { ev } = await runYaml(`
+- hosts: h1
+  gather_facts: false
+  vars: { data: /var/lib/etcd, pw: s3cret-pw }
+  tasks:
+    - service: name={{ item }} state=stopped
+      with_items: [kube-apiserver]
+    - file: name={{ data }}/member state=absent
+    - copy: { content: "{{ 'snap' }}", dest: /etcd backup/snapshot.db }
+    - service: { name: etcd, state: started }
+      no_log: true
+`, { pool, check: true, offline: true });
+    expect(pool.opened).toEqual([]);
+    const plans = ev.of('host_plan');
+    expect(plans.map((p) => [p.status, p.notes])).toEqual([
+      ['unknown', ['service: name=kube-apiserver state=stopped']],
+      ['unknown', ['file: name=/var/lib/etcd/member state=absent']],
+      ['unknown', ['copy: content=snap dest="/etcd backup/snapshot.db"']],
+      ['unknown', ['service: the output has been hidden due to no_log: true']],
+    ]);
+    expect(plans[1]?.destructive).toEqual(['may delete /var/lib/etcd/member and everything under it (offline: whether it exists is not looked at)']);
+    expect(plans.map((p) => p.destructive.length)).toEqual([0, 1, 0, 0]);
+  });
+
   it('offline: a module that catches the refused connection (e.g. as an unreachable member) is still unknown', async () => {
     const pool = new FakePool();
     const { ev } = await runYaml(`
