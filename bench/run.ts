@@ -6,12 +6,14 @@
  *   engine   bench/engine-run.ts  20 × /bin/true on 10 hosts: Lifeboat vs raw ssh2, ControlMaster, Ansible
  *   scale    bench/scale.ts       100 hosts × 20 tasks vs 10 hosts: wall, controller CPU and peak RSS
  *   copy     bench/copy.ts        a 1 GiB snapshot to 3 hosts, sha256 while streaming, vs `ssh … cat >`
+ *   drill    bench/drill.ts       backup + restore of a 3-member TLS etcd lab: Lifeboat vs Ansible vs by hand
  */
 const BENCHES: Record<string, () => Promise<{ run: (args: string[]) => Promise<void> }>> = {
   startup: () => import('./startup.js'),
   engine: () => import('./engine-run.js'),
   scale: () => import('./scale.js'),
   copy: () => import('./copy.js'),
+  drill: () => import('./drill.js'),
 };
 
 const argv = process.argv.slice(2);
