@@ -13,7 +13,7 @@
  * member answers, one leader that is a member, one cluster ID, the lab's 3 member names, every seeded key back
  * with its value, the apiserver stand-ins running. A run that fails that check is reported as failed, never
  * as a time. Wall time = backup + restore. Needs `npm run build` (the CLI) and root (the lab).
- *   npm run bench -- drill [--repeat 3] [--seed 2000] [--no-ansible]
+ *   npm run bench -- drill [--repeat 3] [--seed 2000] [--no-ansible] [--verbose (the floor's steps)]
  */
 import { spawn } from 'node:child_process';
 import { createReadStream, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -157,7 +157,14 @@ const ETCDCTL = 'set -a; . /etc/etcd/etcdctl.env; set +a; etcdctl';
 const FLOOR_SNAPSHOT = '/var/tmp/lifeboat-drill-floor.db';
 
 /** etcd's own work, by hand: one command per host per step over connections opened before the clock starts. */
-async function floorDrill(lab: Lab, conns: Map<string, SshConnection>, dir: string, run: number): Promise<RunTimes> {
+async function floorDrill(lab: Lab, conns: Map<string, SshConnection>, dir: string, run: number, verbose: boolean): Promise<RunTimes> {
+  let tMark = performance.now();
+  const marks: string[] = [];
+  const mark = (what: string) => {
+    const now = performance.now();
+    marks.push(`${what} ${Math.round(now - tMark)} ms`);
+    tMark = now;
+  };
   const etcdHosts = lab.hosts.filter((h) => h.etcd);
   const masters = lab.hosts.filter((h) => h.master);
   const c = (name: string) => conns.get(name) as SshConnection;
@@ -184,6 +191,7 @@ async function floorDrill(lab: Lab, conns: Map<string, SshConnection>, dir: stri
       endpointStatus(lab),
       ...etcdHosts.map((h) => ok(h.name, `cat > ${FLOOR_SNAPSHOT} && echo '${sum}  ${FLOOR_SNAPSHOT}' | sha256sum -c --quiet`, { stdin: createReadStream(local) })),
     ]);
+    mark('copy + sha256, leader');
     const leaderId = String(st.statuses[0]?.Status.leader);
     const leaderUrl = st.statuses.find((s) => String(s.Status.header.member_id) === leaderId)?.Endpoint;
     const leader = etcdHosts.find((h) => h.clientUrl === leaderUrl)?.name;
@@ -194,7 +202,9 @@ async function floorDrill(lab: Lab, conns: Map<string, SshConnection>, dir: stri
         return steps.length ? ok(h.name, steps.join(' && ')) : undefined;
       }),
     );
+    mark('control plane + followers stopped');
     if (leader) await ok(leader, 'service etcd stop >/dev/null');
+    mark('leader stopped');
     await Promise.all(
       etcdHosts.map((h) =>
         ok(
@@ -211,6 +221,7 @@ async function floorDrill(lab: Lab, conns: Map<string, SshConnection>, dir: stri
         ),
       ),
     );
+    mark('restored + started');
     // every member answering, one leader among them
     for (let i = 0; ; i++) {
       const s = await endpointStatus(lab);
@@ -219,8 +230,11 @@ async function floorDrill(lab: Lab, conns: Map<string, SshConnection>, dir: stri
       if (i > 600) throw new Error(`floor: no leader after the restore: ${s.out.slice(-400)}`);
       await new Promise((r) => setTimeout(r, 20));
     }
+    mark('one leader');
     await Promise.all(masters.map((h) => ok(h.name, startCp)));
+    mark('control plane started');
   });
+  if (verbose) console.log(`    floor restore: ${marks.join(', ')}`);
   return { backupMs, restoreMs };
 }
 
@@ -229,7 +243,7 @@ const fmt = (ms: number) => `${(ms / 1000).toFixed(2).padStart(6)} s`;
 export async function run(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { repeat: { type: 'string', default: '3' }, seed: { type: 'string', default: '2000' }, 'no-ansible': { type: 'boolean', default: false } },
+    options: { repeat: { type: 'string', default: '3' }, seed: { type: 'string', default: '2000' }, 'no-ansible': { type: 'boolean', default: false }, verbose: { type: 'boolean', default: false } },
   });
   const support = labSupport();
   if (!support.ok) {
@@ -255,7 +269,7 @@ export async function run(args: string[]): Promise<void> {
     const pre = await verify(lab);
     if (pre.length) throw new Error(`the lab is not sound before the drill: ${pre.join('; ')}`);
     const contenders: [Who, (r: number) => Promise<RunTimes>][] = [
-      ['floor', (r) => floorDrill(lab, conns, dirs.floor, r)],
+      ['floor', (r) => floorDrill(lab, conns, dirs.floor, r, values.verbose === true)],
       ['lifeboat', () => lifeboatDrill(lab, dirs.lifeboat)],
       ...(ansible ? ([['ansible', () => ansibleDrill(lab, dirs.ansible)]] as [Who, (r: number) => Promise<RunTimes>][]) : []),
     ];

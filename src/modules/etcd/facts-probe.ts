@@ -33,6 +33,7 @@ export function probeScript(pidFiles: string[], configFiles: string[], binDirs: 
 emit() { printf '@@LB %s %s\\n' "$1" "$2"; printf '%s' "$3" | base64 -w0; printf '\\n'; }
 self=$(readlink /proc/$$/ns/net)
 selfmnt=$(readlink /proc/$$/ns/mnt)
+exev=; exep=
 cands=""
 for f in ${shellJoin(pidFiles)}; do
   [ -r "$f" ] || continue
@@ -47,13 +48,18 @@ for c in $cands; do
   mnt=other; [ "$(readlink /proc/$p/ns/mnt 2>/dev/null)" = "$selfmnt" ] && mnt=same
   emit proc "$c:$mnt" "$(tr '\\0' '\\n' < /proc/$p/cmdline)"
   emit environ "$p" "$(tr '\\0' '\\n' < /proc/$p/environ 2>/dev/null | grep '^ETCD_')"
-  emit exeversion "$p" "$(/proc/$p/exe --version 2>/dev/null | head -1)"
+  exev=$(/proc/$p/exe --version 2>/dev/null | head -1); exep=/proc/$p/exe
+  emit exeversion "$p" "$exev"
 done
 [ -d /run/systemd/system ] && emit init systemd ""
 for f in ${shellJoin(configFiles)}; do [ -r "$f" ] && emit file "$f" "$(cat "$f")"; done
 for t in etcd etcdctl etcdutl; do
   p=$(command -v "$t" 2>/dev/null) || continue
-  case $t in etcd) v=$("$p" --version 2>/dev/null | head -1);; *) v=$(ETCDCTL_API=3 "$p" version 2>/dev/null | head -1);; esac
+  # the etcd on PATH is often the running one's binary: its version is already known (one Go start less)
+  case $t in
+    etcd) if [ -n "$exev" ] && [ "$p" -ef "$exep" ]; then v=$exev; else v=$("$p" --version 2>/dev/null | head -1); fi;;
+    *) v=$(ETCDCTL_API=3 "$p" version 2>/dev/null | head -1);;
+  esac
   emit tool "$t" "$p
 $v"
 done

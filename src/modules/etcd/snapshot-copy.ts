@@ -3,7 +3,7 @@ import { probe } from '../common.js';
 import { shellJoin, shellQuote } from '../../connection/quote.js';
 import { LifeboatError } from '../../errors.js';
 import type { ModuleDef, ModuleResult, Step } from '../types.js';
-import { withStagedTools } from './cluster.js';
+import { factsOf, hostVarsOf, withStagedTools } from './cluster.js';
 import { gatherFacts } from './facts.js';
 import { resolveLocal } from './local-snapshot.js';
 import { keyRefOf } from './snapshot-codec.js';
@@ -46,7 +46,10 @@ export const etcdSnapshotCopyModule: ModuleDef<EtcdSnapshotCopyArgs> = {
     const remote = `${dir}/${snap.plainName}`;
     const have = await probe(ctx, `sha256sum ${shellQuote(remote)} 2>/dev/null | cut -d' ' -f1`);
     const already = have.stdout.trim() === digest.sha256;
-    const facts = withStagedTools(await gatherFacts(ctx), ctx.vars);
+    // only the node's etcdctl/etcdutl is needed here: the facts this run discovered say where it is (a probe
+    // of the node only without them); the check script below fails, naming it, if the tool is not there
+    const known = factsOf(hostVarsOf(ctx.vars, ctx.host, ctx.host));
+    const facts = known?.etcdctl || known?.etcdutl ? known : withStagedTools(await gatherFacts(ctx), ctx.vars);
     const tool = requireOfflineTool(facts, ctx.host);
     const steps: Step[] = [];
     if (!already) {

@@ -14,6 +14,15 @@ export interface EtcdVerifyArgs extends ClusterArgs {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
+ * Between two looks while the cluster settles: short at first (a restored 3-member cluster elects its leader
+ * within a second or so of starting, and a look that catches the election a moment too early should not cost
+ * a whole second), then up to 1 s. Each look is one read-only etcdctl script per member.
+ */
+export function settleDelayMs(attempt: number): number {
+  return Math.min(1000, 200 * 2 ** Math.floor(attempt / 3));
+}
+
+/**
  * Proves a restored cluster: endpoint health on every member, exactly one leader seen by all, one cluster ID,
  * N distinct member IDs (none 8e9e05c52164694d), names and peer URLs as planned, revision ≥ the snapshot's,
  * no alarms. Fails with what every member said. Read-only (no steps); in check mode it only says what it will check.
@@ -35,11 +44,11 @@ export const etcdVerifyModule: ModuleDef<EtcdVerifyArgs> = {
     const deadline = Date.now() + (ctx.args.timeout_s ?? 60) * 1000;
     let verdict: Verdict;
     let views: MemberView[];
-    for (;;) {
+    for (let attempt = 0; ; attempt++) {
       views = await observeMembers(plan.members, (h) => ctx.connect(h), etcdctlOf, ctx);
       verdict = judgeCluster(views, plan, ctx.args.min_revision);
       if (verdict.ok || Date.now() >= deadline || ctx.signal?.aborted) break;
-      await sleep(1000);
+      await sleep(Math.min(settleDelayMs(attempt), Math.max(0, deadline - Date.now())));
     }
     const result = {
       changed: false,
