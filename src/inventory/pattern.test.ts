@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LifeboatError } from '../errors.js';
+import { globToRegExp } from '../glob.js';
 import { loadInventory, orderHosts, resolvePattern } from './index.js';
-import { globToRegExp, splitPattern } from './pattern.js';
+import { splitPattern } from './pattern.js';
 
 const FIX = resolve(import.meta.dirname, '../../test/fixtures/inventory');
 // order: bastion etcd1 etcd2 etcd3 master01 master02 node01 node02 node03 prom

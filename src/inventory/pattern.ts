@@ -14,6 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { LifeboatError, nearest, type SourceRef } from '../errors.js';
+import { globToRegExp } from '../glob.js';
 import type { Inventory } from './types.js';
 import { hostsOfGroup, isImplicitLocalhost } from './vars.js';
 
@@ -88,28 +89,6 @@ export function splitPattern(pattern: string, isHost: (name: string) => boolean 
     i += taken - 1;
   }
   return parts.map((s) => s.trim()).filter(Boolean);
-}
-
-/** fnmatch (Python) → a RegExp matching the whole name. */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i] as string;
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      const close = glob.indexOf(']', i + 2);
-      if (close < 0) re += '\\[';
-      else {
-        let body = glob.slice(i + 1, close);
-        const neg = body.startsWith('!');
-        if (neg) body = body.slice(1);
-        re += `[${neg ? '^' : ''}${body.replace(/\\/g, '\\\\').replace(/^\^/, '\\^')}]`;
-        i = close;
-      }
-    } else re += c.replace(/[\\^$.|+(){}[\]]/g, '\\$&');
-  }
-  return new RegExp(`^(?:${re})$`, 's');
 }
 
 class Resolver {

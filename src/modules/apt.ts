@@ -1,4 +1,5 @@
 import { shellJoin, shellQuote } from '../connection/quote.js';
+import { fnmatch } from '../glob.js';
 import { aptChanged, planSystemWork, UPGRADE_VALUES, upgradeMode } from './apt-upgrade.js';
 import { argError, probe } from './common.js';
 
@@ -78,15 +79,10 @@ export function packageList(v: unknown): string[] {
   return list.map((s) => s.trim()).filter(Boolean);
 }
 
-/** `pkg=1.2*` → name and version pattern (fnmatch: `*` and `?`). */
+/** `pkg=1.2*` → name and version pattern (fnmatch: `*`, `?`, `[seq]`). */
 function splitVersion(spec: string): { name: string; version?: string } {
   const i = spec.indexOf('=');
   return i < 0 ? { name: spec } : { name: spec.slice(0, i), version: spec.slice(i + 1) };
-}
-
-function fnmatch(pattern: string, s: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-  return re.test(s);
 }
 
 interface PkgFacts {
@@ -163,7 +159,7 @@ export async function planApt(ctx: ModuleContext<unknown>, a: AptArgs, module = 
     const want = parsed.filter((p) => {
       const have = f.installed.get(p.name);
       if (have === undefined) return !a.only_upgrade;
-      if (p.version !== undefined) return !fnmatch(p.version, have);
+      if (p.version !== undefined) return !fnmatch(have, p.version);
       if (state === 'latest') {
         const c = f.candidate.get(p.name);
         return c !== undefined && c !== '(none)' && c !== have;

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { shellQuote } from '../connection/quote.js';
-import { globToRegExp } from '../inventory/pattern.js';
+import { globToRegExp } from '../glob.js';
 import { argError, asList, failedOp, listSchema, probe } from './common.js';
 import { modeArg } from './copy.js';
 import { formatMode, targetMode } from './mode.js';

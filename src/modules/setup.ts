@@ -1,3 +1,4 @@
+import { globToRegExp } from '../glob.js';
 import { failedOp, parseKeyValues } from './common.js';
 import { registerModule } from './registry.js';
 import type { ModuleDef, Operation } from './types.js';
@@ -102,15 +103,6 @@ const DISTRO: Record<string, [string, string]> = {
   gentoo: ['Gentoo', 'Gentoo'],
 };
 
-function globToRegex(g: string): RegExp {
-  return new RegExp(
-    `^${g
-      .replace(/[.+^${}()|\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-  );
-}
-
 /** Ansible's ansible_date_time from the host's `date '+%s %z %Z'` (local fields in the host's time zone). */
 export function dateTime(now: string): Record<string, string> {
   const [epoch = '0', offset = '+0000', tz = 'UTC'] = now.trim().split(/\s+/);
@@ -211,7 +203,7 @@ export const setupModule: ModuleDef<SetupArgs> = {
     let facts = parseFacts(r.stdout);
     const filter = ctx.args.filter;
     if (filter !== undefined && filter !== '' && !(Array.isArray(filter) && filter.length === 0)) {
-      const globs = (Array.isArray(filter) ? filter : [filter]).map(globToRegex);
+      const globs = (Array.isArray(filter) ? filter : [filter]).map(globToRegExp);
       facts = Object.fromEntries(Object.entries(facts).filter(([k]) => globs.some((g) => g.test(k))));
     }
     return { changed: false, steps: [], result: { changed: false, ansible_facts: facts } };
