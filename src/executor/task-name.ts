@@ -1,3 +1,4 @@
+import { globToRegExp } from '../glob.js';
 import type { ActionTask, IncludeTask } from '../playbook/types.js';
 import { renderValue } from '../vars/index.js';
 import type { PlayCtx } from './context.js';
@@ -24,11 +25,6 @@ export function taskLabel(pc: PlayCtx, task: ActionTask | IncludeTask, host: str
 export function startMatches(task: ActionTask, pattern: string): boolean {
   if (!task.name) return false;
   const names = [task.name, ...(task.role ? [`${task.role.name} : ${task.name}`] : [])];
-  const re = globRe(pattern);
+  const re = globToRegExp(pattern);
   return names.some((n) => n === pattern || re.test(n));
-}
-
-function globRe(glob: string): RegExp {
-  const src = glob.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${src}$`);
 }

@@ -1,4 +1,5 @@
 import { shellQuote } from '../connection/quote.js';
+import { globToRegExp } from '../glob.js';
 import { argError, probe } from './common.js';
 import { pyRegex } from './lineinfile-edit.js';
 import { registerModule } from './registry.js';
@@ -70,24 +71,6 @@ function strList(v: unknown): string[] {
   return (Array.isArray(v) ? v.map(String) : String(v).split(',')).map((s) => s.trim()).filter(Boolean);
 }
 
-function glob(p: string): RegExp {
-  let re = '';
-  for (let i = 0; i < p.length; i++) {
-    const c = p[i] as string;
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      const j = p.indexOf(']', i + 1);
-      if (j < 0) re += '\\[';
-      else {
-        re += `[${p.slice(i + 1, j).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
-        i = j;
-      }
-    } else re += c.replace(/[.+^${}()|\\/]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
-
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800, b: 1, k: 1024, g: 1024 ** 3, t: 1024 ** 4 };
 
 function amount(text: string, kind: 'age' | 'size'): number {
@@ -110,7 +93,7 @@ export const findModule: ModuleDef<FindArgs> = {
     let match: RegExp[];
     let skip: RegExp[];
     try {
-      const mk = (p: string) => (a.use_regex ? new RegExp(`^(?:${pyRegex(p).source})`) : glob(p));
+      const mk = (p: string) => (a.use_regex ? new RegExp(`^(?:${pyRegex(p).source})`) : globToRegExp(p));
       match = pats.map(mk);
       skip = excl.map(mk);
       if (a.contains !== undefined) pyRegex(a.contains);
