@@ -1,5 +1,7 @@
 import type { SourceRef } from '../errors.js';
 import type { Vars } from '../inventory/types.js';
+import type { ModuleResult } from '../modules/types.js';
+import { type PlanReason, reasonString } from '../plan-types.js';
 import type { TaskCommon } from '../playbook/types.js';
 import { evalCondition, type TaskWhere } from '../vars/index.js';
 
@@ -75,11 +77,22 @@ export function childFrame(parent: Frame, node: TaskCommon, params?: Vars): Fram
   return f;
 }
 
+/** Why a task or an include is skipped: its first false `when` condition. */
+export type WhenFalse = Extract<PlanReason, { kind: 'when-false' }>;
+
 /**
- * The one place `when` is evaluated: the first of the frame's conditions (outer blocks and includes first, the
- * task's own last) that is false for `vars`, or undefined when all hold. Throws what evalCondition throws.
+ * The one place `when` is evaluated (a task on a host or loop item, the guard of a task's loop, an include on a
+ * host): the frame's conditions in order (outer blocks and includes first, the task's own last), each with the
+ * position of the node that wrote it. Gives the skip reason naming the first false one, or undefined when all
+ * hold; throws what evalCondition throws (an undefined variable, a bad expression: `field: 'when'` at that
+ * position).
  */
-export function falseWhen(frame: Frame, vars: Vars, where: TaskWhere): string | undefined {
-  for (const w of frame.whens) if (!evalCondition(w.expr, vars, { ...where, src: w.src, field: 'when' })) return w.expr;
+export function whenFalse(frame: Frame, vars: Vars, where: TaskWhere): WhenFalse | undefined {
+  for (const w of frame.whens) if (!evalCondition(w.expr, vars, { ...where, src: w.src, field: 'when' })) return { kind: 'when-false', expr: w.expr };
   return undefined;
+}
+
+/** What a false `when` leaves as the result (and `register`): Ansible's `{changed: false, skipped: true, skip_reason}`. */
+export function whenSkippedResult(reason: WhenFalse): ModuleResult & { skip_reason: string } {
+  return { changed: false, skipped: true, skip_reason: reasonString(reason) };
 }

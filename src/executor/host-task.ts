@@ -4,12 +4,11 @@ import type { ControlAction, ModuleDef, ModuleResult } from '../modules/types.js
 import type { ActionTask } from '../playbook/types.js';
 import { type TaskWhere, UnknownValueError, evalCondition, renderValue, withDataVars } from '../vars/index.js';
 import type { EventBody, PlayCtx } from './context.js';
-import { type Frame, falseWhen } from './frame.js';
-import { type PlanReason, reasonString } from '../plan-types.js';
+import { type Frame, type WhenFalse, whenFalse } from './frame.js';
 import { type EventTarget, planEvent, resultEvent } from './host-events.js';
 import { resolveFlags } from './flags.js';
 import { hostVars } from './host-vars.js';
-import { type ItemOutcome, runItem } from './item.js';
+import { type ItemOutcome, runItem, whenSkipped } from './item.js';
 import type { Status } from '../status.js';
 import { sleep } from './lazy-conn.js';
 import { renderLoop } from './loop.js';
@@ -69,18 +68,9 @@ export async function runHostTask(inp: HostTaskInput): Promise<HostOutcome> {
     items = loopItems(task.loop, vars0, where);
   } catch (e) {
     // A false `when` that guards the loop expression skips the task, as it would without the loop.
-    const unmet = firstFalseWhen(frame, vars0, where);
-    if (unmet !== undefined) {
-      const reason: PlanReason = { kind: 'when-false', expr: unmet };
-      const o: ItemOutcome = {
-        status: 'skipped',
-        result: { changed: false, skipped: true, skip_reason: reasonString(reason) },
-        known: true,
-        reason,
-        steps: [],
-        destructive: [],
-        durationMs: 0,
-      };
+    const unmet = whenFalseOrUndefined(frame, vars0, where);
+    if (unmet) {
+      const o = whenSkipped(unmet, 0);
       return finish(inp, 'skipped', o.result, true, [eventOf(target, o, undefined, check)], o);
     }
     const unknown = e instanceof UnknownValueError && check;
@@ -153,9 +143,10 @@ function loopItems(loop: unknown, vars: Vars, where: TaskWhere): unknown[] {
   });
 }
 
-function firstFalseWhen(frame: Frame, vars: Vars, where: TaskWhere): string | undefined {
+/** The loop guard: a `when` that cannot be evaluated either leaves the loop's own error to be reported. */
+function whenFalseOrUndefined(frame: Frame, vars: Vars, where: TaskWhere): WhenFalse | undefined {
   try {
-    return falseWhen(frame, vars, where);
+    return whenFalse(frame, vars, where);
   } catch {
     return undefined;
   }

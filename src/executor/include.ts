@@ -6,7 +6,7 @@ import { loadRole, loadTasksFile } from '../playbook/index.js';
 import type { IncludeTask, RoleRef, TaskNode } from '../playbook/types.js';
 import { UnknownValueError, makeUnknown, renderValue, withDataVars } from '../vars/index.js';
 import { type EventBody, type PlayCtx, isHostActive, taskIdFor } from './context.js';
-import { type Frame, childFrame, falseWhen } from './frame.js';
+import { type Frame, type WhenFalse, childFrame, whenFalse, whenSkippedResult } from './frame.js';
 import { type PlanReason, reasonString } from '../plan-types.js';
 import { PLAN_STATUS, type Status, runStatus } from '../status.js';
 import { hostVars } from './host-vars.js';
@@ -22,7 +22,7 @@ interface Inclusion {
 }
 
 type Decision =
-  | { kind: 'skip'; reason: PlanReason }
+  | { kind: 'skip'; reason: WhenFalse }
   | { kind: 'unknown'; reason: PlanReason }
   | { kind: 'fail'; msg: string }
   | { kind: 'include'; items: Array<{ target: string; params: Vars }>; looped: boolean; loopVar: string };
@@ -94,8 +94,8 @@ function decide(pc: PlayCtx, inc: IncludeTask, frame: Frame, host: string, label
   const vars = hostVars(pc, host, frame);
   const where = { src: inc.src, host, task: label };
   try {
-    const unmet = falseWhen(frame, vars, where);
-    if (unmet !== undefined) return { kind: 'skip', reason: { kind: 'when-false', expr: unmet } };
+    const unmet = whenFalse(frame, vars, where);
+    if (unmet) return { kind: 'skip', reason: unmet };
     const one = (v: Vars): { target: string; params: Vars } => ({
       target: String(renderValue(inc.target, v, { ...where, field: `include_${inc.what}` })),
       params: renderValue(inc.params, v, { ...where, field: 'vars' }) as Vars,
@@ -163,7 +163,7 @@ function fail(pc: PlayCtx, host: string, task: string, msg: string, scope: Scope
  * `skipped` with its reason.
  */
 function includeResult(inc: IncludeTask, d: Decision): unknown {
-  if (d.kind === 'skip') return { changed: false, skipped: true, skip_reason: d.reason };
+  if (d.kind === 'skip') return whenSkippedResult(d.reason);
   if (d.kind === 'unknown') return makeUnknown(inc.register ?? 'include');
   if (d.kind === 'fail') return { changed: false, failed: true, msg: d.msg };
   const one = (it: { target: string; params: Vars }): Vars =>

@@ -7,8 +7,8 @@ import { UnknownValueError, evalCondition, renderValue } from '../vars/index.js'
 import { checkArgs, dropOmitted, variableParams } from './args.js';
 import type { PlayCtx } from './context.js';
 import type { PlannedStep } from './events.js';
-import { type Frame, falseWhen } from './frame.js';
-import { type PlanReason, reasonString } from '../plan-types.js';
+import { type Frame, type WhenFalse, whenFalse, whenSkippedResult } from './frame.js';
+import type { PlanReason } from '../plan-types.js';
 import type { Status } from '../status.js';
 import { unplannedSteps } from './expect.js';
 import { hostVars } from './host-vars.js';
@@ -52,6 +52,11 @@ export interface ItemOutcome {
 
 const LOCALHOST = new Set(['localhost', '127.0.0.1', '::1']);
 
+/** The outcome of a task (or a loop item) on a host that a false `when` skips. */
+export function whenSkipped(reason: WhenFalse, durationMs: number): ItemOutcome {
+  return { status: 'skipped', result: whenSkippedResult(reason), known: true, reason, steps: [], destructive: [], durationMs };
+}
+
 export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
   const t0 = performance.now();
   const { pc, task, frame, host, vars } = inp;
@@ -78,11 +83,8 @@ export async function runItem(inp: ItemInput): Promise<ItemOutcome> {
     return timer.signal ? { signal: timer.signal } : {};
   };
   try {
-    const unmet = falseWhen(frame, vars, where);
-    if (unmet !== undefined) {
-      const reason: PlanReason = { kind: 'when-false', expr: unmet };
-      return { ...base(), status: 'skipped', reason, result: { changed: false, skipped: true, skip_reason: reasonString(reason) } };
-    }
+    const unmet = whenFalse(frame, vars, where);
+    if (unmet) return whenSkipped(unmet, performance.now() - t0);
     if (frame.delegateTo !== undefined) {
       delegatedTo = String(renderValue(frame.delegateTo, vars, { ...where, field: 'delegate_to' }));
       if (!run.opts.inventory.hosts.has(delegatedTo) && !LOCALHOST.has(delegatedTo)) {

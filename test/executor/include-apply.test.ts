@@ -73,6 +73,26 @@ describe('include_tasks / include_role: apply and register', () => {
     expect(pool.execs('h1')).toEqual(['echo inc-a', 'echo web-main', 'echo web-main', 'echo inc.yml False True a,b web']);
   });
 
+  it('a skipped include registers the skip reason in words, as a skipped task does', async () => {
+    const { pool, summary } = await runYaml(
+      `
+- hosts: all
+  gather_facts: false
+  tasks:
+    - include_tasks: inc.yml
+      when: two is defined
+      register: inc
+    - command: echo never
+      when: two is defined
+      register: task
+    - command: echo {{ inc.skip_reason }} / {{ task.skip_reason }}
+`,
+      { inventory: 'h1\n', files },
+    );
+    expect(summary.exitCode).toBe(0);
+    expect(pool.execs('h1')).toEqual(['echo Conditional result was False: two is defined / Conditional result was False: two is defined']);
+  });
+
   it('apply refuses what is not a block keyword, with its position', async () => {
     await expect(
       runYaml(
